@@ -1,0 +1,38 @@
+"""Entry point: the shared filters, the navigation, and the page the user chose."""
+
+import streamlit as st
+
+from components.banners import data_warnings
+from components.filters import shared_filters
+from components.state import workspace
+
+st.set_page_config(page_title="Portfolio performance", page_icon=":material/monitoring:", layout="wide")
+
+ws = workspace()
+PORTFOLIO_PAGE = "pages/portfolio.py"
+
+portfolio_pages = [
+    st.Page(PORTFOLIO_PAGE, title=p.title, icon=p.icon or ":material/dashboard:", url_path=p.id)
+    for p in ws.config.portfolios
+]
+navigation = st.navigation({
+    "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True)],
+    "Portfolios": portfolio_pages,
+    "About": [
+        st.Page("pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+        st.Page("pages/deep_dive.py", title="Deep dive", icon=":material/query_stats:", url_path="deep-dive",
+                visibility="hidden"),
+    ],
+})
+if not ws.engine.periods:
+    st.error("No extract rows could be loaded, so there is nothing to show. See *About the data* for the problems.")
+    data_warnings(ws)
+    if navigation.url_path != "about":
+        st.stop()
+else:
+    shared_filters(ws)
+    data_warnings(ws)
+# the portfolio page is one file shared by every portfolio: tell it which one it is showing
+st.session_state["portfolio_id"] = navigation.url_path
+st.session_state["portfolio_pages"] = {page.url_path: page for page in portfolio_pages}
+navigation.run()

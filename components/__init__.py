@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces. Logic that a test needs lives in ``portfolio/``, not here."""

@@ -1,0 +1,45 @@
+"""The loaded workspace and cached figures, keyed on small hashable values only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portfolio.engine import MetricSummary
+from portfolio.workspace import Workspace, default_folders, fingerprint, load_workspace
+
+PERIOD_KEY = "period"
+ORG_KEY = "org"
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading portfolios and extracts…")
+def _load(key: str, config_dir: str, data_dir: str) -> Workspace:
+    # ``key`` changes when any config file or extract changes, so edits are picked up.
+    return load_workspace(config_dir, data_dir)
+
+
+def workspace() -> Workspace:
+    config_dir, data_dir = default_folders()
+    return _load(fingerprint(config_dir, data_dir), str(config_dir), str(data_dir))
+
+
+def workspace_key() -> str:
+    config_dir, data_dir = default_folders()
+    return fingerprint(config_dir, data_dir)
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+def portfolio_summaries(key: str, portfolio_id: str, org_code: str, period: str) -> list[MetricSummary]:
+    return workspace().engine.portfolio_summaries(portfolio_id, org_code, period)
+
+
+def selected_period() -> str:
+    return st.session_state[PERIOD_KEY]
+
+
+def selected_org() -> str:
+    return st.session_state[ORG_KEY]
+
+
+def view_params(**extra: str) -> dict[str, str]:
+    """Query parameters that carry the shared filters to another page."""
+    return {PERIOD_KEY: selected_period(), ORG_KEY: selected_org(), **extra}

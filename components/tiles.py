@@ -1,0 +1,57 @@
+"""The overview's tile for one portfolio, and the list of exceptions across portfolios."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.metric_views import headline
+from components.state import view_params
+from portfolio.config import Portfolio
+from portfolio.engine import MetricSummary
+from portfolio.formatting import format_change, format_progress, format_target, format_value
+
+def scores(summaries: list[MetricSummary]) -> dict[str, int]:
+    available = [s for s in summaries if s.available]
+    return {
+        "metrics": len(available),
+        "not met": sum(s.status == "not met" for s in available),
+        "met": sum(s.status == "met" for s in available),
+        "improving": sum(s.progress == "improving" for s in available),
+        "deteriorating": sum(s.progress == "deteriorating" for s in available),
+    }
+
+
+def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None:
+    by_id = {s.metric.id: s for s in summaries}
+    score = scores(summaries)
+    with st.container(border=True):
+        title, link = st.columns([4, 1], vertical_alignment="center")
+        title.subheader(portfolio.title, anchor=False)
+        link.page_link(portfolio_page(portfolio.id), label="Open portfolio", icon=":material/arrow_forward:",
+                       query_params=view_params())
+        st.caption(
+            f"SRO: {portfolio.sro} · **{score['not met']} of {score['metrics']} metrics not meeting target** · "
+            f"{score['improving']} improving · {score['deteriorating']} deteriorating")
+        shown = [by_id[m.id] for m in portfolio.headline_metrics if by_id[m.id].available]
+        if not shown:
+            st.info("None of this portfolio's headline metrics is reported for this organisation.")
+        for column, summary in zip(st.columns(max(len(shown), 1)), shown):
+            with column:
+                headline(summary)
+
+
+def portfolio_page(portfolio_id: str) -> st.Page:
+    """The navigation page of a portfolio (every portfolio shares one page file)."""
+    return st.session_state["portfolio_pages"][portfolio_id]
+
+
+def exceptions_table(items: list[tuple[Portfolio, MetricSummary]]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Portfolio": portfolio.title,
+        "Metric": s.metric.label,
+        "Latest": format_value(s.metric, s.value),
+        "Target": format_target(s.metric, s.target),
+        "Change": format_change(s.metric, s.change),
+        "Progress": format_progress(s.direction, s.progress),
+    } for portfolio, s in items])

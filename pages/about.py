@@ -1,0 +1,48 @@
+"""About the data: every metric's definition and targets, every extract's coverage and problems."""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio.formatting import format_target
+from portfolio.periods import month_label, parse_month
+from components.state import workspace
+
+ws = workspace()
+st.title("About the data", anchor=False)
+if ws.synthetic:
+    st.caption("This dashboard is running on synthetic sample data: the figures are invented, in realistic ranges.")
+
+st.subheader("Extracts", anchor=False)
+st.dataframe(pd.DataFrame([{
+    "File": r.file,
+    "Title": r.info.title if r.info else "not described in settings.yaml",
+    "Publisher": r.info.publisher if r.info else "",
+    "Covers": f"{month_label(parse_month(r.first_period))} to {month_label(parse_month(r.last_period))}"
+              if r.first_period else "no rows",
+    "Rows loaded": r.rows_loaded,
+    "Rows with problems": r.rows_read - r.rows_loaded,
+    "Data as at": f"{r.info.data_as_at:%d %b %Y}" if r.info else "",
+    "Refreshed every": f"{r.info.refresh_days} days" if r.info else "",
+} for r in ws.extracts]), hide_index=True, key="extracts")
+
+problems = ws.problems
+st.subheader(f"Validation problems ({len(problems)})", anchor=False)
+if problems:
+    st.dataframe(pd.DataFrame([{
+        "Severity": p.severity, "File": p.file, "Line or row": p.line, "Where": p.location, "Problem": p.message,
+    } for p in problems]), hide_index=True, key="problems")
+else:
+    st.success("Every configuration file and extract passed validation.", icon=":material/check_circle:")
+
+st.subheader("Metrics", anchor=False)
+st.dataframe(pd.DataFrame([{
+    "Portfolio": p.title,
+    "Metric": m.label,
+    "Id": m.id,
+    "Definition": m.definition,
+    "Unit": m.unit,
+    "Better when": m.improvement,
+    "Targets": "; ".join(f"{format_target(m, t)} ({t.source})" for t in m.targets) or "none",
+    "Owner": m.owner,
+    "Extract": m.source.extract,
+} for p in ws.config.portfolios for m in p.metrics]), hide_index=True, key="metrics")

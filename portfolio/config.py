@@ -1,0 +1,500 @@
+"""The configuration schema: portfolios, organisations and settings, read from YAML and validated.
+
+Every model forbids unknown keys, so a misspelt key is reported rather than ignored. Every
+problem names the file, the key path and the line. A portfolio file with an error is left out
+on its own; the other portfolios still load.
+
+The schema is documented field by field in ``docs/configuration.md``; a test fails when a
+field here is missing from that document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from portfolio.problems import Problem
+
+ORG_LEVELS = ("system", "place", "provider", "site")
+Unit = Literal["percent", "count", "duration", "days", "gbp", "rate", "ratio"]
+MeasureType = Literal["monthly_total", "snapshot", "mean", "statistic", "year_to_date"]
+Improvement = Literal["increase", "decrease", "neutral"]
+Snake = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Target(Strict):
+    value: float
+    source: str = Field(min_length=1)
+    comparison: Literal[">=", "<="] | None = None
+    valid_from: YearMonth | None = Field(default=None, alias="from")
+    valid_to: YearMonth | None = Field(default=None, alias="to")
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Target:
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError(f"'from' ({self.valid_from}) is after 'to' ({self.valid_to})")
+        return self
+
+    def applies_to(self, month: str) -> bool:
+        return (self.valid_from is None or self.valid_from <= month) and (
+            self.valid_to is None or month <= self.valid_to
+        )
+
+
+class Trajectory(Strict):
+    source: str = Field(min_length=1)
+    values: dict[YearMonth, float] = Field(min_length=1)
+
+
+class Baseline(Strict):
+    year: Annotated[str, Field(pattern=r"^\d{4}/\d{2}$")] = "2019/20"
+    method: Literal["same_month", "year_average", "value"] = "same_month"
+    value: float | None = None
+
+    @model_validator(mode="after")
+    def _value_when_fixed(self) -> Baseline:
+        if self.method == "value" and self.value is None:
+            raise ValueError("method 'value' needs a 'value'")
+        return self
+
+
+FILTER_COLUMNS = ("breakdown", "breakdown_value", "series", "status")
+
+
+class Source(Strict):
+    extract: str = Field(min_length=1)
+    key: Snake | None = None
+    filters: dict[Literal["breakdown", "breakdown_value", "series", "status"], str] = {}
+
+    @field_validator("extract")
+    @classmethod
+    def _inside_data_folder(cls, name: str) -> str:
+        path = PurePosixPath(name.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", name):
+            raise ValueError(
+                f"'{name}' points outside the data folder: give a file name relative to it, such as uec_monthly.csv"
+            )
+        if path.suffix.lower() != ".csv":
+            raise ValueError(f"'{name}' is not a .csv file")
+        return str(path)
+
+
+class Format(Strict):
+    style: Literal["number", "percent", "hhmmss", "minutes", "days", "gbp_m", "gbp_k"] | None = None
+    decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+
+
+DEFAULT_STYLE = {
+    "percent": "percent",
+    "count": "number",
+    "duration": "hhmmss",
+    "days": "days",
+    "gbp": "gbp_m",
+    "rate": "number",
+    "ratio": "number",
+}
+DEFAULT_DECIMALS = {"percent": 1, "number": 0, "hhmmss": 0, "minutes": 0, "days": 1, "gbp_m": 1, "gbp_k": 0}
+
+
+class Metric(Strict):
+    id: Snake
+    label: str = Field(min_length=1)
+    category: str
+    definition: str = Field(min_length=1)
+    unit: Unit
+    measure: MeasureType
+    improvement: Improvement
+    source: Source
+    compute: Literal["value", "ratio"] = "value"
+    scale: float = 1.0
+    additive: bool = True
+    targets: list[Target] = []
+    trajectory: Trajectory | None = None
+    baseline: Baseline | None = Baseline()
+    frequency: Literal["monthly", "quarterly", "annual"] = "monthly"
+    drill: list[Snake] = []
+    format: Format = Format()
+    focus: bool | list[YearMonth] = False
+    owner: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Metric:
+        if self.measure == "mean" and self.compute != "ratio":
+            raise ValueError(
+                "a 'mean' measure must be computed as a ratio (compute: ratio) so that it can be "
+                "recomputed from sums at every level, never averaged"
+            )
+        if self.unit == "percent" and self.compute == "ratio" and self.scale != 100:
+            raise ValueError("a percentage computed as a ratio needs scale: 100")
+        for number, target in enumerate(self.targets):
+            if self.improvement == "neutral" and target.comparison is None:
+                raise ValueError(
+                    f"targets[{number}] needs 'comparison' ('>=' or '<='): the improvement direction is neutral"
+                )
+        return self
+
+    @property
+    def style(self) -> str:
+        return self.format.style or DEFAULT_STYLE[self.unit]
+
+    @property
+    def decimals(self) -> int:
+        return self.format.decimals if self.format.decimals is not None else DEFAULT_DECIMALS[self.style]
+
+    @property
+    def source_key(self) -> str:
+        return self.source.key or self.id
+
+    def target_for(self, month: str) -> Target | None:
+        """The target in force in ``month`` (YYYY-MM); the last listed wins where two overlap."""
+        matching = [t for t in self.targets if t.applies_to(month)]
+        return matching[-1] if matching else None
+
+    def comparison_for(self, target: Target) -> str:
+        if target.comparison:
+            return target.comparison
+        return ">=" if self.improvement == "increase" else "<="
+
+    def is_focus(self, month: str) -> bool:
+        return self.focus if isinstance(self.focus, bool) else month in self.focus
+
+
+class Portfolio(Strict):
+    id: Snake
+    title: str = Field(min_length=1)
+    sro: str = Field(min_length=1)
+    clinical_lead: str = Field(min_length=1)
+    ceo_sponsor: str = Field(min_length=1)
+    analyst: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    icon: str | None = None
+    order: int = 100
+    categories: list[str] = Field(min_length=1)
+    headline: list[Snake] = []
+    metrics: list[Metric] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Portfolio:
+        problems = []
+        if len(set(self.categories)) != len(self.categories):
+            problems.append("categories: a category is listed twice")
+        ids = [m.id for m in self.metrics]
+        for number, metric in enumerate(self.metrics):
+            if metric.category not in self.categories:
+                problems.append(
+                    f"metrics[{number}].category: '{metric.category}' is not one of the portfolio's "
+                    f"categories ({', '.join(self.categories)})"
+                )
+            if ids.count(metric.id) > 1:
+                problems.append(f"metrics[{number}].id: '{metric.id}' is used twice in this portfolio")
+        for number, metric_id in enumerate(self.headline):
+            if metric_id not in ids:
+                problems.append(f"headline[{number}]: '{metric_id}' is not a metric of this portfolio")
+        if problems:
+            raise ValueError("; ".join(dict.fromkeys(problems)))
+        return self
+
+    def metric(self, metric_id: str) -> Metric:
+        return next(m for m in self.metrics if m.id == metric_id)
+
+    @property
+    def headline_metrics(self) -> list[Metric]:
+        if self.headline:
+            return [self.metric(i) for i in self.headline]
+        focus = [m for m in self.metrics if m.focus]
+        return (focus or self.metrics)[:4]
+
+
+ProviderType = Literal["acute", "specialist", "community", "mental_health", "ambulance", "independent", "commissioner"]
+
+
+class System(Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+
+
+class Place(Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    short_name: str | None = None
+
+
+class Provider(Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    type: ProviderType
+    place: str | None = None
+
+
+class Site(Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    provider: str
+    lat: Annotated[float, Field(ge=49.0, le=61.0)]
+    lon: Annotated[float, Field(ge=-8.7, le=2.0)]
+
+
+class OrganisationsFile(Strict):
+    system: System
+    places: list[Place] = []
+    providers: list[Provider] = []
+    sites: list[Site] = []
+
+    @model_validator(mode="after")
+    def _hierarchy(self) -> OrganisationsFile:
+        codes = [self.system.code] + [o.code for o in (*self.places, *self.providers, *self.sites)]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"organisation codes used twice: {', '.join(duplicates)}")
+        places = {p.code for p in self.places}
+        providers = {p.code for p in self.providers}
+        for number, provider in enumerate(self.providers):
+            if provider.place is not None and provider.place not in places:
+                raise ValueError(f"providers[{number}].place: '{provider.place}' is not a place code")
+        for number, site in enumerate(self.sites):
+            if site.provider not in providers:
+                raise ValueError(f"sites[{number}].provider: '{site.provider}' is not a provider code")
+        return self
+
+
+class ExtractInfo(Strict):
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    data_as_at: date
+    refresh_days: Annotated[int, Field(ge=1)] = 31
+    synthetic: bool = False
+
+
+class Settings(Strict):
+    title: str = "Portfolio performance"
+    default_period: Literal["latest"] | YearMonth = "latest"
+    no_change_tolerance: Annotated[float, Field(ge=0)] = 0.005
+    stale_grace_days: Annotated[int, Field(ge=0)] = 14
+    extracts: dict[str, ExtractInfo] = {}
+
+    @field_validator("extracts")
+    @classmethod
+    def _file_names(cls, extracts: dict[str, ExtractInfo]) -> dict[str, ExtractInfo]:
+        for name in extracts:
+            Source(extract=name)  # the same path rules as a metric's source
+        return extracts
+
+
+# --- reading YAML with line numbers ----------------------------------------------------------
+
+
+def _key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Map each key path in a YAML document to its 1-based line."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            lines.update(_key_lines(value, child))
+            lines[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_key_lines(item, (*path, index)))
+    return lines
+
+
+def _path_text(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _closest_line(lines: dict[tuple, int], loc: tuple) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _fix_hint(error: dict, model: type[BaseModel], loc: tuple) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(known))}"
+        return f"unknown key '{loc[-1]}' — {hint}"
+    if kind == "missing":
+        return f"'{loc[-1]}' is required and missing"
+    if kind == "literal_error":
+        return f"{error['msg']} (got {error.get('input')!r})"
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        if "\\d{4}-" in pattern:
+            return f"got {error.get('input')!r}: write a month as YYYY-MM, for example 2023-04"
+        if "\\d{4}/" in pattern:
+            return f"got {error.get('input')!r}: write a financial year as 2019/20"
+        return f"got {error.get('input')!r}: use lower-case letters, digits and underscores, starting with a letter"
+    message = error["msg"].removeprefix("Value error, ")
+    if "input" in error and kind not in ("value_error", "assertion_error") and not isinstance(error["input"], (dict, list)):
+        message += f" (got {error['input']!r})"
+    return message
+
+
+def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names (as written in YAML) of the model found at ``loc`` inside ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        info = next((f for name, f in fields.items() if (f.alias or name) == part), None)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    return [info.alias or name for name, info in getattr(current, "model_fields", {}).items()]
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def read_yaml(path: Path, display_name: str) -> tuple[Any, dict[tuple, int], list[Problem]]:
+    """Read a YAML file safely, returning its data, the line of each key path, and problems."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, {}, [Problem(display_name, f"is not UTF-8 text ({error.reason}); save it as UTF-8")]
+    except OSError as error:
+        return None, {}, [Problem(display_name, f"cannot be read: {error.strerror}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or str(error)
+        return None, {}, [
+            Problem(display_name, f"is not valid YAML: {reason}; check the indentation and quoting there",
+                    line=mark.line + 1 if mark else None)
+        ]
+    if node is None:
+        return None, {}, [Problem(display_name, "is empty")]
+    return data, _key_lines(node), []
+
+
+def validate(model: type[BaseModel], data: Any, lines: dict[tuple, int], display_name: str):
+    """Validate ``data`` against ``model``; return (instance or None, problems)."""
+    if not isinstance(data, dict):
+        return None, [Problem(display_name, "must be a mapping of keys to values at the top level", line=1)]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            message = _fix_hint(item, model, loc)
+            # a model-level check reports nested paths in its message ("metrics[2].category: …")
+            nested = re.match(r"^([a-z_]+)\[(\d+)\]\.([a-z_]+)(?:\[(\d+)\])?: ", message)
+            if nested and not loc:
+                loc = (nested.group(1), int(nested.group(2)), nested.group(3))
+            problems.append(Problem(display_name, message, location=_path_text(loc), line=_closest_line(lines, loc)))
+        return None, problems
+
+
+# --- the loaded configuration -----------------------------------------------------------------
+
+
+@dataclass
+class Config:
+    """Everything read from the config folder: what loaded, and every problem found."""
+
+    folder: Path
+    portfolios: list[Portfolio] = field(default_factory=list)
+    organisations: OrganisationsFile | None = None
+    settings: Settings = field(default_factory=Settings)
+    problems: list[Problem] = field(default_factory=list)
+    disabled: dict[str, str] = field(default_factory=dict)  # portfolio file → why it was left out
+
+    @property
+    def metrics(self) -> dict[str, Metric]:
+        return {m.id: m for p in self.portfolios for m in p.metrics}
+
+    def portfolio_of(self, metric_id: str) -> Portfolio:
+        return next(p for p in self.portfolios if any(m.id == metric_id for m in p.metrics))
+
+    def portfolio(self, portfolio_id: str) -> Portfolio | None:
+        return next((p for p in self.portfolios if p.id == portfolio_id), None)
+
+
+def _load_file(folder: Path, relative: str, model: type[BaseModel]):
+    data, lines, problems = read_yaml(folder / relative, relative)
+    if problems:
+        return None, problems
+    return validate(model, data, lines, relative)
+
+
+def load_config(folder: Path | str) -> Config:
+    folder = Path(folder)
+    config = Config(folder=folder)
+
+    if (folder / "settings.yaml").exists():
+        settings, problems = _load_file(folder, "settings.yaml", Settings)
+        config.problems += problems
+        config.settings = settings or Settings()
+    else:
+        config.problems.append(Problem("settings.yaml", "is missing; defaults are used", severity="warning"))
+
+    organisations, problems = _load_file(folder, "organisations.yaml", OrganisationsFile)
+    config.organisations = organisations
+    config.problems += problems
+
+    seen_ids: dict[str, str] = {}
+    seen_portfolios: dict[str, str] = {}
+    for path in sorted((folder / "portfolios").glob("*.yaml")):
+        relative = f"portfolios/{path.name}"
+        data, lines, problems = read_yaml(path, relative)
+        portfolio = None
+        if not problems:
+            portfolio, problems = validate(Portfolio, data, lines, relative)
+        if portfolio is not None:
+            problems = _clashes(portfolio, relative, lines, seen_ids, seen_portfolios)
+        if problems:
+            config.problems += problems
+            config.disabled[relative] = str(problems[0])
+            continue
+        seen_portfolios[portfolio.id] = relative
+        seen_ids.update({m.id: relative for m in portfolio.metrics})
+        config.portfolios.append(portfolio)
+    if not config.portfolios and not config.disabled:
+        config.problems.append(Problem("portfolios/", "holds no portfolio files (*.yaml)"))
+    config.portfolios.sort(key=lambda p: (p.order, p.title))
+    return config
+
+
+def _clashes(portfolio: Portfolio, relative: str, lines, seen_ids, seen_portfolios) -> list[Problem]:
+    problems = []
+    if portfolio.id in seen_portfolios:
+        problems.append(Problem(relative, f"portfolio id '{portfolio.id}' is already used by {seen_portfolios[portfolio.id]}",
+                                location="id", line=lines.get(("id",))))
+    for number, metric in enumerate(portfolio.metrics):
+        if metric.id in seen_ids:
+            problems.append(Problem(relative, f"metric id '{metric.id}' is already used by {seen_ids[metric.id]}; "
+                                    "metric ids must be unique across all portfolios",
+                                    location=f"metrics[{number}].id", line=lines.get(("metrics", number, "id"))))
+    return problems
+

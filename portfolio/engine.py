@@ -1,0 +1,311 @@
+"""The metric engine: every figure the dashboard shows, for any metric × organisation × period.
+
+Figures for an organisation are computed from the sums of numerators, denominators and values
+of the organisations that report within it (see ``OrgTree.reporting_units``); a rate is always
+recomputed from those sums, never averaged. Missing data stays missing ("no data"), never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from portfolio.config import Config, Metric, Target
+from portfolio.orgs import OrgTree
+from portfolio.periods import fy_months, fy_to_date, month_key, parse_month, same_month_in_year
+from portfolio.store import FactStore
+
+LOOKBACK_MONTHS = {"monthly": 0, "quarterly": 2, "annual": 11}
+SERIES_COLUMNS = ["period", "value", "numerator", "denominator", "orgs_reporting", "orgs_expected",
+                  "provisional", "note", "target", "plan"]
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """One metric for one organisation and reporting period, with everything a tile or table shows."""
+
+    metric: Metric
+    org_code: str
+    period: str  # the reporting period asked for (YYYY-MM)
+    available: bool  # whether the metric is reported for this organisation at all
+    value_period: str | None = None  # the month the value is for (earlier than period for annual metrics)
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    previous_period: str | None = None
+    previous: float | None = None
+    change: float | None = None
+    direction: str = "no data"  # up, down, no change, no data
+    progress: str = "no data"  # improving, deteriorating, no change, not judged, no data
+    fytd: float | None = None
+    fytd_months: int = 0
+    target: Target | None = None
+    variance_to_target: float | None = None
+    status: str = "no data"  # met, not met, no target, no data
+    plan: float | None = None
+    variance_to_plan: float | None = None
+    baseline: float | None = None
+    baseline_period: str | None = None
+    data_status: str | None = None  # validated, provisional, or "partial: 6 of 7 organisations"
+    note: str | None = None
+
+    @property
+    def exception(self) -> bool:
+        """Not meeting target and deteriorating: listed first for the board."""
+        return self.status == "not met" and self.progress == "deteriorating"
+
+    @property
+    def percent_of_baseline(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline * 100
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+class Engine:
+    def __init__(self, config: Config, store: FactStore, tree: OrgTree):
+        self.config = config
+        self.store = store
+        self.tree = tree
+        self._spans: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+
+    # --- where a metric is reported ----------------------------------------------------------
+
+    def metric(self, metric_id: str) -> Metric:
+        return self.config.metrics[metric_id]
+
+    def spans(self, metric: Metric, series: str = "actual") -> dict[str, tuple[str, str]]:
+        key = (metric.id, series)
+        if key not in self._spans:
+            source = metric.source
+            self._spans[key] = self.store.spans(source.extract, metric.source_key, source.filters, series=series)
+        return self._spans[key]
+
+    def units(self, metric: Metric, org_code: str, series: str = "actual") -> list[str]:
+        """The reporting organisations whose figures add up to ``org_code``'s."""
+        reported = set(self.spans(metric, series))
+        if not metric.additive:
+            return [org_code] if org_code in reported else []
+        return self.tree.reporting_units(org_code, reported)
+
+    def available(self, metric_id: str, org_code: str) -> bool:
+        return bool(self.units(self.metric(metric_id), org_code))
+
+    @cached_property
+    def periods(self) -> list[str]:
+        return self.store.periods()
+
+    def default_period(self) -> str | None:
+        wanted = self.config.settings.default_period
+        if wanted != "latest" and wanted in self.periods:
+            return wanted
+        return self.periods[-1] if self.periods else None
+
+    # --- series ------------------------------------------------------------------------------
+
+    def _sums(self, metric: Metric, units: list[str], series: str = "actual", **query) -> pd.DataFrame:
+        source = metric.source
+        return self.store.sums(source.extract, metric.source_key, units, source.filters, series=series, **query)
+
+    def compute(self, metric: Metric, sums: pd.DataFrame) -> pd.Series:
+        """The metric's value from summed parts: a ratio of sums, or a sum of values."""
+        if metric.compute == "ratio":
+            denominator = sums["denominator"].where(sums["denominator"] != 0)
+            return sums["numerator"] / denominator * metric.scale
+        return sums["value"].astype("float64")
+
+    def series(self, metric_id: str, org_code: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+        """One row per month with data: value, parts, coverage, status flags, target and plan."""
+        metric = self.metric(metric_id)
+        units = self.units(metric, org_code)
+        if not units:
+            return pd.DataFrame(columns=SERIES_COLUMNS)
+        sums = self._sums(metric, units, start=start, end=end)
+        sums["value"] = self.compute(metric, sums)
+        spans = self.spans(metric)
+        sums["orgs_expected"] = [self._expected(spans, units, p) for p in sums["period"]]
+        sums["target"] = [self._target_value(metric, p) for p in sums["period"]]
+        plans = self.plan_series(metric, org_code, start, end)
+        sums["plan"] = sums["period"].map(plans).astype("float64")
+        return sums[SERIES_COLUMNS]
+
+    @staticmethod
+    def _expected(spans: dict[str, tuple[str, str]], units: list[str], period: str) -> int:
+        """How many of ``units`` should have reported for ``period``: those that had started, less
+        any silent for over a year before it (closed or merged)."""
+        year_before = month_key(parse_month(period) - 12)
+        return sum(spans[u][0] <= period and spans[u][1] >= year_before for u in units)
+
+    def plan_series(self, metric: Metric, org_code: str, start: str | None = None, end: str | None = None) -> pd.Series:
+        """Planned values by month: the extract's plan series, else the YAML trajectory (system only)."""
+        units = self.units(metric, org_code, series="plan")
+        if units:
+            sums = self._sums(metric, units, series="plan", start=start, end=end)
+            return pd.Series(self.compute(metric, sums).to_numpy(), index=sums["period"], dtype="float64")
+        if metric.trajectory and org_code == self.tree.root:
+            values = {m: v for m, v in metric.trajectory.values.items()
+                      if (start is None or m >= start) and (end is None or m <= end)}
+            return pd.Series(values, dtype="float64")
+        return pd.Series(dtype="float64")
+
+    def _target_value(self, metric: Metric, month: str) -> float | None:
+        target = metric.target_for(month)
+        return target.value if target else None
+
+    # --- one metric, one organisation, one period -------------------------------------------------
+
+    def summary(self, metric_id: str, org_code: str, period: str) -> MetricSummary:
+        metric = self.metric(metric_id)
+        if not self.units(metric, org_code):
+            return MetricSummary(metric, org_code, period, available=False, status="no data")
+        month = parse_month(period)
+        start = min(month - 13, fy_to_date(month)[0] - LOOKBACK_MONTHS[metric.frequency])
+        rows = self.series(metric_id, org_code, start=month_key(start), end=period)
+        rows = rows[rows["value"].notna()].set_index("period")
+        earliest = month_key(month - LOOKBACK_MONTHS[metric.frequency])
+        current = rows.loc[(rows.index >= earliest) & (rows.index <= period)]
+        if current.empty:
+            target = metric.target_for(period)
+            return MetricSummary(metric, org_code, period, available=True, target=target, status="no data")
+
+        value_period = current.index[-1]
+        row = current.iloc[-1]
+        value = float(row["value"])
+        earlier = rows.loc[rows.index < value_period]
+        previous_period = earlier.index[-1] if not earlier.empty else None
+        previous = float(earlier.iloc[-1]["value"]) if previous_period else None
+        direction, progress = self._progress(metric, value, previous)
+        target = metric.target_for(value_period)
+        fytd, fytd_months = self._fytd(metric, rows, parse_month(value_period))
+        plan = _number(row["plan"])
+        baseline, baseline_period = self._baseline(metric, org_code, parse_month(value_period))
+
+        coverage = None
+        if row["orgs_reporting"] < row["orgs_expected"]:
+            coverage = f"partial: {int(row['orgs_reporting'])} of {int(row['orgs_expected'])} organisations"
+        return MetricSummary(
+            metric, org_code, period, available=True,
+            value_period=value_period, value=value,
+            numerator=_number(row["numerator"]), denominator=_number(row["denominator"]),
+            previous_period=previous_period, previous=previous,
+            change=None if previous is None else value - previous,
+            direction=direction, progress=progress,
+            fytd=fytd, fytd_months=fytd_months,
+            target=target,
+            variance_to_target=None if target is None else value - target.value,
+            status=self.status_of(metric, value, target),
+            plan=plan, variance_to_plan=None if plan is None else value - plan,
+            baseline=baseline, baseline_period=baseline_period,
+            data_status=coverage or ("provisional" if row["provisional"] else "validated"),
+            note=row["note"] if isinstance(row["note"], str) and row["note"] else None,
+        )
+
+    def _progress(self, metric: Metric, value: float, previous: float | None) -> tuple[str, str]:
+        if previous is None:
+            return "no data", "no data"
+        change = value - previous
+        if abs(change) <= self.config.settings.no_change_tolerance * abs(previous):
+            return "no change", "no change"
+        direction = "up" if change > 0 else "down"
+        if metric.improvement == "neutral":
+            return direction, "not judged"
+        better = (direction == "up") == (metric.improvement == "increase")
+        return direction, "improving" if better else "deteriorating"
+
+    def status_of(self, metric: Metric, value: float, target: Target | None) -> str:
+        if target is None:
+            return "no target"
+        met = value >= target.value if metric.comparison_for(target) == ">=" else value <= target.value
+        return "met" if met else "not met"
+
+    def _fytd(self, metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, int]:
+        """Financial year to date: a sum of monthly totals, a ratio of summed parts, or the latest
+        year-to-date figure. Snapshots and statistics have no year-to-date figure."""
+        months = [month_key(m) for m in fy_to_date(month)]
+        year = rows.loc[rows.index.isin(months)]
+        if year.empty or metric.measure in ("snapshot", "statistic"):
+            return None, len(year)
+        if metric.measure == "year_to_date":
+            return float(year.iloc[-1]["value"]), len(year)
+        if metric.compute == "ratio":
+            denominator = year["denominator"].sum()
+            return (float(year["numerator"].sum() / denominator * metric.scale) if denominator else None), len(year)
+        return float(year["value"].sum()), len(year)
+
+    def _baseline(self, metric: Metric, org_code: str, month: pd.Period) -> tuple[float | None, str | None]:
+        baseline = metric.baseline
+        if baseline is None:
+            return None, None
+        if baseline.method == "value":
+            return baseline.value, baseline.year
+        if baseline.method == "same_month":
+            same = month_key(same_month_in_year(month, baseline.year))
+            rows = self.series(metric.id, org_code, start=same, end=same)
+            value = rows["value"].dropna()
+            return (float(value.iloc[0]), same) if not value.empty else (None, None)
+        months = fy_months(baseline.year)
+        rows = self.series(metric.id, org_code, start=month_key(months[0]), end=month_key(months[-1]))
+        rows = rows[rows["value"].notna()]
+        if rows.empty:
+            return None, None
+        if metric.compute == "ratio":
+            return float(rows["numerator"].sum() / rows["denominator"].sum() * metric.scale), baseline.year
+        return float(rows["value"].mean()), baseline.year
+
+    # --- portfolios and drill-downs -------------------------------------------------------------
+
+    def portfolio_summaries(self, portfolio_id: str, org_code: str, period: str) -> list[MetricSummary]:
+        portfolio = self.config.portfolio(portfolio_id)
+        return [self.summary(m.id, org_code, period) for m in portfolio.metrics]
+
+    def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str) -> pd.DataFrame:
+        """The figure for each member of ``dimension`` within ``org_code`` in ``period``.
+
+        ``dimension`` is an organisation level (place, provider, site) or a breakdown such as
+        ``treatment_function``. Columns: member, code, value, numerator, denominator.
+        """
+        metric = self.metric(metric_id)
+        if dimension in ("place", "provider", "site"):
+            return self._org_breakdown(metric, org_code, dimension, period)
+        units = self.units(metric, org_code)
+        source = metric.source
+        sums = self.store.sums(source.extract, metric.source_key, units, source.filters,
+                               breakdown=dimension, by=("breakdown_value",), start=period, end=period)
+        sums["value"] = self.compute(metric, sums)
+        return sums.rename(columns={"breakdown_value": "member"}).assign(code=sums["breakdown_value"])[
+            ["member", "code", "value", "numerator", "denominator"]]
+
+    def _org_breakdown(self, metric: Metric, org_code: str, level: str, period: str) -> pd.DataFrame:
+        reported = set(self.spans(metric))
+        member_of = {}
+        for member in self.tree.within(org_code, level):
+            units = self.tree.reporting_units(member.code, reported) if metric.additive else (
+                [member.code] if member.code in reported else [])
+            member_of.update({unit: member.code for unit in units})
+        columns = ["member", "code", "value", "numerator", "denominator"]
+        if not member_of:
+            return pd.DataFrame(columns=columns)
+        sums = self._sums(metric, list(member_of), by=("org_code",), start=period, end=period)
+        sums["code"] = sums["org_code"].map(member_of)
+        grouped = sums.groupby("code", as_index=False)[["value", "numerator", "denominator"]].sum(min_count=1)
+        grouped["value"] = self.compute(metric, grouped)
+        grouped["member"] = grouped["code"].map(self.tree.label)
+        return grouped[columns].sort_values("value", ascending=metric.improvement == "increase", na_position="last")
+
+    def drill_levels(self, metric_id: str, org_code: str) -> list[str]:
+        """The metric's drill dimensions that have members below ``org_code``."""
+        metric = self.metric(metric_id)
+        reported = set(self.spans(metric))
+        levels = []
+        for dimension in metric.drill:
+            if dimension not in ("place", "provider", "site"):
+                levels.append(dimension)
+            elif any(self.tree.reporting_units(o.code, reported) if metric.additive else o.code in reported
+                     for o in self.tree.within(org_code, dimension)):
+                levels.append(dimension)
+        return levels

@@ -1,0 +1,86 @@
+"""The fact store: validated extract rows in an embedded columnar engine (DuckDB).
+
+Every figure the dashboard shows is a sum of numerators, denominators or values over a set of
+organisations, grouped by period (and, for drill-downs, by organisation or breakdown member).
+That aggregation runs inside DuckDB, so the same interface can later sit over Parquet files or a
+warehouse without the metric engine changing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+
+import duckdb
+import pandas as pd
+
+GROUPABLE = ("period", "org_code", "breakdown_value")
+
+
+class FactStore:
+    def __init__(self, facts: pd.DataFrame):
+        self._connection = duckdb.connect(":memory:")
+        self._connection.register("incoming", facts)
+        self._connection.execute(
+            "CREATE TABLE facts AS SELECT * FROM incoming ORDER BY extract, metric_id, org_code, period"
+        )
+        self._connection.unregister("incoming")
+        self._local = threading.local()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        # DuckDB connections are not shared across threads; each Streamlit thread gets a cursor.
+        if not hasattr(self._local, "cursor"):
+            self._local.cursor = self._connection.cursor()
+        return self._local.cursor
+
+    def _where(self, extract: str, key: str, filters: Mapping[str, str], series: str,
+               breakdown: str) -> tuple[str, list]:
+        conditions = {"breakdown": breakdown, "series": series, **filters}
+        clauses = ["extract = ?", "metric_id = ?"] + [f"{column} = ?" for column in conditions]
+        return " AND ".join(clauses), [extract, key, *conditions.values()]
+
+    def spans(self, extract: str, key: str, filters: Mapping[str, str] = {}, *,
+              series: str = "actual", breakdown: str = "") -> dict[str, tuple[str, str]]:
+        """Each reporting organisation's first and last period."""
+        where, params = self._where(extract, key, filters, series, breakdown)
+        rows = self._cursor().execute(
+            f"SELECT org_code, MIN(period), MAX(period) FROM facts WHERE {where} GROUP BY org_code", params
+        ).fetchall()
+        return {code: (first, last) for code, first, last in rows}
+
+    def sums(self, extract: str, key: str, org_codes: Iterable[str], filters: Mapping[str, str] = {}, *,
+             series: str = "actual", breakdown: str = "", by: tuple[str, ...] = ("period",),
+             start: str | None = None, end: str | None = None) -> pd.DataFrame:
+        """Sums of value, numerator and denominator over ``org_codes``, grouped by ``by``.
+
+        Also returns how many organisations reported, whether any row is provisional, and the
+        rows' notes. A sum over only missing values stays missing.
+        """
+        if not set(by) <= set(GROUPABLE):
+            raise ValueError(f"cannot group by {by}")
+        where, params = self._where(extract, key, filters, series, breakdown)
+        where += " AND list_contains(?::VARCHAR[], org_code)"
+        params.append(list(org_codes))
+        if start:
+            where += " AND period >= ?"
+            params.append(start)
+        if end:
+            where += " AND period <= ?"
+            params.append(end)
+        groups = ", ".join(by)
+        query = f"""
+            SELECT {groups},
+                   SUM(value) AS value, SUM(numerator) AS numerator, SUM(denominator) AS denominator,
+                   COUNT(DISTINCT org_code) AS orgs_reporting,
+                   BOOL_OR(status = 'provisional') AS provisional,
+                   STRING_AGG(DISTINCT NULLIF(note, ''), '; ') AS note
+            FROM facts WHERE {where}
+            GROUP BY {groups} ORDER BY {groups}"""
+        return self._cursor().execute(query, params).df()
+
+    def periods(self) -> list[str]:
+        rows = self._cursor().execute("SELECT DISTINCT period FROM facts WHERE series = 'actual' ORDER BY period")
+        return [row[0] for row in rows.fetchall()]
+
+    def row_count(self) -> int:
+        return self._cursor().execute("SELECT COUNT(*) FROM facts").fetchone()[0]
