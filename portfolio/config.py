@@ -319,6 +319,14 @@ def _path_text(loc: tuple) -> str:
     return text
 
 
+_NESTED = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.*)$", re.S)
+
+
+def _path_tuple(text: str) -> tuple:
+    """The reverse of ``_path_text``: "metrics[2].category" → ("metrics", 2, "category")."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[a-z_]+|\d+", text))
+
+
 def _closest_line(lines: dict[tuple, int], loc: tuple) -> int | None:
     for end in range(len(loc), -1, -1):
         if loc[:end] in lines:
@@ -408,11 +416,13 @@ def validate(model: type[BaseModel], data: Any, lines: dict[tuple, int], display
         for item in error.errors():
             loc = tuple(item["loc"])
             message = _fix_hint(item, model, loc)
-            # a model-level check reports nested paths in its message ("metrics[2].category: …")
-            nested = re.match(r"^([a-z_]+)\[(\d+)\]\.([a-z_]+)(?:\[(\d+)\])?: ", message)
-            if nested and not loc:
-                loc = (nested.group(1), int(nested.group(2)), nested.group(3))
-            problems.append(Problem(display_name, message, location=_path_text(loc), line=_closest_line(lines, loc)))
+            # a model-level check lists its findings with their own paths: "metrics[2].category: …; …"
+            for part in message.split("; ") if not loc else [message]:
+                nested = _NESTED.match(part)
+                where = _path_tuple(nested.group(1)) if nested and not loc else loc
+                text = nested.group(2) if nested and not loc else part
+                problems.append(Problem(display_name, text, location=_path_text(where),
+                                        line=_closest_line(lines, where)))
         return None, problems
 
 

@@ -134,9 +134,8 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                    lambda r, c=column: f"'{r[c]}' is not a number: write plain digits such as 1234.5 "
                    "(no thousands separators, % signs or text)")
 
-    metric_of = frame["metric_id"].map(by_key)
-    is_ratio = metric_of.map(lambda m: m is not None and m.compute == "ratio").astype(bool)
-    unit = metric_of.map(lambda m: m.unit if m is not None else "")
+    is_ratio = frame["metric_id"].isin([k for k, m in by_key.items() if m.compute == "ratio"])
+    unit = frame["metric_id"].map({k: m.unit for k, m in by_key.items()}).fillna("")
     value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
     check.flag(is_ratio & (numerator.isna() | denominator.isna()), "numerator",
                lambda r: f"metric '{r.metric_id}' is a ratio: give both numerator and denominator")

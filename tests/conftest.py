@@ -1,0 +1,41 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portfolio.workspace import load_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_CONFIG = FIXTURES / "config"
+FIXTURE_DATA = FIXTURES / "data"
+NHS_DATA = Path(os.environ.get("NHS_DATA", ROOT.parent / "shared" / "nhs_data"))
+
+
+@pytest.fixture(scope="session")
+def demo():
+    """The small hand-computable workspace in tests/fixtures."""
+    return load_workspace(FIXTURE_CONFIG, FIXTURE_DATA)
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The shipped config over the bundled synthetic sample data."""
+    return load_workspace(ROOT / "config", ROOT / "sample_data")
+
+
+@pytest.fixture
+def fixture_copy(tmp_path):
+    """A writable copy of the fixture config and data, to break or extend."""
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def nhs_data():
+    """Real NHS England publications, when present beside the repository (never copied into it)."""
+    if not NHS_DATA.is_dir():
+        pytest.skip(f"NHS England publications not found at {NHS_DATA}")
+    return NHS_DATA

@@ -1,0 +1,141 @@
+"""Config validation: the shipped files load; broken ones are reported by file, key path and line."""
+
+import shutil
+
+import pytest
+
+from portfolio.config import load_config
+from tests.conftest import FIXTURE_CONFIG, ROOT
+
+
+def test_fixture_config_loads_cleanly():
+    config = load_config(FIXTURE_CONFIG)
+    assert config.problems == []
+    assert [p.id for p in config.portfolios] == ["demo"]
+    assert config.portfolios[0].categories == ["Access", "Waits"]
+
+
+def test_shipped_config_loads_cleanly():
+    config = load_config(ROOT / "config")
+    assert [str(p) for p in config.problems] == []
+    assert {p.id for p in config.portfolios} == {"uec", "elective", "finance", "social_value"}
+    assert [p.id for p in config.portfolios][0] == "uec"  # display order from `order:`
+    uec = config.portfolio("uec")
+    assert uec.categories[:6] == ["NHS 111", "Ambulance", "Handovers", "A&E", "Beds", "Discharges"]
+    for metric in config.metrics.values():
+        assert metric.improvement in ("increase", "decrease", "neutral")
+
+
+def _broken(tmp_path, old, new, file="portfolios/demo.yaml"):
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    path = tmp_path / "config" / file
+    text = path.read_text()
+    assert old in text, f"test set-up: {old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1))
+    return load_config(tmp_path / "config")
+
+
+BROKEN_PORTFOLIOS = [
+    ("misspelt key", "improvement: increase", "improvment: increase", 19, "did you mean 'improvement'"),
+    ("unknown unit", "unit: percent", "unit: percentage", 15, "'percent'"),
+    ("category not declared", "category: Access\n    definition: Attendances within",
+     "category: Acess\n    definition: Attendances within", 13, "'Acess' is not one of the portfolio's categories"),
+    ("malformed month", "to: 2023-03}", "to: 2023-3}", 21, "YYYY-MM"),
+    ("target dates reversed", "{value: 95, source: NHS Constitution, to: 2023-03}",
+     "{value: 95, source: NHS Constitution, from: 2024-01, to: 2023-03}", 21, "is after"),
+    ("required key missing", "    owner: Test owner\n  - id: attendances", "  - id: attendances", 11,
+     "'owner' is required"),
+    ("mean not computed as a ratio", "    compute: ratio\n    scale: 100\n", "", 11,
+     "must be computed as a ratio"),
+    ("percentage ratio without scale 100", "scale: 100", "scale: 1", 11, "needs scale: 100"),
+    ("extract outside the data folder", "source: {extract: demo.csv}", "source: {extract: ../../secrets.csv}", 23,
+     "outside the data folder"),
+    ("absolute extract path", "source: {extract: demo.csv}", "source: {extract: /etc/passwd.csv}", 23,
+     "outside the data folder"),
+    ("extract that is not a CSV", "source: {extract: demo.csv}", "source: {extract: demo.xlsx}", 23, "not a .csv"),
+    ("invalid YAML", "  - id: attendances\n", "  - id: attendances\n   label: [unclosed\n", None, "not valid YAML"),
+    ("metric id used twice", "  - id: attendances", "  - id: four_hour", None, "used twice"),
+    ("neutral target without comparison", "    improvement: neutral\n    source: {extract: demo.csv}\n    drill: [place, provider]",
+     "    improvement: neutral\n    targets: [{value: 10, source: x}]\n    source: {extract: demo.csv}\n    drill: [place, provider]",
+     None, "needs 'comparison'"),
+    ("headline names an unknown metric", "headline: [four_hour, waiting_list]", "headline: [four_hour, nope]", 9,
+     "'nope' is not a metric"),
+    ("bad metric id", "  - id: attendances", "  - id: Attendances-All", None, "lower-case letters"),
+    ("wrong type", "scale: 100", "scale: lots", 18, "valid number"),
+]
+
+
+@pytest.mark.parametrize("old, new, line, message", [case[1:] for case in BROKEN_PORTFOLIOS],
+                         ids=[case[0] for case in BROKEN_PORTFOLIOS])
+def test_broken_portfolio_is_reported_and_left_out(tmp_path, old, new, line, message):
+    config = _broken(tmp_path, old, new)
+    assert config.portfolios == []
+    assert "portfolios/demo.yaml" in config.disabled
+    problems = [p for p in config.problems if p.file == "portfolios/demo.yaml"]
+    assert any(message in p.message for p in problems), [str(p) for p in problems]
+    matching = next(p for p in problems if message in p.message)
+    if line is not None:
+        assert matching.line == line, str(matching)
+    assert matching.line is not None and "portfolios/demo.yaml" in str(matching)
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    (tmp_path / "config/portfolios/demo.yaml").write_text("- just\n- a list\n")
+    config = load_config(tmp_path / "config")
+    assert "must be a mapping" in config.problems[0].message
+
+
+def test_empty_portfolio_file(tmp_path):
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    (tmp_path / "config/portfolios/demo.yaml").write_text("")
+    assert "is empty" in str(load_config(tmp_path / "config").problems[0])
+
+
+def test_a_broken_portfolio_leaves_the_others_working(tmp_path):
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    good = (tmp_path / "config/portfolios/demo.yaml").read_text()
+    (tmp_path / "config/portfolios/other.yaml").write_text(
+        good.replace("id: demo", "id: other").replace("- id: four_hour", "- id: four_hour_b")
+        .replace("- id: attendances", "- id: attendances_b").replace("- id: waiting_list", "- id: waiting_list_b")
+        .replace("- id: p90", "- id: p90_b").replace("- id: spend", "- id: spend_b")
+        .replace("headline: [four_hour, waiting_list]", "headline: [four_hour_b]"))
+    (tmp_path / "config/portfolios/demo.yaml").write_text(good.replace("unit: count", "unit: counts", 1))
+    config = load_config(tmp_path / "config")
+    assert [p.id for p in config.portfolios] == ["other"]
+    assert list(config.disabled) == ["portfolios/demo.yaml"]
+
+
+def test_metric_ids_are_unique_across_portfolios(tmp_path):
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    text = (tmp_path / "config/portfolios/demo.yaml").read_text()
+    (tmp_path / "config/portfolios/zz_copy.yaml").write_text(text.replace("id: demo", "id: copy"))
+    config = load_config(tmp_path / "config")
+    assert [p.id for p in config.portfolios] == ["demo"]
+    problem = next(p for p in config.problems if p.file == "portfolios/zz_copy.yaml")
+    assert "already used by portfolios/demo.yaml" in problem.message and problem.line == 11
+
+
+def test_organisations_hierarchy_is_checked(tmp_path):
+    config = _broken(tmp_path, "provider: A, lat: 53.4", "provider: Z, lat: 53.4", file="organisations.yaml")
+    problem = next(p for p in config.problems if p.file == "organisations.yaml")
+    assert "'Z' is not a provider code" in problem.message
+    assert config.organisations is None
+
+
+def test_site_coordinates_must_be_in_great_britain(tmp_path):
+    config = _broken(tmp_path, "lat: 53.4, lon: -2.9", "lat: 5.34, lon: -2.9", file="organisations.yaml")
+    problem = next(p for p in config.problems if p.file == "organisations.yaml")
+    assert problem.location == "sites[0].lat" and problem.line == 11
+
+
+def test_settings_unknown_key_and_bad_date(tmp_path):
+    config = _broken(tmp_path, "data_as_at: 2023-07-10", "data_as_at: 10/07/2023", file="settings.yaml")
+    problem = next(p for p in config.problems if p.file == "settings.yaml")
+    assert problem.location == "extracts.demo.csv.data_as_at" and problem.line == 4
+
+
+def test_yaml_is_never_loaded_unsafely(tmp_path):
+    config = _broken(tmp_path, "title: Demo portfolio", "title: !!python/object/apply:os.system ['echo hacked']")
+    assert config.portfolios == []
+    assert any("not valid YAML" in p.message for p in config.problems)
