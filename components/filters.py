@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.state import ORG_KEY, PERIOD_KEY
+from components.state import DRILL_TO_KEY, ORG_KEY, PERIOD_KEY
 from portfolio.periods import month_label, parse_month
 from portfolio.workspace import Workspace
 
@@ -23,18 +23,50 @@ def organisation_label(ws: Workspace, code: str) -> str:
     return f"{prefix}{org.name}"
 
 
+def _take_from_url(key: str, options: list[str], describe) -> None:
+    """Apply the URL's value for ``key`` when a link or a typed address set it.
+
+    The URL is written at the end of every run; a value that differs from what was last written
+    came from outside (a shared link, a page link, an edited address) and wins, as does any URL
+    value when the widget has no state yet (a new session, or a page opened afresh).
+    """
+    asked = st.query_params.get(key)
+    fresh = key not in st.session_state
+    if asked is None or (not fresh and asked == st.session_state.get(f"_url_{key}")):
+        return
+    if asked in options:
+        st.session_state[key] = asked
+    else:
+        st.warning(f"The link asks for {describe(asked)}, which is not in this dashboard; showing "
+                   f"{describe(st.session_state.get(key, options[0]))} instead.", icon=":material/link_off:")
+
+
+def url_synced(widget, label: str, options: list[str], key: str, default: str, describe, **kwargs):
+    """A choice widget whose value is kept in the URL under ``key`` (``?key=value``), so the view
+    can be shared and reached again. The value in the URL is the option itself (a code, not a label)."""
+    _take_from_url(key, options, describe)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    value = widget(label, options, key=key, **kwargs)
+    st.query_params[key] = value
+    st.session_state[f"_url_{key}"] = value
+    return value
+
+
 def shared_filters(ws: Workspace) -> tuple[str, str]:
+    if DRILL_TO_KEY in st.session_state:
+        st.session_state[ORG_KEY] = st.session_state.pop(DRILL_TO_KEY)
     periods = list(reversed(ws.engine.periods))
-    default = ws.engine.default_period()
+    organisations = organisation_options(ws)
+    describe_period = (lambda p: month_label(parse_month(p)) if p in periods else f"the period '{p}'")
+    describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation '{code}'")
     with st.sidebar:
-        period = st.selectbox(
-            "Reporting period", periods, index=periods.index(default) if default in periods else 0,
-            format_func=lambda p: month_label(parse_month(p)), key=PERIOD_KEY, bind="query-params",
-            help="The month every view reports on. Figures for later months are not shown.",
-        )
-        org = st.selectbox(
-            "Organisation", organisation_options(ws), key=ORG_KEY, bind="query-params",
+        period = url_synced(
+            st.selectbox, "Reporting period", periods, PERIOD_KEY, ws.engine.default_period(), describe_period,
+            format_func=lambda p: month_label(parse_month(p)),
+            help="The month every view reports on. Figures for later months are not shown.")
+        org = url_synced(
+            st.selectbox, "Organisation", organisations, ORG_KEY, ws.tree.root, describe_org,
             format_func=lambda code: organisation_label(ws, code),
-            help="The system, a place, a provider or a site. Figures are added up from the organisations within it.",
-        )
+            help="The system, a place, a provider or a site. Figures are added up from the organisations within it.")
     return period, org

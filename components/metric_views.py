@@ -64,20 +64,15 @@ def summary_table(summaries: list[MetricSummary]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def metrics_table(summaries: list[MetricSummary], key: str, on_pick) -> None:
-    """A table of metrics; choosing a row calls ``on_pick(metric_id)`` (a drill into its deep dive)."""
+def metrics_table(summaries: list[MetricSummary], key: str) -> str | None:
+    """A table of metrics; returns the id of the metric whose row was chosen (to open its deep dive)."""
     table = summary_table(summaries)
     shown = table.drop(columns=["metric_id"])
     styled = shown.style.map(lambda v: STATUS_CELL_STYLES.get(v, ""), subset=["Status"])
-    st.dataframe(
-        styled, hide_index=True, key=key, on_select=lambda: _picked(key, table, on_pick),
-        selection_mode="single-row", lazy=False,
+    event = st.dataframe(
+        styled, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", lazy=False,
         alt=f"Table of {len(table)} metrics with latest value, change, progress, target and status",
         column_config={"Metric": st.column_config.TextColumn(width="large")},
     )
-
-
-def _picked(key: str, table: pd.DataFrame, on_pick) -> None:
-    rows = st.session_state[key]["selection"]["rows"]
-    if rows:
-        on_pick(table.iloc[rows[0]]["metric_id"])
+    rows = event.selection.rows
+    return table.iloc[rows[0]]["metric_id"] if rows else None

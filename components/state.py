@@ -9,6 +9,7 @@ from portfolio.workspace import Workspace, default_folders, fingerprint, load_wo
 
 PERIOD_KEY = "period"
 ORG_KEY = "org"
+DRILL_TO_KEY = "drill_to"  # an organisation chosen by a drill-down, applied before the filters are drawn
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading portfolios and extracts…")
@@ -43,3 +44,9 @@ def selected_org() -> str:
 def view_params(**extra: str) -> dict[str, str]:
     """Query parameters that carry the shared filters to another page."""
     return {PERIOD_KEY: selected_period(), ORG_KEY: selected_org(), **extra}
+
+
+def request_drill(org_code: str) -> None:
+    """Change the organisation filter on the next run (a widget's value cannot change mid-run)."""
+    st.session_state[DRILL_TO_KEY] = org_code
+    st.rerun()

@@ -3,19 +3,18 @@
 import streamlit as st
 
 from components.banners import page_header
+from components.filters import url_synced
 from components.charts import breakdown_chart, trend_chart
 from components.metric_views import headline, summary_table
-from components.state import ORG_KEY, selected_org, selected_period, workspace
+from components.state import ORG_KEY, request_drill, selected_org, selected_period, workspace
 from portfolio.formatting import format_target, format_value
 from portfolio.periods import month_label, parse_month
 
 ws = workspace()
 metrics = ws.config.metrics
-asked = st.query_params.get("metric")
-if asked is not None and asked not in metrics:
-    st.warning(f"There is no metric '{asked}' in this dashboard; showing the first metric instead.")
-metric_id = st.selectbox(
-    "Metric", list(metrics), key="metric", bind="query-params",
+metric_id = url_synced(
+    st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
+    lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
     format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}")
 metric = metrics[metric_id]
 period, org = selected_period(), selected_org()
@@ -56,24 +55,22 @@ st.caption("Blue: actual · red dashed: target · grey dotted: plan · dotted ru
 levels = engine.drill_levels(metric_id, org)
 if levels:
     st.subheader("Drill down", anchor=False)
-    level = st.segmented_control("Break down by", levels, default=levels[0], key="drill", bind="query-params",
-                                 format_func=lambda d: d.replace("_", " ").capitalize()) or levels[0]
+    level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0], lambda d: f"'{d}'",
+                       format_func=lambda d: d.replace("_", " ").capitalize()) or levels[0]
     members = engine.breakdown(metric_id, org, level, summary.value_period or period)
     if members.empty:
         st.info("No breakdown is reported for this month.")
     else:
         selectable = level in ("place", "provider", "site")
         chosen = st.altair_chart(
-            breakdown_chart(metric, members, selectable), key=f"breakdown-{level}",
+            breakdown_chart(metric, members, selectable), key=f"breakdown-{org}-{level}",
             on_select="rerun" if selectable else "ignore",
             alt=f"Bar chart of {metric.label} by {level.replace('_', ' ')} for {ws.tree[org].name}.")
         if selectable:
             st.caption("Click a bar to drill into it.")
             picked = (chosen or {}).get("selection", {}).get("pick") or []
             if picked and picked[0].get("code") in ws.tree and picked[0]["code"] != org:
-                st.session_state.pop(f"breakdown-{level}", None)
-                drill_to(picked[0]["code"])
-                st.rerun()
+                request_drill(picked[0]["code"])
 
 with st.expander("Definition, targets and source"):
     st.markdown(f"**Definition:** {metric.definition}")

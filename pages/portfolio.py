@@ -25,18 +25,16 @@ columns[2].metric("Not meeting target", score["not met"])
 columns[3].metric("Deteriorating", score["deteriorating"])
 
 
-def open_deep_dive(metric_id: str) -> None:
-    st.session_state["open_metric"] = metric_id
-
-
+picked = None
 for category in portfolio.categories:
     in_category = [s for s in available if s.metric.category == category]
     if in_category:
         st.subheader(category, anchor=False)
-        metrics_table(in_category, key=f"table-{category}", on_pick=open_deep_dive)
+        picked = metrics_table(in_category, key=f"table-{category}") or picked
+st.caption("Choose a row to open the metric's deep dive.")
 missing = [s.metric.label for s in summaries if not s.available]
 if missing:
     st.caption(f"Not reported for {ws.tree[org].name}: {', '.join(missing)}.")
 
-if metric_id := st.session_state.pop("open_metric", None):
-    st.switch_page("pages/deep_dive.py", query_params=view_params(metric=metric_id))
+if picked:
+    st.switch_page("pages/deep_dive.py", query_params=view_params(metric=picked))

@@ -1,0 +1,113 @@
+"""Every page on the small fixture: no exception, the right numbers, drill-downs by injected selections."""
+
+import pytest
+
+from tests.apptest import charts, metrics, navigation, no_errors, open_page, start
+from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA
+
+
+@pytest.fixture
+def at(monkeypatch):
+    return start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA).run()
+
+
+def test_navigation_lists_every_page(at):
+    assert navigation(at) == {"": "Overview", "demo": "Demo portfolio", "about": "About the data",
+                              "deep-dive": "Deep dive"}
+
+
+def test_overview_headlines_and_context(at):
+    no_errors(at)
+    assert metrics(at)["4-hour performance"] == "85.5%"  # June: A1, A2 and B only (855 / 1000)
+    assert at.caption[0].value.startswith("Period: 2023/24 M3 (Jun-23) · Organisation: Test system")
+    assert "Synthetic sample data" in at.caption[0].value
+    assert any("out of date" in w.value for w in at.warning)  # the fixture extract is as at Jul 2023
+
+
+def test_shared_filters_drive_every_figure(at):
+    at.selectbox(key="period").set_value("2023-05")
+    at.selectbox(key="org").set_value("P1")
+    at.run()
+    assert metrics(at)["4-hour performance"] == "83.0%"  # 830 / 1000 across Place One
+    assert at.caption[0].value.startswith("Period: 2023/24 M2 (May-23) · Organisation: Place One")
+
+
+def test_filters_are_read_from_the_url(monkeypatch):
+    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
+    at.query_params["period"] = "2023-04"
+    at.query_params["org"] = "C"
+    at.run()
+    assert at.session_state["period"] == "2023-04" and at.session_state["org"] == "C"
+    assert metrics(at)["4-hour performance"] == "20.0%"
+
+
+def test_portfolio_page(at):
+    open_page(at, "demo").run()
+    no_errors(at)
+    assert at.title[0].value == "Demo portfolio"
+    assert metrics(at) == {"Metrics reported": "4", "Meeting target": "1", "Not meeting target": "0",
+                           "Deteriorating": "0"}
+    table = at.dataframe[0].value
+    row = table[table["Metric"] == "4-hour performance"].iloc[0]
+    assert (row["Latest"], row["Target"], row["Status"], row["Progress"]) == ("85.5%", "≥ 76.0%", "✔ Met", "↑ Improving")
+
+
+def test_choosing_a_table_row_opens_its_deep_dive(at):
+    open_page(at, "demo").run()
+    at.session_state["table-Access"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    no_errors(at)
+    assert at.title[0].value == "4-hour performance"
+    assert at.session_state["metric"] == "four_hour"
+
+
+def test_deep_dive_figures_chart_and_drill(monkeypatch):
+    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
+    at.query_params["metric"] = "four_hour"
+    at.query_params["period"] = "2023-05"
+    at.run()
+    open_page(at, "deep-dive").run()
+    no_errors(at)
+    assert metrics(at)["4-hour performance"] == "76.4%"
+    assert metrics(at)["Financial year to date"] == "73.2%"
+    assert metrics(at)["2019/20 baseline"] == "90.0%"
+    specs = charts(at)
+    assert len(specs) == 2 and specs[1]["params"][0]["select"]["fields"] == ["code"]
+    # drill: click Place One's bar, then Alpha's
+    at.session_state["breakdown-E-place"] = None  # unused key: proves nothing else reacts
+    at.session_state["breakdown-SYS-place"] = {"selection": {"pick": [{"code": "P1"}]}}
+    at.run()
+    assert at.session_state["org"] == "P1"
+    assert metrics(at)["4-hour performance"] == "83.0%"
+    at.session_state["breakdown-P1-provider"] = {"selection": {"pick": [{"code": "A"}]}}
+    at.run()
+    assert at.session_state["org"] == "A" and metrics(at)["4-hour performance"] == "88.3%"
+    at.button(key="crumb-SYS").click().run()
+    assert at.session_state["org"] == "SYS"
+
+
+def test_deep_dive_with_an_unknown_metric_says_so(monkeypatch):
+    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
+    at.query_params["metric"] = "no_such_metric"
+    at.run()
+    open_page(at, "deep-dive").run()
+    assert not at.exception
+    assert "The link asks for the metric 'no_such_metric'" in at.warning[-1].value
+
+
+def test_deep_dive_for_a_metric_not_reported_there(monkeypatch):
+    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
+    at.query_params["metric"] = "p90"
+    at.run()
+    open_page(at, "deep-dive").run()
+    no_errors(at)
+    assert "is not reported for Test system" in at.info[0].value
+
+
+def test_about_page_lists_metrics_extracts_and_problems(at):
+    open_page(at, "about").run()
+    no_errors(at)
+    extracts = at.dataframe[0].value
+    assert extracts.iloc[0]["File"] == "demo.csv" and extracts.iloc[0]["Rows loaded"] == 38
+    assert set(at.dataframe[1].value["Id"]) == {"four_hour", "attendances", "waiting_list", "p90", "spend"}
+    assert at.success[0].value.startswith("Every configuration file and extract passed validation")

@@ -1,0 +1,66 @@
+"""The command line, run as a user would: ``python -m portfolio …``."""
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "portfolio", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_passes_on_the_shipped_config_and_sample():
+    result = run("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("0 problem(s); portfolios loaded: uec, elective, finance, social_value")
+
+
+def test_check_fails_naming_the_broken_file(fixture_copy):
+    path = fixture_copy / "config/portfolios/demo.yaml"
+    path.write_text(path.read_text().replace("unit: count", "unit: counts", 1))
+    result = run("check", "--config", fixture_copy / "config", "--data", fixture_copy / "data")
+    assert result.returncode == 1
+    assert "error: portfolios/demo.yaml:31 (metrics[1].unit): Input should be" in result.stdout
+
+
+def test_check_lists_extract_problems_with_row_and_column(fixture_copy):
+    with open(fixture_copy / "data/demo.csv", "a") as extract:
+        extract.write("attendances,2023-06,A,,,,-3,,,,\n")
+    result = run("check", "--config", fixture_copy / "config", "--data", fixture_copy / "data")
+    assert result.returncode == 1
+    assert "error: demo.csv:40 (row 40, column value): a count cannot be negative (got -3)" in result.stdout
+
+
+def test_values_prints_the_computed_series():
+    result = run("values", "--config", FIXTURE_CONFIG, "--data", FIXTURE_DATA, "--metric", "four_hour",
+                 "--from", "2023-04", "--to", "2023-05")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "period,org_code,value,numerator,denominator,target,status",
+        "2023-04,SYS,70,770,1100,76,not met",
+        "2023-05,SYS,76.363636,840,1100,76,met",
+    ]
+
+
+def test_values_for_an_organisation_and_a_metric_without_target():
+    result = run("values", "--config", FIXTURE_CONFIG, "--data", FIXTURE_DATA, "--metric", "attendances",
+                 "--org", "P1")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["period"], r["org_code"], r["value"], r["target"], r["status"]) for r in rows] == [
+        ("2023-04", "P1", "1500", "", "no target"), ("2023-05", "P1", "1020", "", "no target")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--metric", "four_hur"], "unknown metric 'four_hur'; did you mean four_hour?"),
+    (["--metric", "four_hour", "--org", "XYZ"], "unknown organisation 'XYZ'"),
+    (["--metric", "four_hour", "--from", "April"], "'April' is not a month"),
+])
+def test_values_explains_bad_arguments(args, message):
+    result = run("values", "--config", FIXTURE_CONFIG, "--data", FIXTURE_DATA, *args)
+    assert result.returncode == 2 and message in result.stderr

@@ -1,0 +1,47 @@
+"""Every configuration field is documented (docs/configuration.md), and so is the extract layout."""
+
+import re
+
+import pytest
+
+from portfolio import config as schema
+from portfolio.extracts import OPTIONAL, REQUIRED
+from tests.conftest import ROOT
+
+SECTIONS = {
+    "Portfolio": schema.Portfolio, "Metric": schema.Metric, "Target": schema.Target,
+    "Trajectory": schema.Trajectory, "Baseline": schema.Baseline, "Source": schema.Source,
+    "Format": schema.Format, "Organisations": schema.OrganisationsFile, "System": schema.System,
+    "Place": schema.Place, "Provider": schema.Provider, "Site": schema.Site, "Settings": schema.Settings,
+    "Extract": schema.ExtractInfo,
+}
+
+
+def _section(text: str, title: str) -> str:
+    match = re.search(rf"^#+ {title}\n(.*?)(?=^#+ |\Z)", text, re.M | re.S)
+    assert match, f"docs/configuration.md has no section '{title}'"
+    return match.group(1)
+
+
+def _every_model() -> set[type]:
+    return {value for value in vars(schema).values()
+            if isinstance(value, type) and issubclass(value, schema.Strict) and value is not schema.Strict}
+
+
+def test_every_schema_model_has_a_section():
+    assert set(SECTIONS.values()) == _every_model()
+
+
+@pytest.mark.parametrize("title", SECTIONS)
+def test_every_field_is_documented(title):
+    text = (ROOT / "docs" / "configuration.md").read_text()
+    section = _section(text, title)
+    for name, field in SECTIONS[title].model_fields.items():
+        key = field.alias or name
+        assert f"| `{key}` |" in section, f"field '{key}' of {title} is not documented in docs/configuration.md"
+
+
+def test_every_extract_column_is_documented():
+    text = (ROOT / "docs" / "extracts.md").read_text()
+    for column in REQUIRED + OPTIONAL:
+        assert f"| `{column}` |" in text, f"extract column '{column}' is not documented in docs/extracts.md"

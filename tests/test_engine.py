@@ -1,0 +1,121 @@
+"""The metric engine on the hand-computable fixture (tests/fixtures)."""
+
+import pytest
+
+from portfolio.formatting import format_change, format_progress, format_value
+
+
+def test_rate_is_recomputed_from_summed_parts_not_averaged(demo):
+    # May 2023: A1 80/100, A2 450/500, B 300/400, C 10/100
+    system = demo.engine.summary("four_hour", "SYS", "2023-05")
+    assert system.value == pytest.approx(840 / 1100 * 100)
+    providers = demo.engine.breakdown("four_hour", "SYS", "provider", "2023-05").set_index("code")["value"]
+    mean_of_rates = providers.mean()
+    assert providers["A"] == pytest.approx(530 / 600 * 100)  # A's sites added up, not averaged
+    assert mean_of_rates == pytest.approx((530 / 600 + 0.75 + 0.10) / 3 * 100)
+    assert abs(system.value - mean_of_rates) > 15
+
+
+def test_place_adds_up_its_providers_and_their_sites(demo):
+    place = demo.engine.summary("four_hour", "P1", "2023-05")
+    assert (place.numerator, place.denominator) == (830, 1000)
+    places = demo.engine.breakdown("four_hour", "SYS", "place", "2023-05").set_index("code")
+    assert places.loc["P1", "value"] == pytest.approx(83.0) and places.loc["P2", "value"] == pytest.approx(10.0)
+
+
+def test_snapshot_sums_organisations_at_the_same_month_end(demo):
+    assert demo.engine.summary("waiting_list", "SYS", "2023-05").value == 3450
+    assert demo.engine.summary("waiting_list", "SYS", "2023-05").fytd is None
+
+
+def test_target_status_uses_the_target_in_force(demo):
+    april = demo.engine.summary("four_hour", "SYS", "2023-04")
+    may = demo.engine.summary("four_hour", "SYS", "2023-05")
+    assert april.target.value == 76 and april.status == "not met" and april.variance_to_target == pytest.approx(-6)
+    assert may.status == "met" and may.target.source == "UEC recovery plan"
+    baseline_month = demo.engine.series("four_hour", "SYS", start="2019-05", end="2019-05").iloc[0]
+    assert baseline_month["target"] == 95
+
+
+def test_improvement_coded_progress(demo):
+    four_hour = demo.engine.summary("four_hour", "SYS", "2023-05")
+    assert (four_hour.direction, four_hour.progress) == ("up", "improving")
+    waiting = demo.engine.summary("waiting_list", "SYS", "2023-05")
+    assert (waiting.direction, waiting.progress) == ("down", "improving")  # lower is better
+    p90 = demo.engine.summary("p90", "AMB", "2023-05")
+    assert (p90.direction, p90.progress, p90.status) == ("up", "deteriorating", "not met")
+    assert p90.exception
+    attendances = demo.engine.summary("attendances", "SYS", "2023-05")
+    assert (attendances.direction, attendances.progress) == ("down", "not judged")  # neutral metric
+
+
+def test_change_within_tolerance_is_no_change(demo):
+    summary = demo.engine.summary("waiting_list", "SYS", "2023-05")
+    assert demo.engine._progress(summary.metric, 3500 * 1.004, 3500) == ("no change", "no change")
+    assert demo.engine._progress(summary.metric, 3500 * 1.01, 3500) == ("up", "deteriorating")
+
+
+def test_financial_year_to_date(demo):
+    assert demo.engine.summary("four_hour", "SYS", "2023-05").fytd == pytest.approx((770 + 840) / 2200 * 100)
+    assert demo.engine.summary("attendances", "SYS", "2023-05").fytd == 1600 + 1115
+
+
+def test_baseline_is_the_same_month_of_2019_20(demo):
+    summary = demo.engine.summary("four_hour", "SYS", "2023-05")
+    assert summary.baseline == pytest.approx(90.0) and summary.baseline_period == "2019-05"
+    assert summary.percent_of_baseline == pytest.approx(76.3636 / 90 * 100, rel=1e-4)
+
+
+def test_missing_data_is_no_data_never_zero(demo):
+    summary = demo.engine.summary("attendances", "SYS", "2023-06")
+    assert summary.available and summary.value is None and summary.status == "no data"
+    assert format_value(summary.metric, summary.value) == "no data"
+    assert "2023-06" not in set(demo.engine.series("attendances", "SYS")["period"])
+
+
+def test_partial_month_is_flagged(demo):
+    assert demo.engine.summary("four_hour", "SYS", "2023-06").data_status == "partial: 3 of 4 organisations"
+    assert demo.engine.summary("four_hour", "SYS", "2023-05").data_status == "validated"
+    assert demo.engine.summary("four_hour", "A", "2023-06").data_status == "provisional"
+
+
+def test_non_additive_metric_only_where_reported(demo):
+    assert not demo.engine.summary("p90", "SYS", "2023-05").available
+    assert demo.engine.summary("p90", "AMB", "2023-05").value == 960
+
+
+def test_plan_comes_from_the_plan_series(demo):
+    april = demo.engine.summary("spend", "SYS", "2023-04")
+    assert (april.value, april.plan, april.variance_to_plan) == (-150, -150, 0)
+    provider = demo.engine.summary("spend", "A", "2023-04")
+    assert (provider.value, provider.plan, provider.variance_to_plan) == (-100, -90, -10)
+    assert format_value(provider.metric, provider.value) == "(£0.1m)"
+
+
+def test_breakdown_by_weeks_band(demo):
+    bands = demo.engine.breakdown("waiting_list", "A", "weeks_band", "2023-05")
+    assert dict(zip(bands["member"], bands["value"])) == {"0-18 weeks": 700, "18-52 weeks": 300, "52+ weeks": 100}
+
+
+def test_drill_levels_only_where_there_is_something_below(demo):
+    assert demo.engine.drill_levels("four_hour", "SYS") == ["place", "provider", "site"]
+    assert demo.engine.drill_levels("four_hour", "P2") == ["provider"]
+    assert demo.engine.drill_levels("four_hour", "B") == []
+
+
+def test_default_period_is_the_latest_month(demo):
+    assert demo.engine.default_period() == "2023-06"
+
+
+@pytest.mark.parametrize("metric_id, value, text", [
+    ("four_hour", 62.94, "62.9%"), ("attendances", 8415, "8,415"), ("p90", 471, "00:07:51"),
+    ("spend", -4520, "(£4.5m)"), ("spend", 12345, "£12.3m"), ("four_hour", None, "no data"),
+])
+def test_board_paper_formats(demo, metric_id, value, text):
+    assert format_value(demo.config.metrics[metric_id], value) == text
+
+
+def test_change_and_progress_text(demo):
+    metric = demo.config.metrics["four_hour"]
+    assert format_change(metric, 2.5) == "+2.5 pts" and format_change(metric, -0.04) == "−0.0 pts"
+    assert format_progress("down", "improving") == "↓ Improving"
