@@ -9,18 +9,18 @@ from components.state import workspace
 st.set_page_config(page_title="Portfolio performance", page_icon=":material/monitoring:", layout="wide")
 
 ws = workspace()
-PORTFOLIO_PAGE = "pages/portfolio.py"
+PORTFOLIO_PAGE = "app_pages/portfolio.py"
 
 portfolio_pages = [
     st.Page(PORTFOLIO_PAGE, title=p.title, icon=p.icon or ":material/dashboard:", url_path=p.id)
     for p in ws.config.portfolios
 ]
 navigation = st.navigation({
-    "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True)],
+    "Overview": [st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True)],
     "Portfolios": portfolio_pages,
     "About": [
-        st.Page("pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
-        st.Page("pages/deep_dive.py", title="Deep dive", icon=":material/query_stats:", url_path="deep-dive",
+        st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+        st.Page("app_pages/deep_dive.py", title="Deep dive", icon=":material/query_stats:", url_path="deep-dive",
                 visibility="hidden"),
     ],
 })

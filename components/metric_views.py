@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.engine import MetricSummary
-from portfolio.formatting import format_change, format_progress, format_status, format_target, format_value
+from portfolio.formatting import PROGRESS_WORDS, format_change, format_progress, format_status, format_target, format_value
 from portfolio.periods import month_label, parse_month
 
 PROGRESS_COLOURS = {"improving": "green", "deteriorating": "red"}
@@ -23,8 +23,9 @@ def _month(period: str | None) -> str:
 def change_text(summary: MetricSummary) -> str | None:
     if summary.change is None:
         return None
+    # the arrow is drawn by st.metric; the word says whether the change is good news
     return (f"{format_change(summary.metric, summary.change)} vs {_month(summary.previous_period)} · "
-            f"{format_progress(summary.direction, summary.progress)}")
+            f"{PROGRESS_WORDS[summary.progress]}")
 
 
 def headline(summary: MetricSummary) -> None:
@@ -68,11 +69,12 @@ def metrics_table(summaries: list[MetricSummary], key: str) -> str | None:
     """A table of metrics; returns the id of the metric whose row was chosen (to open its deep dive)."""
     table = summary_table(summaries)
     shown = table.drop(columns=["metric_id"])
+    shown = shown.loc[:, ~(shown == "–").all()]  # leave out columns with nothing in them (no plans, say)
     styled = shown.style.map(lambda v: STATUS_CELL_STYLES.get(v, ""), subset=["Status"])
     event = st.dataframe(
         styled, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", lazy=False,
         alt=f"Table of {len(table)} metrics with latest value, change, progress, target and status",
-        column_config={"Metric": st.column_config.TextColumn(width="large")},
+        column_config={"Metric": st.column_config.TextColumn(width="medium")},
     )
     rows = event.selection.rows
     return table.iloc[rows[0]]["metric_id"] if rows else None

@@ -46,12 +46,19 @@ def portfolio_page(portfolio_id: str) -> st.Page:
     return st.session_state["portfolio_pages"][portfolio_id]
 
 
+def show_exceptions(items: list[tuple[Portfolio, MetricSummary]]) -> None:
+    """Every metric below target and deteriorating, in one table sized to show every row."""
+    st.dataframe(exceptions_table(items), hide_index=True, key="exceptions", height=35 * (len(items) + 1) + 3,
+                 column_config={"Metric": st.column_config.TextColumn(width="medium")},
+                 alt=f"{len(items)} metrics not meeting target and deteriorating")
+
+
 def exceptions_table(items: list[tuple[Portfolio, MetricSummary]]) -> pd.DataFrame:
     return pd.DataFrame([{
-        "Portfolio": portfolio.title,
         "Metric": s.metric.label,
         "Latest": format_value(s.metric, s.value),
         "Target": format_target(s.metric, s.target),
         "Change": format_change(s.metric, s.change),
         "Progress": format_progress(s.direction, s.progress),
+        "Portfolio": portfolio.title,
     } for portfolio, s in items])

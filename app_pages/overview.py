@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.banners import page_header
 from components.state import portfolio_summaries, selected_org, selected_period, workspace, workspace_key
-from components.tiles import exceptions_table, portfolio_tile
+from components.tiles import portfolio_tile, show_exceptions
 
 ws = workspace()
 period, org = selected_period(), selected_org()
@@ -15,8 +15,7 @@ exceptions = [(p, s) for p in ws.config.portfolios for s in summaries[p.id] if s
 
 st.subheader("Exceptions: not meeting target and deteriorating", anchor=False)
 if exceptions:
-    st.dataframe(exceptions_table(exceptions), hide_index=True, key="exceptions",
-                 alt=f"{len(exceptions)} metrics not meeting target and deteriorating")
+    show_exceptions(exceptions)
 else:
     st.success("No metric is both below target and deteriorating this month.", icon=":material/check_circle:")
 

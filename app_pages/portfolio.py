@@ -37,4 +37,4 @@ if missing:
     st.caption(f"Not reported for {ws.tree[org].name}: {', '.join(missing)}.")
 
 if picked:
-    st.switch_page("pages/deep_dive.py", query_params=view_params(metric=picked))
+    st.switch_page("app_pages/deep_dive.py", query_params=view_params(metric=picked))

@@ -1,0 +1,152 @@
+"""Every page on the shipped config and bundled sample: the living example the tests exercise."""
+
+import csv
+import io
+import shutil
+
+import pytest
+
+from portfolio.cli import main as cli
+from portfolio.config import load_config
+from portfolio.formatting import format_value
+from tests.apptest import metrics, navigation, no_errors, open_page, start
+from tests.conftest import ROOT
+
+SHIPPED = load_config(ROOT / "config")
+
+
+@pytest.fixture(scope="module")
+def at():
+    monkeypatch = pytest.MonkeyPatch()
+    app = start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
+    yield app
+    monkeypatch.undo()
+
+
+def values(metric_id: str, period: str, org: str | None = None, capsys=None) -> dict[str, str]:
+    """One row of ``python -m portfolio values``, run in-process."""
+    args = ["values", "--metric", metric_id, "--from", period, "--to", period] + (["--org", org] if org else [])
+    assert cli(args) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    return rows[0] if rows else {}
+
+
+def test_navigation_has_a_page_per_portfolio(at):
+    pages = navigation(at)
+    for portfolio in SHIPPED.portfolios:
+        assert pages[portfolio.id] == portfolio.title
+    assert {"", "about", "deep-dive"} <= set(pages)
+
+
+def test_overview_headlines_equal_the_values_command(at, capsys):
+    no_errors(at)
+    period = at.session_state["period"]
+    shown = metrics(at)
+    for portfolio in SHIPPED.portfolios:
+        for metric in portfolio.headline_metrics:
+            row = values(metric.id, period, capsys=capsys)
+            if row:  # reported this month
+                assert shown[metric.label] == format_value(metric, float(row["value"])), metric.id
+    assert [s.value for s in at.subheader][1:] == [p.title for p in SHIPPED.portfolios]
+
+
+@pytest.mark.parametrize("portfolio", SHIPPED.portfolios, ids=lambda p: p.id)
+def test_portfolio_page_renders_its_metrics(at, portfolio, capsys):
+    open_page(at, portfolio.id).run()
+    no_errors(at)
+    assert at.title[0].value == portfolio.title
+    shown = {}
+    for table in at.dataframe:
+        frame = table.value
+        shown.update(dict(zip(frame["Metric"], frame["Latest"])))
+    period = at.session_state["period"]
+    metric = portfolio.headline_metrics[0]
+    row = values(metric.id, period, capsys=capsys)
+    assert shown[metric.label] == format_value(metric, float(row["value"]))
+
+
+@pytest.mark.parametrize("portfolio", SHIPPED.portfolios, ids=lambda p: p.id)
+def test_deep_dive_of_each_portfolio_headline(portfolio, monkeypatch, capsys):
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
+    metric = portfolio.headline_metrics[0]
+    at.query_params["metric"] = metric.id
+    at.run()
+    open_page(at, "deep-dive").run()
+    no_errors(at)
+    assert at.title[0].value == metric.label
+    row = values(metric.id, at.session_state["period"], capsys=capsys)
+    assert metrics(at)[metric.label] == format_value(metric, float(row["value"]))
+
+
+def test_provider_drill_down_on_the_sample(monkeypatch, capsys):
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
+    at.query_params["metric"] = "ae_4hr_all"
+    at.run()
+    open_page(at, "deep-dive").run()
+    root = at.session_state["org"]
+    at.session_state["drill"] = "provider"
+    at.run()
+    at.session_state[f"breakdown-{root}-provider"] = {"selection": {"pick": [{"code": "RBL"}]}}
+    at.run()
+    no_errors(at)
+    assert at.session_state["org"] == "RBL"
+    row = values("ae_4hr_all", at.session_state["period"], org="RBL", capsys=capsys)
+    assert metrics(at)["A&E 4-hour performance (all types)"] == format_value(SHIPPED.metrics["ae_4hr_all"], float(row["value"]))
+
+
+def test_about_page_on_the_sample(at):
+    open_page(at, "about").run()
+    no_errors(at)
+    assert len(at.dataframe[0].value) == len({m.source.extract for m in SHIPPED.metrics.values()})
+    assert at.caption[0].value.startswith("This dashboard is running on synthetic sample data")
+
+
+def test_a_new_portfolio_needs_only_one_yaml_file_and_one_csv(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    shutil.copytree(ROOT / "sample_data", tmp_path / "data")
+    (tmp_path / "config/portfolios/mental_health.yaml").write_text("""\
+id: mental_health
+title: Mental health
+sro: Director of Mental Health Transformation
+clinical_lead: Consultant psychiatrist
+ceo_sponsor: Chief Executive, Mersey Care
+analyst: Mental health analyst
+description: Access to mental health services.
+categories: [Access]
+metrics:
+  - id: mh_talking_therapies_access
+    label: Talking therapies access
+    category: Access
+    definition: People entering NHS Talking Therapies treatment in the month.
+    unit: count
+    measure: monthly_total
+    improvement: increase
+    source: {extract: mental_health.csv}
+    owner: Head of Mental Health
+  - id: mh_out_of_area_bed_days
+    label: Inappropriate out-of-area bed days
+    category: Access
+    definition: Adult acute out-of-area placement bed days that were inappropriate.
+    unit: count
+    measure: monthly_total
+    improvement: decrease
+    targets: [{value: 0, source: NHS Long Term Plan}]
+    source: {extract: mental_health.csv}
+    owner: Head of Mental Health
+""")
+    (tmp_path / "data/mental_health.csv").write_text(
+        "metric_id,period,org_code,value\n"
+        "mh_talking_therapies_access,2026-09,RW4,1200\nmh_talking_therapies_access,2026-10,RW4,1250\n"
+        "mh_talking_therapies_access,2026-10,RXA,800\n"
+        "mh_out_of_area_bed_days,2026-09,RW4,310\nmh_out_of_area_bed_days,2026-10,RW4,280\n")
+    at = start(monkeypatch, tmp_path / "config", tmp_path / "data").run()
+    no_errors(at)
+    assert navigation(at)["mental_health"] == "Mental health"
+    assert "Mental health" in [s.value for s in at.subheader]
+    at.session_state["period"] = "2026-10"
+    at.run()
+    assert metrics(at)["Talking therapies access"] == "2,050"
+    assert metrics(at)["Inappropriate out-of-area bed days"] == "280"
+    open_page(at, "mental_health").run()
+    no_errors(at)
+    assert at.title[0].value == "Mental health"
