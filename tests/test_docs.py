@@ -45,3 +45,12 @@ def test_every_extract_column_is_documented():
     text = (ROOT / "docs" / "extracts.md").read_text()
     for column in REQUIRED + OPTIONAL:
         assert f"| `{column}` |" in text, f"extract column '{column}' is not documented in docs/extracts.md"
+
+
+def test_readme_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## Quick start.*?```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2
+    assert "streamlit run app.py" in commands[0] and "pytest" in commands[1]
+    assert commands[1] in (ROOT / ".ci" / "run").read_text()
