@@ -239,6 +239,8 @@ class Provider(Strict):
     short_name: str = Field(min_length=1)
     type: ProviderType
     place: str | None = None
+    closed: YearMonth | None = None  # the last month it operated (merged or dissolved)
+    successor: str | None = None
 
 
 class Site(Strict):
@@ -266,6 +268,11 @@ class OrganisationsFile(Strict):
         for number, provider in enumerate(self.providers):
             if provider.place is not None and provider.place not in places:
                 raise ValueError(f"providers[{number}].place: '{provider.place}' is not a place code")
+        for number, provider in enumerate(self.providers):
+            if provider.successor is not None and provider.successor not in providers:
+                raise ValueError(f"providers[{number}].successor: '{provider.successor}' is not a provider code")
+            if provider.successor is not None and provider.closed is None:
+                raise ValueError(f"providers[{number}].closed: a provider with a successor needs its closing month")
         for number, site in enumerate(self.sites):
             if site.provider not in providers:
                 raise ValueError(f"sites[{number}].provider: '{site.provider}' is not a provider code")

@@ -134,12 +134,12 @@ class Engine:
         sums["plan"] = sums["period"].map(plans).astype("float64")
         return sums[SERIES_COLUMNS]
 
-    @staticmethod
-    def _expected(spans: dict[str, tuple[str, str]], units: list[str], period: str) -> int:
-        """How many of ``units`` should have reported for ``period``: those that had started, less
-        any silent for over a year before it (closed or merged)."""
+    def _expected(self, spans: dict[str, tuple[str, str]], units: list[str], period: str) -> int:
+        """How many of ``units`` should have reported for ``period``: those that had started and
+        were still open, less any silent for over a year before it."""
         year_before = month_key(parse_month(period) - 12)
-        return sum(spans[u][0] <= period and spans[u][1] >= year_before for u in units)
+        return sum(spans[u][0] <= period and spans[u][1] >= year_before and self.tree.open_in(u, period)
+                   for u in units)
 
     def plan_series(self, metric: Metric, org_code: str, start: str | None = None, end: str | None = None) -> pd.Series:
         """Planned values by month: the extract's plan series, else the YAML trajectory (system only)."""

@@ -75,7 +75,8 @@ class _RowChecker:
 
 
 def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[str],
-                 info: ExtractInfo | None) -> tuple[pd.DataFrame, ExtractReport]:
+                 info: ExtractInfo | None, closed: dict[str, tuple[str, str | None]] | None = None
+                 ) -> tuple[pd.DataFrame, ExtractReport]:
     """Read one extract; return its valid rows (typed) and a report of what was found."""
     report = ExtractReport(file=name, info=info)
     empty = pd.DataFrame(columns=["extract", *KEY, *NUMBERS, "status", "note"])
@@ -120,6 +121,11 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
     check.flag(months.isna(), "period", lambda r: f"'{r.period}' is not a month: write YYYY-MM, for example 2023-04")
     check.flag(~frame["org_code"].isin(list(org_codes)), "org_code",
                lambda r: f"unknown organisation '{r.org_code}': add it to config/organisations.yaml or correct the code")
+    for code, (last, successor) in (closed or {}).items():
+        instead = f"file them under its successor {successor}" if successor else "remove them"
+        check.flag((frame["org_code"] == code) & (frame["period"].str[:7] > last),
+                   "org_code", lambda r, c=code, d=last, i=instead: f"{c} closed after {d}: these figures are "
+                   f"for a later month; {i}")
     check.flag(~frame["series"].isin(("",) + SERIES), "series",
                lambda r: f"'{r.series}' is not a series: use {', '.join(SERIES)} (blank means actual)")
     check.flag(~frame["status"].isin(("",) + STATUSES), "status",
@@ -206,7 +212,7 @@ def load_extracts(config: Config, data_dir: Path) -> tuple[pd.DataFrame, list[Ex
             users = ", ".join(m.id for m in by_file.get(name, [])[:5]) or "no metric"
             report.problems.append(Problem(name, f"is missing from the data folder {data_dir} (needed by {users})"))
         else:
-            facts, report = read_extract(path, name, by_file.get(name, []), org_codes, info)
+            facts, report = read_extract(path, name, by_file.get(name, []), org_codes, info, _closed(config))
             frames.append(facts)
         if info is None:
             report.problems.append(Problem(
@@ -216,6 +222,11 @@ def load_extracts(config: Config, data_dir: Path) -> tuple[pd.DataFrame, list[Ex
     facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {c: pd.Series(dtype="float64" if c in NUMBERS else "str") for c in ["extract", *KEY, *NUMBERS, "status", "note"]})
     return facts, reports
+
+
+def _closed(config: Config) -> dict[str, tuple[str, str | None]]:
+    providers = config.organisations.providers if config.organisations else []
+    return {p.code: (p.closed, p.successor) for p in providers if p.closed}
 
 
 def _org_codes(config: Config) -> set[str]:

@@ -17,6 +17,8 @@ class Org:
     type: str | None = None  # a provider's type
     lat: float | None = None
     lon: float | None = None
+    closed: str | None = None  # last month of operation, YYYY-MM
+    successor: str | None = None
 
 
 class OrgTree:
@@ -32,7 +34,8 @@ class OrgTree:
             self._add(Org(place.code, place.name, place.short_name or place.name, "place", system.code))
         for provider in organisations.providers:
             self._add(Org(provider.code, provider.name, provider.short_name, "provider",
-                          provider.place or system.code, provider.type))
+                          provider.place or system.code, provider.type,
+                          closed=provider.closed, successor=provider.successor))
         for site in organisations.sites:
             self._add(Org(site.code, site.name, site.name, "site", site.provider, lat=site.lat, lon=site.lon))
 
@@ -84,6 +87,15 @@ class OrgTree:
     def within(self, code: str, level: str) -> list[Org]:
         """Organisations at ``level`` inside ``code`` (its places, providers or sites)."""
         return [self.nodes[c] for c in self.subtree(code) if self.nodes[c].level == level and c != code]
+
+    def open_in(self, code: str, period: str) -> bool:
+        """Whether the organisation (or its provider, for a site) still operated in ``period``."""
+        org = self.nodes.get(code)
+        while org is not None:
+            if org.closed is not None and period > org.closed:
+                return False
+            org = self.nodes.get(org.parent) if org.level == "site" else None
+        return True
 
     def label(self, code: str) -> str:
         return self.nodes[code].short_name if code in self.nodes else code

@@ -83,6 +83,9 @@ class Organisations:
         self.system = data["system"]["code"]
         self.place_names = [place["name"] for place in data.get("places", [])]
         self.providers = data.get("providers", [])
+        # a merged trust: its last month, and the trust that reports its activity after that
+        self.successors = {p["code"]: (pd.Period(str(p["closed"]), freq="M"), p["successor"])
+                           for p in self.providers if p.get("successor")}
         self.sites: dict[str, list[str]] = defaultdict(list)
         for site in data.get("sites", []):
             self.sites[site["provider"]].append(site["code"])
@@ -188,11 +191,19 @@ def number(x) -> str:
     return str(int(x)) if x.is_integer() else f"{x:.2f}".rstrip("0")
 
 
+def _plus(written: str, more) -> str:
+    """Add a figure to one already written (for a merged trust's rows)."""
+    if more is None or (isinstance(more, float) and np.isnan(more)):
+        return written
+    return number((float(written) if written else 0.0) + float(more))
+
+
 class Extracts:
     """Rows for every extract. Each metric goes to the file its portfolio YAML names."""
 
-    def __init__(self, routes: dict[str, str], drills: dict[str, list[str]], last: pd.Period):
-        self.routes, self.drills, self.last = routes, drills, last
+    def __init__(self, routes: dict[str, str], drills: dict[str, list[str]], last: pd.Period,
+                 successors: dict[str, tuple[pd.Period, str]]):
+        self.routes, self.drills, self.last, self.successors = routes, drills, last, successors
         self.rows: dict[str, dict[tuple, list[str]]] = defaultdict(dict)
         self.gaps: set[tuple[str, str, pd.Period]] = set()
         self.first = {metric: pd.Period(FIRST_REPORTED.get(metric, FIRST_MONTH), freq="M") for metric in routes}
@@ -217,11 +228,18 @@ class Extracts:
         status = ""
         if series == "actual":
             status = "provisional" if period > self.last - PROVISIONAL_MONTHS else "validated"
+        merged = org in self.successors and period > self.successors[org][0]
+        if merged:  # a merged trust's activity is reported by its successor from then on
+            org = self.successors[org][1]
         key = (metric, str(period), org, breakdown, item, series)
         rows = self.rows[self.routes[metric]]
-        if key in rows:
+        if key in rows and not merged:
             raise ValueError(f"duplicate row {key}")
-        rows[key] = [*key, number(value), number(numerator), number(denominator), status, ""]
+        if key in rows:
+            figures = [_plus(old, new) for old, new in zip(rows[key][6:9], (value, numerator, denominator))]
+            rows[key] = [*key, *figures, status, ""]
+        else:
+            rows[key] = [*key, number(value), number(numerator), number(denominator), status, ""]
 
     def add_series(self, metric: str, org: str, periods: pd.PeriodIndex, *, value=None, numerator=None,
                    denominator=None, **labels):
@@ -881,7 +899,7 @@ def main(argv: list[str] | None = None) -> int:
     last = pd.Period(args.to, freq="M")
     routes, drills = read_portfolios(args.config / "portfolios")
     orgs = Organisations(args.config / "organisations.yaml")
-    extracts = Extracts(routes, drills, last)
+    extracts = Extracts(routes, drills, last, orgs.successors)
     for make, rng in zip(PORTFOLIO_SAMPLES, np.random.default_rng(SEED).spawn(len(PORTFOLIO_SAMPLES))):
         make(extracts, orgs, last, rng)
     for name, rows in extracts.write(args.out).items():

@@ -139,3 +139,11 @@ def test_yaml_is_never_loaded_unsafely(tmp_path):
     config = _broken(tmp_path, "title: Demo portfolio", "title: !!python/object/apply:os.system ['echo hacked']")
     assert config.portfolios == []
     assert any("not valid YAML" in p.message for p in config.problems)
+
+
+def test_a_successor_must_be_a_provider_and_needs_a_closing_month(tmp_path):
+    config = _broken(tmp_path, "type: acute, place: P2}", "type: acute, place: P2, successor: B}", file="organisations.yaml")
+    assert any("needs its closing month" in p.message for p in config.problems)
+    config = _broken(tmp_path / "again", "type: acute, place: P2}", "type: acute, place: P2, closed: 2023-04, successor: Q}",
+                     file="organisations.yaml")
+    assert any("'Q' is not a provider code" in p.message for p in config.problems)

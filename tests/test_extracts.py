@@ -114,3 +114,14 @@ def test_a_link_out_of_the_data_folder_is_not_followed(fixture_copy, tmp_path):
     workspace = load_workspace(fixture_copy / "config", fixture_copy / "data")
     report = next(r for r in workspace.extracts if r.file == "demo.csv")
     assert report.rows_loaded == 0 and "outside the data folder" in report.problems[0].message
+
+
+def test_rows_for_a_merged_trust_after_it_closed_are_refused(fixture_copy):
+    path = fixture_copy / "config" / "organisations.yaml"
+    path.write_text(path.read_text().replace("type: acute, place: P2}", "type: acute, place: P2, closed: 2023-04, successor: B}"))
+    workspace, report = _load(fixture_copy, "attendances,2023-04,C,,,,100,,,,\nattendances,2023-05,C,,,,95,,,,\n"
+                                            "attendances,2023-05,B,,,,390,,,,\n")
+    assert report.rows_loaded == 2
+    assert report.problems[0].message == "C closed after 2023-04: these figures are for a later month; file them under its successor B"
+    # after the merger the system is complete without C: not flagged as partial
+    assert workspace.engine.summary("attendances", "SYS", "2023-05").data_status == "validated"
