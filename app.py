@@ -6,7 +6,8 @@ from components.banners import data_warnings
 from components.filters import shared_filters
 from components.state import workspace
 
-st.set_page_config(page_title="Portfolio performance", page_icon=":material/monitoring:", layout="wide")
+# a local icon: a Material icon name would be fetched from a font server that NHS networks may block
+st.set_page_config(page_title="Portfolio performance", page_icon="assets/icon.png", layout="wide")
 
 ws = workspace()
 PORTFOLIO_PAGE = "app_pages/portfolio.py"
@@ -15,8 +16,8 @@ portfolio_pages = [
     st.Page(PORTFOLIO_PAGE, title=p.title, icon=p.icon or ":material/dashboard:", url_path=p.id)
     for p in ws.config.portfolios
 ]
-navigation = st.navigation({
-    "Overview": [st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True)],
+navigation = st.navigation(position="top", pages={
+    "": [st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True)],
     "Portfolios": portfolio_pages,
     "About": [
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),

@@ -32,18 +32,23 @@ def drill_to(code: str) -> None:
 
 
 path = [*reversed(engine.tree.ancestors(org)), engine.tree[org]]
-crumbs = st.columns(len(path) + 3)
-for column, node in zip(crumbs, path):
-    column.button(node.short_name, key=f"crumb-{node.code}", on_click=drill_to, args=(node.code,),
-                  disabled=node.code == org, help=f"Show {node.name}")
+with st.container(horizontal=True):
+    for node in path:
+        st.button(node.short_name, key=f"crumb-{node.code}", on_click=drill_to, args=(node.code,),
+                  disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
 
-left, middle, right = st.columns(3)
-with left:
-    headline(summary)
-middle.metric("Financial year to date", format_value(metric, summary.fytd) if summary.fytd is not None else "–",
-              help="April to the reporting month: a sum of monthly totals, or a rate from summed parts.")
-right.metric("2019/20 baseline", format_value(metric, summary.baseline) if summary.baseline is not None else "–",
-             help="The same month of 2019/20, before the pandemic.")
+figures = [lambda: headline(summary)]
+if summary.fytd is not None:
+    figures.append(lambda: st.metric(
+        "Financial year to date", format_value(metric, summary.fytd),
+        help="April to the reporting month: a sum of monthly totals, or a rate from summed parts."))
+if summary.baseline is not None:
+    figures.append(lambda: st.metric(
+        "Same month of 2019/20", format_value(metric, summary.baseline),
+        help="The pre-pandemic baseline the NHS plans against."))
+for column, figure in zip(st.columns(3), figures):
+    with column:
+        figure()
 
 series = engine.series(metric_id, org, end=period)
 st.altair_chart(

@@ -19,7 +19,7 @@ def chart_units(metric: Metric) -> tuple[float, str]:
         return 60.0, "minutes"
     if metric.unit == "gbp":
         return 1000.0, "£m"
-    return 1.0, {"percent": "%", "days": "days"}.get(metric.unit, metric.label)
+    return 1.0, {"percent": "%", "days": "days"}.get(metric.unit, None)
 
 
 def trend_chart(metric: Metric, series: pd.DataFrame, period: str) -> alt.LayerChart:

@@ -60,11 +60,13 @@ def shared_filters(ws: Workspace) -> tuple[str, str]:
     organisations = organisation_options(ws)
     describe_period = (lambda p: month_label(parse_month(p)) if p in periods else f"the period '{p}'")
     describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation '{code}'")
-    with st.sidebar:
+    period_column, org_column, _ = st.columns([1, 2, 2])
+    with period_column:
         period = url_synced(
             st.selectbox, "Reporting period", periods, PERIOD_KEY, ws.engine.default_period(), describe_period,
             format_func=lambda p: month_label(parse_month(p)),
             help="The month every view reports on. Figures for later months are not shown.")
+    with org_column:
         org = url_synced(
             st.selectbox, "Organisation", organisations, ORG_KEY, ws.tree.root, describe_org,
             format_func=lambda code: organisation_label(ws, code),

@@ -48,9 +48,12 @@ def summary_table(summaries: list[MetricSummary]) -> pd.DataFrame:
     rows = []
     for s in summaries:
         metric = s.metric
+        month = _month(s.value_period) or _month(s.period)
+        if s.data_status and s.data_status != "validated":
+            month += f" ({s.data_status})"
         rows.append({
             "Metric": metric.label,
-            "Month": _month(s.value_period) or _month(s.period),
+            "Month": month,
             "Latest": format_value(metric, s.value),
             "Change": format_change(metric, s.change) if s.change is not None else "–",
             "Progress": format_progress(s.direction, s.progress),
@@ -59,10 +62,12 @@ def summary_table(summaries: list[MetricSummary]) -> pd.DataFrame:
             "Year to date": format_value(metric, s.fytd) if s.fytd is not None else "–",
             "Plan": format_value(metric, s.plan) if s.plan is not None else "–",
             "2019/20": format_value(metric, s.baseline) if s.baseline is not None else "–",
-            "Data": s.data_status or "–",
             "metric_id": metric.id,
         })
     return pd.DataFrame(rows)
+
+
+NARROW = ("Latest", "Change", "Target", "Status", "Year to date", "Plan", "2019/20")
 
 
 def metrics_table(summaries: list[MetricSummary], key: str) -> str | None:
@@ -70,11 +75,15 @@ def metrics_table(summaries: list[MetricSummary], key: str) -> str | None:
     table = summary_table(summaries)
     shown = table.drop(columns=["metric_id"])
     shown = shown.loc[:, ~(shown == "–").all()]  # leave out columns with nothing in them (no plans, say)
+    if (shown["Month"] == _month(summaries[0].period)).all():
+        shown = shown.drop(columns=["Month"])  # every figure is for the reporting month: say it once, above
     styled = shown.style.map(lambda v: STATUS_CELL_STYLES.get(v, ""), subset=["Status"])
     event = st.dataframe(
         styled, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", lazy=False,
+        height=35 * (len(shown) + 1) + 3,
         alt=f"Table of {len(table)} metrics with latest value, change, progress, target and status",
-        column_config={"Metric": st.column_config.TextColumn(width="medium")},
+        column_config={"Metric": st.column_config.TextColumn(width="large"),
+                       **{c: st.column_config.TextColumn(width="small") for c in NARROW}},
     )
     rows = event.selection.rows
     return table.iloc[rows[0]]["metric_id"] if rows else None

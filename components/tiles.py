@@ -36,9 +36,10 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
         shown = [by_id[m.id] for m in portfolio.headline_metrics if by_id[m.id].available]
         if not shown:
             st.info("None of this portfolio's headline metrics is reported for this organisation.")
-        for column, summary in zip(st.columns(max(len(shown), 1)), shown):
-            with column:
-                headline(summary)
+        for first in range(0, len(shown), 2):  # two to a row, so labels and changes are read in full
+            for column, summary in zip(st.columns(2), shown[first:first + 2]):
+                with column:
+                    headline(summary)
 
 
 def portfolio_page(portfolio_id: str) -> st.Page:
@@ -49,7 +50,8 @@ def portfolio_page(portfolio_id: str) -> st.Page:
 def show_exceptions(items: list[tuple[Portfolio, MetricSummary]]) -> None:
     """Every metric below target and deteriorating, in one table sized to show every row."""
     st.dataframe(exceptions_table(items), hide_index=True, key="exceptions", height=35 * (len(items) + 1) + 3,
-                 column_config={"Metric": st.column_config.TextColumn(width="medium")},
+                 column_config={"Metric": st.column_config.TextColumn(width="large"),
+                                **{c: st.column_config.TextColumn(width="small") for c in ("Latest", "Target", "Change")}},
                  alt=f"{len(items)} metrics not meeting target and deteriorating")
 
 

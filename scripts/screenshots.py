@@ -60,6 +60,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "screenshots")
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--query", default="", help="extra query string, such as period=2026-09&org=RBL")
+    parser.add_argument("--full-page", action="store_true",
+                        help="capture the whole page (Streamlit scrolls inside the page, so the window is made tall)")
     args = parser.parse_args()
     width, height = map(int, args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -68,7 +70,7 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": 4000 if args.full_page else height})
             for name, path in pages():
                 joiner = "&" if "?" in path else "?"
                 url = f"http://127.0.0.1:{port}/{path}" + (f"{joiner}{args.query}" if args.query else "")
@@ -77,7 +79,7 @@ def main() -> None:
                 page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
                 page.wait_for_timeout(4000)
                 target = args.out / f"{name}-{width}x{height}.png"
-                page.screenshot(path=str(target), full_page=False)
+                page.screenshot(path=str(target))
                 print(target)
             browser.close()
     finally:

@@ -70,7 +70,7 @@ def test_deep_dive_figures_chart_and_drill(monkeypatch):
     no_errors(at)
     assert metrics(at)["4-hour performance"] == "76.4%"
     assert metrics(at)["Financial year to date"] == "73.2%"
-    assert metrics(at)["2019/20 baseline"] == "90.0%"
+    assert metrics(at)["Same month of 2019/20"] == "90.0%"
     specs = charts(at)
     assert len(specs) == 2 and specs[1]["params"][0]["select"]["fields"] == ["code"]
     # drill: click Place One's bar, then Alpha's
@@ -111,3 +111,25 @@ def test_about_page_lists_metrics_extracts_and_problems(at):
     assert extracts.iloc[0]["File"] == "demo.csv" and extracts.iloc[0]["Rows loaded"] == 38
     assert set(at.dataframe[1].value["Id"]) == {"four_hour", "attendances", "waiting_list", "p90", "spend"}
     assert at.success[0].value.startswith("Every configuration file and extract passed validation")
+
+
+def test_a_broken_portfolio_is_named_on_every_page_and_the_rest_works(fixture_copy, monkeypatch):
+    portfolios = fixture_copy / "config" / "portfolios"
+    (portfolios / "broken.yaml").write_text("id: broken\ntitle: Broken\nmetrics: [}\n")
+    at = start(monkeypatch, fixture_copy / "config", fixture_copy / "data").run()
+    assert not at.exception
+    assert "portfolios/broken.yaml" in at.error[0].value and "not valid YAML" in at.error[0].value
+    assert metrics(at)["4-hour performance"] == "85.5%"
+    open_page(at, "about").run()
+    problems = at.dataframe[1].value
+    assert problems.iloc[0]["File"] == "portfolios/broken.yaml" and problems.iloc[0]["Line or row"] == 3
+
+
+def test_an_extract_that_is_all_bad_leaves_a_clear_message(fixture_copy, monkeypatch):
+    (fixture_copy / "data" / "demo.csv").write_text("this,is,not\nan,extract,at all\n")
+    at = start(monkeypatch, fixture_copy / "config", fixture_copy / "data").run()
+    assert not at.exception
+    assert "No extract rows could be loaded" in at.error[0].value
+    open_page(at, "about").run()
+    assert not at.exception
+    assert "has no metric_id, period, org_code column" in at.dataframe[1].value.iloc[0]["Problem"]
