@@ -137,7 +137,7 @@ class Engine:
     def _expected(self, spans: dict[str, tuple[str, str]], units: list[str], period: str) -> int:
         """How many of ``units`` should have reported for ``period``: those that had started and
         were still open, less any silent for over a year before it."""
-        year_before = month_key(parse_month(period) - 12)
+        year_before = f"{int(period[:4]) - 1:04d}{period[4:]}"  # YYYY-MM a year earlier
         return sum(spans[u][0] <= period and spans[u][1] >= year_before and self.tree.open_in(u, period)
                    for u in units)
 
@@ -165,6 +165,8 @@ class Engine:
             return MetricSummary(metric, org_code, period, available=False, status="no data")
         month = parse_month(period)
         start = min(month - 13, fy_to_date(month)[0] - LOOKBACK_MONTHS[metric.frequency])
+        if metric.baseline is not None and metric.baseline.method != "value":
+            start = min(start, fy_months(metric.baseline.year)[0])  # one query serves the baseline too
         rows = self.series(metric_id, org_code, start=month_key(start), end=period)
         rows = rows[rows["value"].notna()].set_index("period")
         earliest = month_key(month - LOOKBACK_MONTHS[metric.frequency])
@@ -183,7 +185,7 @@ class Engine:
         target = metric.target_for(value_period)
         fytd, fytd_months = self._fytd(metric, rows, parse_month(value_period))
         plan = _number(row["plan"])
-        baseline, baseline_period = self._baseline(metric, org_code, parse_month(value_period))
+        baseline, baseline_period = self._baseline(metric, rows, parse_month(value_period))
 
         coverage = None
         if row["orgs_reporting"] < row["orgs_expected"]:
@@ -237,7 +239,9 @@ class Engine:
             return (float(year["numerator"].sum() / denominator * metric.scale) if denominator else None), len(year)
         return float(year["value"].sum()), len(year)
 
-    def _baseline(self, metric: Metric, org_code: str, month: pd.Period) -> tuple[float | None, str | None]:
+    def _baseline(self, metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, str | None]:
+        """The same month of the baseline year, the baseline year as a whole, or a fixed figure.
+        ``rows`` holds the months with data, indexed by period, reaching back to the baseline year."""
         baseline = metric.baseline
         if baseline is None:
             return None, None
@@ -245,17 +249,13 @@ class Engine:
             return baseline.value, baseline.year
         if baseline.method == "same_month":
             same = month_key(same_month_in_year(month, baseline.year))
-            rows = self.series(metric.id, org_code, start=same, end=same)
-            value = rows["value"].dropna()
-            return (float(value.iloc[0]), same) if not value.empty else (None, None)
-        months = fy_months(baseline.year)
-        rows = self.series(metric.id, org_code, start=month_key(months[0]), end=month_key(months[-1]))
-        rows = rows[rows["value"].notna()]
-        if rows.empty:
+            return (float(rows.loc[same, "value"]), same) if same in rows.index else (None, None)
+        year = rows.loc[rows.index.isin([month_key(m) for m in fy_months(baseline.year)])]
+        if year.empty:
             return None, None
         if metric.compute == "ratio":
-            return float(rows["numerator"].sum() / rows["denominator"].sum() * metric.scale), baseline.year
-        return float(rows["value"].mean()), baseline.year
+            return float(year["numerator"].sum() / year["denominator"].sum() * metric.scale), baseline.year
+        return float(year["value"].mean()), baseline.year
 
     # --- portfolios and drill-downs -------------------------------------------------------------
 
