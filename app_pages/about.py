@@ -13,7 +13,7 @@ if ws.synthetic:
     st.caption("This dashboard is running on synthetic sample data: the figures are invented, in realistic ranges.")
 
 st.subheader("Extracts", anchor=False)
-st.dataframe(pd.DataFrame([{
+st.table(pd.DataFrame([{
     "File": r.file,
     "Title": r.info.title if r.info else "not described in settings.yaml",
     "Publisher": r.info.publisher if r.info else "",
@@ -23,7 +23,7 @@ st.dataframe(pd.DataFrame([{
     "Rows with problems": r.rows_read - r.rows_loaded,
     "Data as at": f"{r.info.data_as_at:%d %b %Y}" if r.info else "",
     "Refreshed every": f"{r.info.refresh_days} days" if r.info else "",
-} for r in ws.extracts]), hide_index=True, key="extracts")
+} for r in ws.extracts]), hide_index=True)
 
 problems = ws.problems
 st.subheader(f"Validation problems ({len(problems)})", anchor=False)
@@ -35,14 +35,14 @@ else:
     st.success("Every configuration file and extract passed validation.", icon=":material/check_circle:")
 
 st.subheader("Metrics", anchor=False)
-st.dataframe(pd.DataFrame([{
-    "Portfolio": p.title,
-    "Metric": m.label,
-    "Id": m.id,
-    "Definition": m.definition,
-    "Unit": m.unit,
-    "Better when": m.improvement,
-    "Targets": "; ".join(f"{format_target(m, t)} ({t.source})" for t in m.targets) or "none",
-    "Owner": m.owner,
-    "Extract": m.source.extract,
-} for p in ws.config.portfolios for m in p.metrics]), hide_index=True, key="metrics")
+for portfolio in ws.config.portfolios:
+    with st.expander(f"{portfolio.title}: {len(portfolio.metrics)} metrics"):
+        st.table(pd.DataFrame([{
+            "Metric": m.label,
+            "Definition": m.definition,
+            "Unit": m.unit,
+            "Better when": {"increase": "higher", "decrease": "lower", "neutral": "not judged"}[m.improvement],
+            "Targets": "; ".join(f"{format_target(m, t)} ({t.source})" for t in m.targets) or "none",
+            "Owner": m.owner,
+            "Id": m.id,
+        } for m in portfolio.metrics]), hide_index=True)

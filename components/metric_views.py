@@ -75,8 +75,9 @@ def metrics_table(summaries: list[MetricSummary], key: str) -> str | None:
     table = summary_table(summaries)
     shown = table.drop(columns=["metric_id"])
     shown = shown.loc[:, ~(shown == "–").all()]  # leave out columns with nothing in them (no plans, say)
-    if (shown["Month"] == _month(summaries[0].period)).all():
-        shown = shown.drop(columns=["Month"])  # every figure is for the reporting month: say it once, above
+    if shown["Month"].nunique() == 1:  # every figure is for the same month: say it once, not per row
+        st.caption(f"Figures for {shown['Month'].iloc[0]}")
+        shown = shown.drop(columns=["Month"])
     styled = shown.style.map(lambda v: STATUS_CELL_STYLES.get(v, ""), subset=["Status"])
     event = st.dataframe(
         styled, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", lazy=False,

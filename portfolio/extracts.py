@@ -182,8 +182,9 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
     })[keep]
     report.problems += check.problems
     report.rows_loaded = len(facts)
-    if len(facts):
-        report.first_period, report.last_period = facts["period"].min(), facts["period"].max()
+    actual = facts.loc[facts["series"] == "actual", "period"]
+    if len(actual):  # the months with actual figures (plans and forecasts may run further)
+        report.first_period, report.last_period = actual.min(), actual.max()
     return facts.reset_index(drop=True), report
 
 

@@ -107,9 +107,12 @@ def test_deep_dive_for_a_metric_not_reported_there(monkeypatch):
 def test_about_page_lists_metrics_extracts_and_problems(at):
     open_page(at, "about").run()
     no_errors(at)
-    extracts = at.dataframe[0].value
+    extracts = at.table[0].value
     assert extracts.iloc[0]["File"] == "demo.csv" and extracts.iloc[0]["Rows loaded"] == 38
-    assert set(at.dataframe[1].value["Id"]) == {"four_hour", "attendances", "waiting_list", "p90", "spend"}
+    assert extracts.iloc[0]["Covers"] == "May-19 to Jun-23"
+    assert set(at.table[1].value["Id"]) == {"four_hour", "attendances", "waiting_list", "p90", "spend"}
+    assert at.table[1].value.set_index("Id").loc["four_hour", "Targets"] == (
+        "≥ 95.0% (NHS Constitution); ≥ 76.0% (UEC recovery plan)")
     assert at.success[0].value.startswith("Every configuration file and extract passed validation")
 
 
@@ -121,7 +124,7 @@ def test_a_broken_portfolio_is_named_on_every_page_and_the_rest_works(fixture_co
     assert "portfolios/broken.yaml" in at.error[0].value and "not valid YAML" in at.error[0].value
     assert metrics(at)["4-hour performance"] == "85.5%"
     open_page(at, "about").run()
-    problems = at.dataframe[1].value
+    problems = at.dataframe[0].value
     assert problems.iloc[0]["File"] == "portfolios/broken.yaml" and problems.iloc[0]["Line or row"] == 3
 
 
@@ -132,4 +135,4 @@ def test_an_extract_that_is_all_bad_leaves_a_clear_message(fixture_copy, monkeyp
     assert "No extract rows could be loaded" in at.error[0].value
     open_page(at, "about").run()
     assert not at.exception
-    assert "has no metric_id, period, org_code column" in at.dataframe[1].value.iloc[0]["Problem"]
+    assert "has no metric_id, period, org_code column" in at.dataframe[0].value.iloc[0]["Problem"]

@@ -97,7 +97,8 @@ def test_provider_drill_down_on_the_sample(monkeypatch, capsys):
 def test_about_page_on_the_sample(at):
     open_page(at, "about").run()
     no_errors(at)
-    assert len(at.dataframe[0].value) == len({m.source.extract for m in SHIPPED.metrics.values()})
+    assert len(at.table[0].value) == len({m.source.extract for m in SHIPPED.metrics.values()})
+    assert len(at.expander) == len(SHIPPED.portfolios)
     assert at.caption[0].value.startswith("This dashboard is running on synthetic sample data")
 
 
