@@ -12,10 +12,11 @@ from portfolio.periods import month_label, parse_month
 
 ws = workspace()
 metrics = ws.config.metrics
-metric_id = url_synced(
-    st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
-    lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
-    format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}")
+with st.columns([3, 2])[0]:
+    metric_id = url_synced(
+        st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
+        lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
+        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}")
 metric = metrics[metric_id]
 period, org = selected_period(), selected_org()
 page_header(ws, metric.label, period, org, {metric.source.extract})
@@ -23,7 +24,7 @@ page_header(ws, metric.label, period, org, {metric.source.extract})
 engine = ws.engine
 summary = engine.summary(metric_id, org, period)
 if not summary.available:
-    st.info(f"{metric.label} is not reported for {ws.tree[org].name}. Choose another organisation in the sidebar.")
+    st.info(f"{metric.label} is not reported for {ws.tree[org].name}. Choose another organisation above.")
     st.stop()
 
 
@@ -32,10 +33,11 @@ def drill_to(code: str) -> None:
 
 
 path = [*reversed(engine.tree.ancestors(org)), engine.tree[org]]
-with st.container(horizontal=True):
-    for node in path:
-        st.button(node.short_name, key=f"crumb-{node.code}", on_click=drill_to, args=(node.code,),
-                  disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
+if len(path) > 1:  # the drill path, back up to the system
+    with st.container(horizontal=True):
+        for node in path:
+            st.button(node.short_name, key=f"crumb-{node.code}", on_click=drill_to, args=(node.code,),
+                      disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
 
 figures = [lambda: headline(summary)]
 if summary.fytd is not None:

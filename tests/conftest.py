@@ -39,3 +39,13 @@ def nhs_data():
     if not NHS_DATA.is_dir():
         pytest.skip(f"NHS England publications not found at {NHS_DATA}")
     return NHS_DATA
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the browser suite's screenshots, for a person to look at (CI keeps artifacts/)."""
+    from tests.browser.conftest import TAKEN
+
+    if TAKEN:
+        terminalreporter.section("screenshots for visual review")
+        for path in TAKEN:
+            terminalreporter.write_line(str(path))
