@@ -18,6 +18,8 @@ from portfolio.periods import fy_months, fy_to_date, month_key, parse_month, sam
 from portfolio.store import FactStore
 
 LOOKBACK_MONTHS = {"monthly": 0, "quarterly": 2, "annual": 11}
+BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
+Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total
 SERIES_COLUMNS = ["period", "value", "numerator", "denominator", "orgs_reporting", "orgs_expected",
                   "provisional", "note", "target", "plan"]
 
@@ -79,16 +81,23 @@ class Engine:
     def metric(self, metric_id: str) -> Metric:
         return self.config.metrics[metric_id]
 
-    def spans(self, metric: Metric, series: str = "actual") -> dict[str, tuple[str, str]]:
-        key = (metric.id, series)
+    def _query(self, metric: Metric, part: Part) -> dict:
+        """The store query for a metric's total rows, or for one member of a breakdown."""
+        filters = dict(metric.source.filters)
+        if part is not None and part[1] is not None:  # (dimension, None): every member of the dimension
+            filters["breakdown_value"] = part[1]
+        return {"extract": metric.source.extract, "key": metric.source_key, "filters": filters,
+                "breakdown": part[0] if part else metric.source.filters.get("breakdown", "")}
+
+    def spans(self, metric: Metric, series: str = "actual", part: Part = None) -> dict[str, tuple[str, str]]:
+        key = (metric.id, series, part)
         if key not in self._spans:
-            source = metric.source
-            self._spans[key] = self.store.spans(source.extract, metric.source_key, source.filters, series=series)
+            self._spans[key] = self.store.spans(**self._query(metric, part), series=series)
         return self._spans[key]
 
-    def units(self, metric: Metric, org_code: str, series: str = "actual") -> list[str]:
+    def units(self, metric: Metric, org_code: str, series: str = "actual", part: Part = None) -> list[str]:
         """The reporting organisations whose figures add up to ``org_code``'s."""
-        reported = set(self.spans(metric, series))
+        reported = set(self.spans(metric, series, part))
         if not metric.additive:
             return [org_code] if org_code in reported else []
         return self.tree.reporting_units(org_code, reported)
@@ -108,9 +117,11 @@ class Engine:
 
     # --- series ------------------------------------------------------------------------------
 
-    def _sums(self, metric: Metric, units: list[str], series: str = "actual", **query) -> pd.DataFrame:
-        source = metric.source
-        return self.store.sums(source.extract, metric.source_key, units, source.filters, series=series, **query)
+    def _sums(self, metric: Metric, units: list[str], series: str = "actual", part: Part = None,
+              **query) -> pd.DataFrame:
+        where = self._query(metric, part)
+        return self.store.sums(where["extract"], where["key"], units, where["filters"], series=series,
+                               breakdown=where["breakdown"], **query)
 
     def compute(self, metric: Metric, sums: pd.DataFrame) -> pd.Series:
         """The metric's value from summed parts: a ratio of sums, or a sum of values."""
@@ -119,18 +130,20 @@ class Engine:
             return sums["numerator"] / denominator * metric.scale
         return sums["value"].astype("float64")
 
-    def series(self, metric_id: str, org_code: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-        """One row per month with data: value, parts, coverage, status flags, target and plan."""
+    def series(self, metric_id: str, org_code: str, start: str | None = None, end: str | None = None,
+               part: Part = None) -> pd.DataFrame:
+        """One row per month with data: value, parts, coverage, status flags, target and plan.
+        ``part`` narrows it to one member of a breakdown, such as ("treatment_function", "Urology")."""
         metric = self.metric(metric_id)
-        units = self.units(metric, org_code)
+        units = self.units(metric, org_code, part=part)
         if not units:
             return pd.DataFrame(columns=SERIES_COLUMNS)
-        sums = self._sums(metric, units, start=start, end=end)
+        sums = self._sums(metric, units, start=start, end=end, part=part)
         sums["value"] = self.compute(metric, sums)
-        spans = self.spans(metric)
+        spans = self.spans(metric, part=part)
         sums["orgs_expected"] = [self._expected(spans, units, p) for p in sums["period"]]
         sums["target"] = [self._target_value(metric, p) for p in sums["period"]]
-        plans = self.plan_series(metric, org_code, start, end)
+        plans = self.plan_series(metric, org_code, start, end) if part is None else pd.Series(dtype="float64")
         sums["plan"] = sums["period"].map(plans).astype("float64")
         return sums[SERIES_COLUMNS]
 
@@ -159,15 +172,15 @@ class Engine:
 
     # --- one metric, one organisation, one period -------------------------------------------------
 
-    def summary(self, metric_id: str, org_code: str, period: str) -> MetricSummary:
+    def summary(self, metric_id: str, org_code: str, period: str, part: Part = None) -> MetricSummary:
         metric = self.metric(metric_id)
-        if not self.units(metric, org_code):
+        if not self.units(metric, org_code, part=part):
             return MetricSummary(metric, org_code, period, available=False, status="no data")
         month = parse_month(period)
         start = min(month - 13, fy_to_date(month)[0] - LOOKBACK_MONTHS[metric.frequency])
         if metric.baseline is not None and metric.baseline.method != "value":
             start = min(start, fy_months(metric.baseline.year)[0])  # one query serves the baseline too
-        rows = self.series(metric_id, org_code, start=month_key(start), end=period)
+        rows = self.series(metric_id, org_code, start=month_key(start), end=period, part=part)
         rows = rows[rows["value"].notna()].set_index("period")
         earliest = month_key(month - LOOKBACK_MONTHS[metric.frequency])
         current = rows.loc[(rows.index >= earliest) & (rows.index <= period)]
@@ -272,13 +285,19 @@ class Engine:
         metric = self.metric(metric_id)
         if dimension in ("place", "provider", "site"):
             return self._org_breakdown(metric, org_code, dimension, period)
-        units = self.units(metric, org_code)
-        source = metric.source
-        sums = self.store.sums(source.extract, metric.source_key, units, source.filters,
-                               breakdown=dimension, by=("breakdown_value",), start=period, end=period)
+        every_member = (dimension, None)
+        units = self.units(metric, org_code, part=every_member)
+        if not units:
+            return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+        sums = self._sums(metric, units, part=every_member, by=("breakdown_value",), start=period, end=period)
         sums["value"] = self.compute(metric, sums)
-        return sums.rename(columns={"breakdown_value": "member"}).assign(code=sums["breakdown_value"])[
-            ["member", "code", "value", "numerator", "denominator"]]
+        members = sums.rename(columns={"breakdown_value": "member"}).assign(code=sums["breakdown_value"])
+        return self._worst_first(metric, members[BREAKDOWN_COLUMNS])
+
+    @staticmethod
+    def _worst_first(metric: Metric, members: pd.DataFrame) -> pd.DataFrame:
+        """Worst first for the board: lowest first when higher is better, highest first otherwise."""
+        return members.sort_values("value", ascending=metric.improvement == "increase", na_position="last")
 
     def _org_breakdown(self, metric: Metric, org_code: str, level: str, period: str) -> pd.DataFrame:
         reported = set(self.spans(metric))
@@ -287,15 +306,14 @@ class Engine:
             units = self.tree.reporting_units(member.code, reported) if metric.additive else (
                 [member.code] if member.code in reported else [])
             member_of.update({unit: member.code for unit in units})
-        columns = ["member", "code", "value", "numerator", "denominator"]
         if not member_of:
-            return pd.DataFrame(columns=columns)
+            return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
         sums = self._sums(metric, list(member_of), by=("org_code",), start=period, end=period)
         sums["code"] = sums["org_code"].map(member_of)
         grouped = sums.groupby("code", as_index=False)[["value", "numerator", "denominator"]].sum(min_count=1)
         grouped["value"] = self.compute(metric, grouped)
         grouped["member"] = grouped["code"].map(self.tree.label)
-        return grouped[columns].sort_values("value", ascending=metric.improvement == "increase", na_position="last")
+        return self._worst_first(metric, grouped[BREAKDOWN_COLUMNS])
 
     def drill_levels(self, metric_id: str, org_code: str) -> list[str]:
         """The metric's drill dimensions that have members below ``org_code``."""
@@ -304,7 +322,8 @@ class Engine:
         levels = []
         for dimension in metric.drill:
             if dimension not in ("place", "provider", "site"):
-                levels.append(dimension)
+                if self.units(metric, org_code, part=(dimension, None)):
+                    levels.append(dimension)
             elif any(self.tree.reporting_units(o.code, reported) if metric.additive else o.code in reported
                      for o in self.tree.within(org_code, dimension)):
                 levels.append(dimension)

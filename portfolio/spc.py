@@ -25,9 +25,10 @@ Method, per segment (a segment is the run of points between rebases, in date ord
   limit > trend > 2-in-3 > run.  A point shared by two trends takes the direction of the step to
   the next point (so a peak shared by a rising and falling trend is "Decreasing", and a tie
   between two trends is labelled "Decreasing", as the package does).
-* A segment with fewer than 2 usable moving ranges has NaN limits (1 point; or a constant
-  series with screening on, where every range is screened out): nothing is outside or close to
-  a limit, but runs and trends are still tested.
+* A segment with no usable moving range has NaN limits (a single point; or a constant series
+  with screening on, where every range of 0 is screened out since 0 < 0 is false): nothing is
+  outside or close to a limit, but runs and trends are still tested.  No minimum number of
+  points is imposed; ``short_segment_warning`` flags segments of 12 or fewer points.
 
 ``result.points`` columns (one row per input value, in input order):
 
@@ -71,6 +72,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterable, Sequence
@@ -144,8 +146,8 @@ VARIATION_ICONS = (
 ASSURANCE_ICONS = ("pass", "fail", "inconsistent")
 
 SHORT_SEGMENT_MESSAGE = (
-    "Some trial limits created by groups of fewer than 12 points exist. "
-    "These will become more reliable as more data is added."
+    "Some segments have 12 or fewer points: their limits are trial limits, "
+    "which will be revised with each additional point."
 )
 
 
@@ -213,7 +215,9 @@ class _DateKeys:
         else:
             self.kind = "datetime"
             try:
-                stamps = pd.to_datetime(pd.Index(dates, dtype=object))
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+                    stamps = pd.to_datetime(pd.Index(dates, dtype=object))
             except (ValueError, TypeError) as exc:
                 raise ValueError(
                     "dates must be dates, datetimes, pandas Periods, numbers or date strings "
@@ -459,7 +463,7 @@ def analyse(
     if n == 0:
         raise ValueError("values is empty: SPC needs at least one point")
 
-    warnings: list[str] = []
+    notes: list[str] = []
 
     # ---- order and rebase flags
     keys: _DateKeys | None = None
@@ -480,7 +484,7 @@ def analyse(
             if 0 <= int(item) < n:
                 rebase_in[int(item)] = True
             else:
-                warnings.append(f"rebase position {item!r} is outside 0..{n - 1} and was ignored")
+                notes.append(f"rebase position {item!r} is outside 0..{n - 1} and was ignored")
             continue
         if keys is None:
             raise ValueError(
@@ -491,7 +495,7 @@ def analyse(
         if hits.size:
             rebase_in[hits] = True
         else:
-            warnings.append(f"rebase date {item!r} matches no point and was ignored")
+            notes.append(f"rebase date {item!r} matches no point and was ignored")
 
     y = y_in[order]
     rebase = rebase_in[order]
@@ -582,9 +586,9 @@ def analyse(
     last = order[-1]  # the latest date, always in the last segment
     short_any = bool(cols["short_segment_warning"].any())
     if short_any:
-        warnings.append(SHORT_SEGMENT_MESSAGE)
+        notes.append(SHORT_SEGMENT_MESSAGE)
     if undecidable_total:
-        warnings.append(
+        notes.append(
             f"{undecidable_total} seven-point trend window(s) contain a missing value with every other "
             "step in the same direction; NHSRplotthedots stops with an error there, here they do not signal"
         )
@@ -597,5 +601,5 @@ def analyse(
         short_segment_warning=short_any,
         improvement=improvement,
         target=target,
-        warnings=warnings,
+        warnings=notes,
     )

@@ -119,3 +119,23 @@ def test_change_and_progress_text(demo):
     metric = demo.config.metrics["four_hour"]
     assert format_change(metric, 2.5) == "+2.5 pts" and format_change(metric, -0.04) == "−0.0 pts"
     assert format_progress("down", "improving") == "↓ Improving"
+
+
+def test_one_member_of_a_breakdown_has_its_own_series(demo):
+    part = ("weeks_band", "52+ weeks")
+    summary = demo.engine.summary("waiting_list", "SYS", "2023-05", part=part)
+    assert summary.value == 100  # only Alpha reports weeks bands
+    assert list(demo.engine.series("waiting_list", "P1", part=part)["value"]) == [100]
+    assert demo.engine.summary("waiting_list", "C", "2023-05", part=part).available is False
+
+
+def test_drill_levels_include_a_breakdown_only_where_it_is_reported(demo):
+    assert demo.engine.drill_levels("waiting_list", "SYS") == ["provider", "weeks_band"]
+    assert demo.engine.drill_levels("waiting_list", "C") == []
+
+
+def test_breakdowns_are_listed_worst_first(demo):
+    bands = demo.engine.breakdown("waiting_list", "SYS", "weeks_band", "2023-05")
+    assert list(bands["member"]) == ["0-18 weeks", "18-52 weeks", "52+ weeks"]  # lower is better: largest first
+    providers = demo.engine.breakdown("four_hour", "SYS", "provider", "2023-05")
+    assert list(providers["code"]) == ["C", "B", "A"]  # higher is better: lowest first
