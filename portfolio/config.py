@@ -128,6 +128,7 @@ class Metric(Strict):
     drill: list[Snake] = []
     format: Format = Format()
     focus: bool | list[YearMonth] = False
+    rebase: list[YearMonth] = []
     owner: str = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -15,8 +15,10 @@ import pandas as pd
 from portfolio.config import Config, Metric, Target
 from portfolio.orgs import OrgTree
 from portfolio.periods import fy_months, fy_to_date, month_key, parse_month, same_month_in_year
+from portfolio.spc import SPCResult, analyse
 from portfolio.store import FactStore
 
+MIN_SPC_POINTS = 15  # Making Data Count shows SPC icons from 15 points
 LOOKBACK_MONTHS = {"monthly": 0, "quarterly": 2, "annual": 11}
 BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
 Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total
@@ -52,6 +54,14 @@ class MetricSummary:
     baseline_period: str | None = None
     data_status: str | None = None  # validated, provisional, or "partial: 6 of 7 organisations"
     note: str | None = None
+    points: int = 0  # months with data up to the reporting period
+    variation_icon: str | None = None  # Making Data Count icons, from SPC over those months
+    assurance_icon: str | None = None
+
+    @property
+    def judged_by_spc(self) -> bool:
+        """SPC reads progress once there are enough points; before that, month-on-month change."""
+        return self.variation_icon is not None
 
     @property
     def exception(self) -> bool:
@@ -177,10 +187,8 @@ class Engine:
         if not self.units(metric, org_code, part=part):
             return MetricSummary(metric, org_code, period, available=False, status="no data")
         month = parse_month(period)
-        start = min(month - 13, fy_to_date(month)[0] - LOOKBACK_MONTHS[metric.frequency])
-        if metric.baseline is not None and metric.baseline.method != "value":
-            start = min(start, fy_months(metric.baseline.year)[0])  # one query serves the baseline too
-        rows = self.series(metric_id, org_code, start=month_key(start), end=period, part=part)
+        # every month to the period: one query serves the SPC, the baseline and the year to date
+        rows = self.series(metric_id, org_code, end=period, part=part)
         rows = rows[rows["value"].notna()].set_index("period")
         earliest = month_key(month - LOOKBACK_MONTHS[metric.frequency])
         current = rows.loc[(rows.index >= earliest) & (rows.index <= period)]
@@ -218,7 +226,32 @@ class Engine:
             baseline=baseline, baseline_period=baseline_period,
             data_status=coverage or ("provisional" if row["provisional"] else "validated"),
             note=row["note"] if isinstance(row["note"], str) and row["note"] else None,
+            points=len(rows.loc[:value_period]),
+            **self._icons(metric, rows.loc[:value_period], target),
         )
+
+    def _icons(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> dict:
+        if len(rows) < MIN_SPC_POINTS:
+            return {}
+        result = self.analyse(metric, rows.reset_index(), target)
+        return {"variation_icon": result.variation_icon, "assurance_icon": result.assurance_icon}
+
+    def analyse(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> SPCResult:
+        """SPC over a series (period, value), with a missing month as a gap rather than a join."""
+        months = pd.period_range(rows["period"].min(), rows["period"].max(), freq="M").strftime("%Y-%m")
+        values = rows.set_index("period")["value"].reindex(months)
+        rebase = [m for m in metric.rebase if m in values.index]
+        return analyse(values.to_numpy(dtype="float64"), list(months), improvement=metric.improvement,
+                       target=None if target is None else target.value, rebase_at=rebase)
+
+    def spc(self, metric_id: str, org_code: str, period: str, part: Part = None) -> SPCResult | None:
+        """SPC over every month with data up to ``period``; None when there is nothing to chart."""
+        metric = self.metric(metric_id)
+        rows = self.series(metric_id, org_code, end=period, part=part)
+        rows = rows[rows["value"].notna()]
+        if rows.empty:
+            return None
+        return self.analyse(metric, rows, metric.target_for(rows["period"].iloc[-1]))
 
     def _progress(self, metric: Metric, value: float, previous: float | None) -> tuple[str, str]:
         if previous is None:
