@@ -1,17 +1,21 @@
-"""Deep dive: one metric over time, against target and plan, with its drill-down."""
+"""Deep dive: one metric for one organisation (or one member of a breakdown) — SPC over every
+month, against target and plan, with its drill-down, map and data. ``?metric=ID&org=CODE``
+reproduces the view; ``&part=dimension:member`` narrows it to one specialty, test or site of care."""
 
 import streamlit as st
 
 from components.banners import page_header
+from components.charts import breakdown_chart, spc_chart
+from components.deep_dive import about_metric, data_table, figures, trajectory_line
 from components.filters import url_synced
-from components.charts import breakdown_chart, trend_chart
-from components.metric_views import headline, summary_table
+from components.maps import status_map
 from components.state import ORG_KEY, request_drill, selected_org, selected_period, workspace
+from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
 from portfolio.periods import month_label, parse_month
 
 ws = workspace()
-metrics = ws.config.metrics
+engine, metrics = ws.engine, ws.config.metrics
 with st.columns([3, 2])[0]:
     metric_id = url_synced(
         st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
@@ -19,10 +23,23 @@ with st.columns([3, 2])[0]:
         format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}")
 metric = metrics[metric_id]
 period, org = selected_period(), selected_org()
-page_header(ws, metric.label, period, org, {metric.source.extract})
 
-engine = ws.engine
-summary = engine.summary(metric_id, org, period)
+# one member of a breakdown (a specialty, a test …), carried in the URL as part=dimension:member
+part = None
+if asked := st.query_params.get("part"):
+    dimension, _, member = asked.partition(":")
+    if dimension in metric.drill and dimension not in ORG_LEVELS and engine.available(metric_id, org) and \
+            engine.summary(metric_id, org, period, part=(dimension, member)).available:
+        part = (dimension, member)
+    else:
+        st.warning(f"{metric.label} has no figures for '{asked}' here; showing all of it instead.")
+        del st.query_params["part"]
+
+title = metric.label + (f": {part[1]}" if part else "")
+page_header(ws, title, period, org, {metric.source.extract})
+about_metric(metric)
+
+summary = engine.summary(metric_id, org, period, part=part)
 if not summary.available:
     st.info(f"{metric.label} is not reported for {ws.tree[org].name}. Choose another organisation above.")
     st.stop()
@@ -32,62 +49,67 @@ def drill_to(code: str) -> None:
     st.session_state[ORG_KEY] = code
 
 
+def clear_part() -> None:
+    del st.query_params["part"]
+
+
 path = [*reversed(engine.tree.ancestors(org)), engine.tree[org]]
-if len(path) > 1:  # the drill path, back up to the system
+if len(path) > 1 or part:  # the drill path, back up to the system and out of the breakdown
     with st.container(horizontal=True):
         for node in path:
             st.button(node.short_name, key=f"crumb-{node.code}", on_click=drill_to, args=(node.code,),
-                      disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
+                      disabled=node.code == org and not part, help=f"Show {node.name}",
+                      icon=":material/chevron_right:")
+        if part:
+            st.button(f"All {part[0].replace('_', ' ')}s", key="crumb-part", on_click=clear_part,
+                      icon=":material/close:", help="Show the whole metric again")
 
-figures = [lambda: headline(summary)]
-if summary.fytd is not None:
-    figures.append(lambda: st.metric(
-        "Financial year to date", format_value(metric, summary.fytd),
-        help="April to the reporting month: a sum of monthly totals, or a rate from summed parts."))
-if summary.baseline is not None:
-    figures.append(lambda: st.metric(
-        "Same month of 2019/20", format_value(metric, summary.baseline),
-        help="The pre-pandemic baseline the NHS plans against."))
-for column, figure in zip(st.columns(3), figures):
-    with column:
-        figure()
-
-series = engine.series(metric_id, org, end=period)
+spc = engine.spc(metric_id, org, period, part=part)
+figures(summary, spc)
+series = engine.series(metric_id, org, end=period, part=part)
+series = series[series["value"].notna()]
 st.altair_chart(
-    trend_chart(metric, series, period), key="trend",
-    alt=f"Line chart of {metric.label} for {ws.tree[org].name} by month to {month_label(parse_month(period))}: "
-        f"latest {format_value(metric, summary.value)}, target {format_target(metric, summary.target)}.")
-st.caption("Blue: actual · red dashed: target · grey dotted: plan · dotted rule: reporting period")
+    spc_chart(metric, spc.points, series, period), key="spc",
+    alt=f"Statistical process control chart of {title} for {ws.tree[org].name}, "
+        f"{month_label(parse_month(series['period'].iloc[0]))} to {month_label(parse_month(period))}: latest "
+        f"{format_value(metric, summary.value)}, target {format_target(metric, summary.target)}.")
+st.caption("Grey: common cause · blue: special cause improvement · orange: special cause concern · "
+           "purple: special cause, neither · solid: mean · dashed: process limits · red: target · "
+           "grey dotted: plan" + (" · Limits from fewer than 13 months are trial limits." if spc.short_segment_warning
+                                  else ""))
+trajectory_line(summary)
 
-levels = engine.drill_levels(metric_id, org)
+levels = engine.drill_levels(metric_id, org, part=part)
 if levels:
     st.subheader("Drill down", anchor=False)
     level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0], lambda d: f"'{d}'",
                        format_func=lambda d: d.replace("_", " ").capitalize()) or levels[0]
-    members = engine.breakdown(metric_id, org, level, summary.value_period or period)
+    members = engine.breakdown(metric_id, org, level, summary.value_period, part=part)
     if members.empty:
         st.info("No breakdown is reported for this month.")
     else:
-        selectable = level in ("place", "provider", "site")
         chosen = st.altair_chart(
-            breakdown_chart(metric, members, selectable), key=f"breakdown-{org}-{level}",
-            on_select="rerun" if selectable else "ignore",
-            alt=f"Bar chart of {metric.label} by {level.replace('_', ' ')} for {ws.tree[org].name}.")
-        if selectable:
-            st.caption("Click a bar to drill into it.")
-            picked = (chosen or {}).get("selection", {}).get("pick") or []
-            if picked and picked[0].get("code") in ws.tree and picked[0]["code"] != org:
-                request_drill(picked[0]["code"])
+            breakdown_chart(metric, members, selectable=True, target=summary.target and summary.target.value),
+            key=f"breakdown-{org}-{level}", on_select="rerun",
+            alt=f"Bar chart of {title} by {level.replace('_', ' ')} for {ws.tree[org].name}, worst first.")
+        st.caption("Worst first; the red dashed line is the target. Click one to look at it on its own.")
+        picked = (chosen or {}).get("selection", {}).get("pick") or []
+        code = picked[0].get("code") if picked else None
+        if code and level in ORG_LEVELS and code in ws.tree and code != org:
+            request_drill(code)
+        elif code and level not in ORG_LEVELS:
+            st.query_params["part"] = f"{level}:{code}"
+            st.rerun()
+        if level in ("provider", "site"):
+            target = summary.target
+            statuses = {m.code: ("no target" if target is None else engine.status_of(metric, m.value, target))
+                        for m in members.itertuples()}
+            deck = status_map(ws.tree, metric, members, statuses)
+            if deck is not None:
+                st.pydeck_chart(deck, height=420, key=f"map-{org}-{level}",
+                                alt=f"Map of {level}s coloured by {title} against target: blue meets it, "
+                                    "orange does not, grey has no target.")
+                st.caption("Blue: meets target · orange: does not · grey: no target. No map tiles are loaded.")
 
-with st.expander("Definition, targets and source"):
-    st.markdown(f"**Definition:** {metric.definition}")
-    st.markdown(f"**Unit:** {metric.unit} · **Measure:** {metric.measure.replace('_', ' ')} · "
-                f"**Better when:** {metric.improvement} · **Owner:** {metric.owner}")
-    for target in metric.targets:
-        span = f"{target.valid_from or 'start'} to {target.valid_to or 'now'}"
-        st.markdown(f"- Target {format_target(metric, target)} ({target.source}; {span})")
-    st.markdown(f"**Extract:** {metric.source.extract}")
-
-st.subheader("Recent months", anchor=False)
-recent = [engine.summary(metric_id, org, p) for p in list(series["period"])[-13:]]
-st.dataframe(summary_table(recent).drop(columns=["metric_id", "Metric"]).iloc[::-1], hide_index=True, key="recent")
+st.subheader("Every month", anchor=False)
+data_table(metric, series, spc, file_name=f"{metric_id}-{org}{'-' + part[1] if part else ''}-{period}.csv")

@@ -67,15 +67,12 @@ def run_values(args) -> int:
         end = args.end and str(parse_month(args.end))
     except ValueError as error:
         return _fail(str(error))
-    metric = metrics[args.metric]
     rows = engine.series(args.metric, org, start=start, end=end)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(VALUES_HEADER)
     for row in rows.itertuples():
-        target = metric.target_for(row.period)
-        status = "no data" if row.value != row.value else engine.status_of(metric, row.value, target)
         writer.writerow([row.period, org, _plain(row.value), _plain(row.numerator), _plain(row.denominator),
-                         "" if target is None else _plain(target.value), status])
+                         _plain(row.target), row.status])
     return 0
 
 

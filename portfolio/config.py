@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from portfolio.problems import Problem
 
-ORG_LEVELS = ("system", "place", "provider", "site")
 Unit = Literal["percent", "count", "duration", "days", "gbp", "rate", "ratio"]
 MeasureType = Literal["monthly_total", "snapshot", "mean", "statistic", "year_to_date"]
 Improvement = Literal["increase", "decrease", "neutral"]

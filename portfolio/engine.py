@@ -20,10 +20,11 @@ from portfolio.store import FactStore
 
 MIN_SPC_POINTS = 15  # Making Data Count shows SPC icons from 15 points
 LOOKBACK_MONTHS = {"monthly": 0, "quarterly": 2, "annual": 11}
+ORG_LEVELS = ("place", "provider", "site")
 BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
 Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total
 SERIES_COLUMNS = ["period", "value", "numerator", "denominator", "orgs_reporting", "orgs_expected",
-                  "provisional", "note", "target", "plan"]
+                  "provisional", "note", "target", "status", "plan"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ class Engine:
         spans = self.spans(metric, part=part)
         sums["orgs_expected"] = [self._expected(spans, units, p) for p in sums["period"]]
         sums["target"] = [self._target_value(metric, p) for p in sums["period"]]
+        sums["status"] = ["no data" if pd.isna(v) else self.status_of(metric, v, metric.target_for(p))
+                          for p, v in zip(sums["period"], sums["value"])]
         plans = self.plan_series(metric, org_code, start, end) if part is None else pd.Series(dtype="float64")
         sums["plan"] = sums["period"].map(plans).astype("float64")
         return sums[SERIES_COLUMNS]
@@ -309,15 +312,16 @@ class Engine:
         portfolio = self.config.portfolio(portfolio_id)
         return [self.summary(m.id, org_code, period) for m in portfolio.metrics]
 
-    def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str) -> pd.DataFrame:
-        """The figure for each member of ``dimension`` within ``org_code`` in ``period``.
+    def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str, part: Part = None) -> pd.DataFrame:
+        """The figure for each member of ``dimension`` within ``org_code`` in ``period``, worst first.
 
         ``dimension`` is an organisation level (place, provider, site) or a breakdown such as
-        ``treatment_function``. Columns: member, code, value, numerator, denominator.
+        ``treatment_function``; ``part`` keeps to one member of another breakdown.
+        Columns: member, code, value, numerator, denominator.
         """
         metric = self.metric(metric_id)
-        if dimension in ("place", "provider", "site"):
-            return self._org_breakdown(metric, org_code, dimension, period)
+        if dimension in ORG_LEVELS:
+            return self._org_breakdown(metric, org_code, dimension, period, part)
         every_member = (dimension, None)
         units = self.units(metric, org_code, part=every_member)
         if not units:
@@ -332,32 +336,35 @@ class Engine:
         """Worst first for the board: lowest first when higher is better, highest first otherwise."""
         return members.sort_values("value", ascending=metric.improvement == "increase", na_position="last")
 
-    def _org_breakdown(self, metric: Metric, org_code: str, level: str, period: str) -> pd.DataFrame:
-        reported = set(self.spans(metric))
+    def _members(self, metric: Metric, org_code: str, level: str, part: Part) -> dict[str, str]:
+        """Each reporting organisation under ``org_code`` → the member at ``level`` it adds up to."""
+        reported = set(self.spans(metric, part=part))
         member_of = {}
         for member in self.tree.within(org_code, level):
             units = self.tree.reporting_units(member.code, reported) if metric.additive else (
                 [member.code] if member.code in reported else [])
             member_of.update({unit: member.code for unit in units})
+        return member_of
+
+    def _org_breakdown(self, metric: Metric, org_code: str, level: str, period: str, part: Part) -> pd.DataFrame:
+        member_of = self._members(metric, org_code, level, part)
         if not member_of:
             return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-        sums = self._sums(metric, list(member_of), by=("org_code",), start=period, end=period)
+        sums = self._sums(metric, list(member_of), by=("org_code",), start=period, end=period, part=part)
         sums["code"] = sums["org_code"].map(member_of)
         grouped = sums.groupby("code", as_index=False)[["value", "numerator", "denominator"]].sum(min_count=1)
         grouped["value"] = self.compute(metric, grouped)
         grouped["member"] = grouped["code"].map(self.tree.label)
         return self._worst_first(metric, grouped[BREAKDOWN_COLUMNS])
 
-    def drill_levels(self, metric_id: str, org_code: str) -> list[str]:
-        """The metric's drill dimensions that have members below ``org_code``."""
+    def drill_levels(self, metric_id: str, org_code: str, part: Part = None) -> list[str]:
+        """The metric's drill dimensions that have members below ``org_code`` (within ``part``)."""
         metric = self.metric(metric_id)
-        reported = set(self.spans(metric))
         levels = []
         for dimension in metric.drill:
-            if dimension not in ("place", "provider", "site"):
-                if self.units(metric, org_code, part=(dimension, None)):
+            if dimension in ORG_LEVELS:
+                if self._members(metric, org_code, dimension, part):
                     levels.append(dimension)
-            elif any(self.tree.reporting_units(o.code, reported) if metric.additive else o.code in reported
-                     for o in self.tree.within(org_code, dimension)):
+            elif part is None and self.units(metric, org_code, part=(dimension, None)):
                 levels.append(dimension)
         return levels

@@ -136,3 +136,53 @@ def test_an_extract_that_is_all_bad_leaves_a_clear_message(fixture_copy, monkeyp
     open_page(at, "about").run()
     assert not at.exception
     assert "has no metric_id, period, org_code column" in at.dataframe[0].value.iloc[0]["Problem"]
+
+
+def test_clicking_a_breakdown_bar_narrows_the_page_to_that_member(monkeypatch):
+    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
+    at.query_params["metric"] = "waiting_list"
+    at.query_params["period"] = "2023-05"
+    at.query_params["drill"] = "weeks_band"
+    at.run()
+    open_page(at, "deep-dive").run()
+    no_errors(at)
+    at.session_state["breakdown-SYS-weeks_band"] = {"selection": {"pick": [{"code": "52+ weeks"}]}}
+    at.run()
+    no_errors(at)
+    assert at.query_params["part"] == "weeks_band:52+ weeks"
+    assert at.title[0].value == "Waiting list: 52+ weeks"
+    assert metrics(at)["Waiting list"] == "100"
+    at.button(key="crumb-part").click().run()
+    assert at.title[0].value == "Waiting list" and metrics(at)["Waiting list"] == "3,450"
+
+
+def test_deep_dive_has_spc_icons_map_data_and_download(monkeypatch):
+    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
+    at.query_params["metric"] = "four_hour"
+    at.query_params["period"] = "2023-05"
+    at.query_params["drill"] = "provider"
+    at.run()
+    open_page(at, "deep-dive").run()
+    no_errors(at)
+    spc = charts(at)[0]
+    assert {layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spc["layer"]} >= {
+        "line", "circle", "rule"}
+    assert "Too few months for SPC icons" in " ".join(c.value for c in at.caption)  # 3 months only
+    deck = at.get("deck_gl_json_chart")
+    assert len(deck) == 1 and '"organisations"' in deck[0].proto.json
+    table = at.dataframe[-1].value
+    assert list(table["Month"]) == ["May-23", "Apr-23", "May-19"]
+    assert list(table["Status"]) == ["✔ Met", "✘ Not met", "✘ Not met"]
+    download = at.get("download_button")[0]
+    assert download.proto.label == "Download these figures (CSV)"
+
+
+def test_a_part_that_does_not_exist_says_so(monkeypatch):
+    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
+    at.query_params["metric"] = "waiting_list"
+    at.query_params["part"] = "weeks_band:99+ weeks"
+    at.run()
+    open_page(at, "deep-dive").run()
+    assert not at.exception
+    assert "has no figures for 'weeks_band:99+ weeks'" in at.warning[-1].value
+    assert at.title[0].value == "Waiting list"

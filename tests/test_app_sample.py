@@ -9,7 +9,7 @@ import pytest
 from portfolio.cli import main as cli
 from portfolio.config import load_config
 from portfolio.formatting import format_value
-from tests.apptest import metrics, navigation, no_errors, open_page, start
+from tests.apptest import charts, metrics, navigation, no_errors, open_page, start
 from tests.conftest import ROOT
 
 SHIPPED = load_config(ROOT / "config")
@@ -151,3 +151,18 @@ metrics:
     open_page(at, "mental_health").run()
     no_errors(at)
     assert at.title[0].value == "Mental health"
+
+
+def test_the_deep_dive_renders_for_every_metric_in_the_sample(monkeypatch):
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
+    at.query_params["metric"] = next(iter(SHIPPED.metrics))
+    at.run()
+    open_page(at, "deep-dive").run()
+    for metric in SHIPPED.metrics.values():
+        at.session_state["metric"] = metric.id
+        at.run()
+        no_errors(at)
+        if at.info and "is not reported for" in at.info[0].value:
+            continue  # reported only below the system (a centile, say)
+        assert at.title[0].value == metric.label, metric.id
+        assert len(charts(at)) >= 1, metric.id

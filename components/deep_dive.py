@@ -1,0 +1,86 @@
+"""The pieces of a metric's deep dive: what the metric is, its figures and icons, its data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.charts import POINT_WORDS
+from components.icons import icon_markdown, icon_words
+from components.metric_views import headline
+from portfolio.config import Metric
+from portfolio.engine import MetricSummary
+from portfolio.exports import safe_csv
+from portfolio.formatting import format_status, format_target, format_value
+from portfolio.periods import month_label, parse_month
+from portfolio.spc import SPCResult
+
+BETTER = {"increase": "higher is better", "decrease": "lower is better", "neutral": "neither higher nor lower is better"}
+
+
+def about_metric(metric: Metric) -> None:
+    targets = "; ".join(
+        f"{format_target(metric, t)} ({t.source}"
+        + (f", {_span(t.valid_from, t.valid_to)}" if t.valid_from or t.valid_to else "") + ")"
+        for t in metric.targets) or "none set"
+    st.markdown(f"{metric.definition}  \n**Unit:** {metric.unit} · **{BETTER[metric.improvement].capitalize()}** · "
+                f"**Targets:** {targets} · **Owner:** {metric.owner}")
+
+
+def _span(start: str | None, end: str | None) -> str:
+    show = (lambda m: month_label(parse_month(m)))
+    if start and end:
+        return f"{show(start)} to {show(end)}"
+    return f"from {show(start)}" if start else f"to {show(end)}"
+
+
+def figures(summary: MetricSummary, spc: SPCResult | None) -> None:
+    """The latest figure, the year to date, the 2019/20 baseline and the two SPC icons."""
+    metric = summary.metric
+    columns = st.columns(4)
+    with columns[0]:
+        headline(summary)
+    if summary.fytd is not None:
+        columns[1].metric("Financial year to date", format_value(metric, summary.fytd),
+                          help="April to the reporting month: a sum of monthly totals, or a rate from summed parts.")
+    if summary.baseline is not None:
+        columns[2].metric("Same month of 2019/20", format_value(metric, summary.baseline),
+                          help="The pre-pandemic baseline the NHS plans against.")
+    with columns[3]:
+        if spc is not None and summary.judged_by_spc:
+            st.markdown(f"{icon_markdown('variation', spc.variation_icon)} "
+                        f"{icon_markdown('assurance', spc.assurance_icon)}")
+            st.caption(f"{icon_words('variation', spc.variation_icon)}. {icon_words('assurance', spc.assurance_icon)}.")
+        else:
+            st.caption("Too few months for SPC icons (15 are needed).")
+
+
+def trajectory_line(summary: MetricSummary) -> None:
+    if summary.plan is None:
+        return
+    metric = summary.metric
+    st.markdown(f"**Plan for {month_label(parse_month(summary.value_period))}:** {format_value(metric, summary.plan)} · "
+                f"**actual** {format_value(metric, summary.value)} · "
+                f"**variance** {format_value(metric, summary.variance_to_plan)}")
+
+
+def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file_name: str) -> None:
+    """Every month: value, parts, target, status and SPC point type, with a CSV download."""
+    point_types = dict(zip(spc.points["date"], spc.points["point_type"])) if spc is not None else {}
+    table = pd.DataFrame({
+        "Month": [month_label(parse_month(p)) for p in series["period"]],
+        "Value": [format_value(metric, v) for v in series["value"]],
+        "Numerator": series["numerator"],
+        "Denominator": series["denominator"],
+        "Target": [format_value(metric, t) if pd.notna(t) else "–" for t in series["target"]],
+        "Status": [format_status(status) for status in series["status"]],
+        "SPC": [POINT_WORDS.get(point_types.get(p), "") for p in series["period"]],
+    }).iloc[::-1]
+    if metric.compute != "ratio":
+        table = table.drop(columns=["Numerator", "Denominator"])
+    st.dataframe(table, hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
+    raw = series.assign(point_type=series["period"].map(point_types))[
+        ["period", "value", "numerator", "denominator", "target", "plan", "point_type"]]
+    st.download_button("Download these figures (CSV)", safe_csv(raw), file_name=file_name, mime="text/csv",
+                       icon=":material/download:", on_click="ignore")
+

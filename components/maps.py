@@ -1,0 +1,48 @@
+"""A map of organisations coloured by status against target. It draws no basemap, so it works on
+networks that block map tile servers; the organisations' names are written on it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydeck as pdk
+
+from portfolio.config import Metric
+from portfolio.formatting import format_status, format_value
+from portfolio.orgs import OrgTree
+
+STATUS_COLOURS = {"met": [0, 176, 240], "not met": [228, 108, 10], "no target": [166, 166, 166],
+                  "no data": [220, 220, 220]}
+
+
+def coordinates(tree: OrgTree, code: str) -> tuple[float, float] | None:
+    """A site's own position; a provider's is the middle of its sites."""
+    org = tree[code]
+    if org.lat is not None:
+        return org.lat, org.lon
+    sites = [s for s in tree.children(code) if s.lat is not None]
+    if not sites:
+        return None
+    return sum(s.lat for s in sites) / len(sites), sum(s.lon for s in sites) / len(sites)
+
+
+def status_map(tree: OrgTree, metric: Metric, members: pd.DataFrame, statuses: dict[str, str]) -> pdk.Deck | None:
+    """``members`` is an engine breakdown (code, member, value); ``statuses`` maps code → status."""
+    rows = []
+    for member in members.itertuples():
+        where = coordinates(tree, member.code)
+        if where is not None:
+            status = statuses.get(member.code, "no data")
+            rows.append({"lat": where[0], "lon": where[1], "name": member.member,
+                         "label": f"{member.member}: {format_value(metric, member.value)}",
+                         "status": format_status(status), "colour": STATUS_COLOURS[status]})
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows)
+    view = pdk.ViewState(latitude=frame["lat"].mean(), longitude=frame["lon"].mean(), zoom=8.4)
+    dots = pdk.Layer("ScatterplotLayer", data=frame, id="organisations", get_position="[lon, lat]",
+                     get_fill_color="colour", get_line_color=[11, 12, 12], line_width_min_pixels=1, stroked=True,
+                     radius_min_pixels=9, radius_max_pixels=18, get_radius=1500, pickable=True)
+    labels = pdk.Layer("TextLayer", data=frame, id="labels", get_position="[lon, lat]", get_text="label",
+                       get_size=14, get_color=[11, 12, 12], get_pixel_offset=[0, -22], get_text_anchor="'middle'")
+    return pdk.Deck(layers=[dots, labels], initial_view_state=view, map_style=None,
+                    tooltip={"text": "{name}\n{status}"})
