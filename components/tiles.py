@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.metric_views import headline
+from components.metric_views import headline, progress_text
 from components.state import view_params
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
-from portfolio.formatting import format_change, format_progress, format_target, format_value
+from portfolio.formatting import format_change, format_target, format_value
 
 def scores(summaries: list[MetricSummary]) -> dict[str, int]:
     available = [s for s in summaries if s.available]
@@ -17,8 +17,8 @@ def scores(summaries: list[MetricSummary]) -> dict[str, int]:
         "metrics": len(available),
         "not met": sum(s.status == "not met" for s in available),
         "met": sum(s.status == "met" for s in available),
-        "improving": sum(s.progress == "improving" for s in available),
-        "deteriorating": sum(s.progress == "deteriorating" for s in available),
+        "improving": sum(s.improving for s in available),
+        "deteriorating": sum(s.deteriorating for s in available),
     }
 
 
@@ -61,6 +61,6 @@ def exceptions_table(items: list[tuple[Portfolio, MetricSummary]]) -> pd.DataFra
         "Latest": format_value(s.metric, s.value),
         "Target": format_target(s.metric, s.target),
         "Change": format_change(s.metric, s.change),
-        "Progress": format_progress(s.direction, s.progress),
+        "Progress": progress_text(s),
         "Portfolio": portfolio.title,
     } for portfolio, s in items])

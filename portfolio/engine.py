@@ -65,9 +65,23 @@ class MetricSummary:
         return self.variation_icon is not None
 
     @property
+    def deteriorating(self) -> bool:
+        """Special cause concern once SPC can judge (15 months or more); before that, worse than
+        the month before."""
+        if self.judged_by_spc:
+            return self.variation_icon.startswith("concern")
+        return self.progress == "deteriorating"
+
+    @property
+    def improving(self) -> bool:
+        if self.judged_by_spc:
+            return self.variation_icon.startswith("improvement")
+        return self.progress == "improving"
+
+    @property
     def exception(self) -> bool:
         """Not meeting target and deteriorating: listed first for the board."""
-        return self.status == "not met" and self.progress == "deteriorating"
+        return self.status == "not met" and self.deteriorating
 
     @property
     def percent_of_baseline(self) -> float | None:

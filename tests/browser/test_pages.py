@@ -4,7 +4,9 @@ serious accessibility violations in the dashboard's own content."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from components.metric_views import SPC_WORDS
 from portfolio.config import load_config
+from portfolio.formatting import PROGRESS_WORDS
 from tests.browser.conftest import screenshot, settle
 from tests.conftest import ROOT
 
@@ -55,9 +57,11 @@ def test_no_serious_accessibility_violations(page, dashboard, name, path):
 
 def test_status_is_never_shown_by_colour_alone(page, dashboard):
     visit(page, dashboard, "")
+    words = list(SPC_WORDS.values()) + list(PROGRESS_WORDS.values())
     deltas = page.locator("[data-testid='stMetricDelta']").all_inner_texts()
-    assert deltas and all(any(word in d for word in ("Improving", "Deteriorating", "No change", "Not judged"))
-                          for d in deltas)
+    assert deltas and all(any(word in d for word in words) for d in deltas)
+    icons = page.locator("[data-testid='stMain'] img").all()
+    assert icons and all(icon.get_attribute("alt") for icon in icons), "an icon has no text alternative"
     captions = " ".join(page.locator("[data-testid='stCaptionContainer']").all_inner_texts())
     assert "✘ Not met" in captions or "✔ Met" in captions
 
