@@ -36,3 +36,12 @@ def charts(at: AppTest) -> list[dict]:
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def deep_dive(monkeypatch, config, data, **query) -> AppTest:
+    """The deep-dive page opened by a link carrying ``query`` (metric=…, period=…, drill=…)."""
+    at = start(monkeypatch, config, data)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return open_page(at, "deep-dive").run()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import charts, metrics, navigation, no_errors, open_page, start
+from tests.apptest import charts, deep_dive, metrics, navigation, no_errors, open_page, start
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA
 
 
@@ -62,11 +62,7 @@ def test_choosing_a_table_row_opens_its_deep_dive(at):
 
 
 def test_deep_dive_figures_chart_and_drill(monkeypatch):
-    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
-    at.query_params["metric"] = "four_hour"
-    at.query_params["period"] = "2023-05"
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="four_hour", period="2023-05")
     no_errors(at)
     assert metrics(at)["4-hour performance"] == "76.4%"
     assert metrics(at)["Financial year to date"] == "73.2%"
@@ -87,19 +83,13 @@ def test_deep_dive_figures_chart_and_drill(monkeypatch):
 
 
 def test_deep_dive_with_an_unknown_metric_says_so(monkeypatch):
-    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
-    at.query_params["metric"] = "no_such_metric"
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="no_such_metric")
     assert not at.exception
     assert "The link asks for the metric 'no_such_metric'" in at.warning[-1].value
 
 
 def test_deep_dive_for_a_metric_not_reported_there(monkeypatch):
-    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
-    at.query_params["metric"] = "p90"
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="p90")
     no_errors(at)
     assert "is not reported for Test system" in at.info[0].value
 
@@ -139,12 +129,7 @@ def test_an_extract_that_is_all_bad_leaves_a_clear_message(fixture_copy, monkeyp
 
 
 def test_clicking_a_breakdown_bar_narrows_the_page_to_that_member(monkeypatch):
-    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
-    at.query_params["metric"] = "waiting_list"
-    at.query_params["period"] = "2023-05"
-    at.query_params["drill"] = "weeks_band"
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="waiting_list", period="2023-05", drill="weeks_band")
     no_errors(at)
     at.session_state["breakdown-SYS-weeks_band"] = {"selection": {"pick": [{"code": "52+ weeks"}]}}
     at.run()
@@ -157,12 +142,7 @@ def test_clicking_a_breakdown_bar_narrows_the_page_to_that_member(monkeypatch):
 
 
 def test_deep_dive_has_spc_icons_map_data_and_download(monkeypatch):
-    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
-    at.query_params["metric"] = "four_hour"
-    at.query_params["period"] = "2023-05"
-    at.query_params["drill"] = "provider"
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="four_hour", period="2023-05", drill="provider")
     no_errors(at)
     spc = charts(at)[0]
     assert {layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spc["layer"]} >= {
@@ -178,11 +158,7 @@ def test_deep_dive_has_spc_icons_map_data_and_download(monkeypatch):
 
 
 def test_a_part_that_does_not_exist_says_so(monkeypatch):
-    at = start(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA)
-    at.query_params["metric"] = "waiting_list"
-    at.query_params["part"] = "weeks_band:99+ weeks"
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="waiting_list", part="weeks_band:99+ weeks")
     assert not at.exception
     assert "has no figures for 'weeks_band:99+ weeks'" in at.warning[-1].value
     assert at.title[0].value == "Waiting list"

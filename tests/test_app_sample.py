@@ -9,7 +9,7 @@ import pytest
 from portfolio.cli import main as cli
 from portfolio.config import load_config
 from portfolio.formatting import format_value
-from tests.apptest import charts, metrics, navigation, no_errors, open_page, start
+from tests.apptest import charts, deep_dive, metrics, navigation, no_errors, open_page, start
 from tests.conftest import ROOT
 
 SHIPPED = load_config(ROOT / "config")
@@ -67,11 +67,8 @@ def test_portfolio_page_renders_its_metrics(at, portfolio, capsys):
 
 @pytest.mark.parametrize("portfolio", SHIPPED.portfolios, ids=lambda p: p.id)
 def test_deep_dive_of_each_portfolio_headline(portfolio, monkeypatch, capsys):
-    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
     metric = portfolio.headline_metrics[0]
-    at.query_params["metric"] = metric.id
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, ROOT / "config", ROOT / "sample_data", metric=metric.id)
     no_errors(at)
     assert at.title[0].value == metric.label
     row = values(metric.id, at.session_state["period"], capsys=capsys)
@@ -79,10 +76,7 @@ def test_deep_dive_of_each_portfolio_headline(portfolio, monkeypatch, capsys):
 
 
 def test_provider_drill_down_on_the_sample(monkeypatch, capsys):
-    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
-    at.query_params["metric"] = "ae_4hr_all"
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, ROOT / "config", ROOT / "sample_data", metric="ae_4hr_all")
     root = at.session_state["org"]
     at.session_state["drill"] = "provider"
     at.run()
@@ -154,10 +148,7 @@ metrics:
 
 
 def test_the_deep_dive_renders_for_every_metric_in_the_sample(monkeypatch):
-    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
-    at.query_params["metric"] = next(iter(SHIPPED.metrics))
-    at.run()
-    open_page(at, "deep-dive").run()
+    at = deep_dive(monkeypatch, ROOT / "config", ROOT / "sample_data", metric=next(iter(SHIPPED.metrics)))
     for metric in SHIPPED.metrics.values():
         at.session_state["metric"] = metric.id
         at.run()
