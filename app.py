@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.banners import data_warnings
 from components.filters import shared_filters
-from components.state import workspace
+from components.state import DEEP_DIVE, workspace
 
 # a local icon: a Material icon name would be fetched from a font server that NHS networks may block
 st.set_page_config(page_title="Portfolio performance", page_icon="assets/icon.png", layout="wide")
@@ -21,7 +21,7 @@ navigation = st.navigation(position="top", pages={
     "Portfolios": portfolio_pages,
     "About": [
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
-        st.Page("app_pages/deep_dive.py", title="Deep dive", icon=":material/query_stats:", url_path="deep-dive",
+        st.Page(DEEP_DIVE, title="Deep dive", icon=":material/query_stats:", url_path="deep-dive",
                 visibility="hidden"),
     ],
 })

@@ -10,6 +10,7 @@ from components.deep_dive import about_metric, data_table, figures, trajectory_l
 from components.filters import url_synced
 from components.maps import status_map
 from components.state import ORG_KEY, request_drill, selected_org, selected_period, workspace
+from portfolio.commentary import metric_commentary
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
 from portfolio.periods import month_label, parse_month
@@ -78,6 +79,10 @@ st.caption("Grey: common cause · blue: special cause improvement · orange: spe
            "grey dotted: plan" + (" · Limits from fewer than 13 months are trial limits." if spc.short_segment_warning
                                   else ""))
 trajectory_line(summary)
+if note := metric_commentary(ws.config.folder, metric_id, period):
+    st.subheader("Commentary", anchor=False)
+    st.caption(f"Written for {month_label(parse_month(note.period))}")
+    st.markdown(note.text)  # Markdown only: any HTML in the file is shown as text, never run
 
 levels = engine.drill_levels(metric_id, org, part=part)
 if levels:

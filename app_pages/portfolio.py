@@ -4,7 +4,8 @@ import streamlit as st
 
 from components.banners import page_header
 from components.metric_views import metrics_table
-from components.state import portfolio_summaries, selected_org, selected_period, view_params, workspace, workspace_key
+from components.state import (DEEP_DIVE, portfolio_summaries, selected_org, selected_period, view_params, workspace,
+                              workspace_key)
 from components.tiles import scores
 
 ws = workspace()
@@ -37,4 +38,4 @@ if missing:
     st.caption(f"Not reported for {ws.tree[org].name}: {', '.join(missing)}.")
 
 if picked:
-    st.switch_page("app_pages/deep_dive.py", query_params=view_params(metric=picked))
+    st.switch_page(DEEP_DIVE, query_params=view_params(metric=picked))

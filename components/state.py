@@ -7,6 +7,7 @@ import streamlit as st
 from portfolio.engine import MetricSummary
 from portfolio.workspace import Workspace, default_folders, fingerprint, load_workspace
 
+DEEP_DIVE = "app_pages/deep_dive.py"  # the hidden page every metric opens into
 PERIOD_KEY = "period"
 ORG_KEY = "org"
 DRILL_TO_KEY = "drill_to"  # an organisation chosen by a drill-down, applied before the filters are drawn

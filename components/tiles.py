@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.metric_views import headline, progress_text
-from components.state import view_params
+from components.state import DEEP_DIVE, view_params
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
 from portfolio.formatting import format_change, format_target, format_value
@@ -40,6 +40,8 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
             for column, summary in zip(st.columns(2), shown[first:first + 2]):
                 with column:
                     headline(summary)
+                    st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}", icon=":material/query_stats:",
+                                 query_params=view_params(metric=summary.metric.id))
 
 
 def portfolio_page(portfolio_id: str) -> st.Page:

@@ -162,3 +162,18 @@ def test_a_part_that_does_not_exist_says_so(monkeypatch):
     assert not at.exception
     assert "has no figures for 'weeks_band:99+ weeks'" in at.warning[-1].value
     assert at.title[0].value == "Waiting list"
+
+
+def test_metric_commentary_is_shown_as_markdown_never_html(monkeypatch):
+    at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="four_hour", period="2023-05")
+    no_errors(at)
+    assert "Written for Apr-23" in [c.value for c in at.caption]
+    note = next(m for m in at.markdown if "performance **fell**" in m.value)
+    assert note.proto.allow_html is False
+
+
+def test_overview_tiles_link_each_headline_to_its_deep_dive(at):
+    links = [link for link in at.get("page_link") if link.proto.label.startswith("Deep dive:")]
+    assert [link.proto.label for link in links] == ["Deep dive: 4-hour performance", "Deep dive: Waiting list"]
+    assert links[0].proto.page == "deep-dive"
+    assert links[0].proto.query_string == "period=2023-06&org=SYS&metric=four_hour"

@@ -139,3 +139,18 @@ def test_breakdowns_are_listed_worst_first(demo):
     assert list(bands["member"]) == ["0-18 weeks", "18-52 weeks", "52+ weeks"]  # lower is better: largest first
     providers = demo.engine.breakdown("four_hour", "SYS", "provider", "2023-05")
     assert list(providers["code"]) == ["C", "B", "A"]  # higher is better: lowest first
+
+
+def test_commentary_for_the_month_or_the_latest_before_it(tmp_path):
+    from portfolio.commentary import latest_commentary
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "2023-04.md").write_text("April")
+    (folder / "2023-06.md").write_text("June")
+    (folder / "notes.md").write_text("ignored")
+    assert latest_commentary(folder, "2023-05") == latest_commentary(folder, "2023-04")
+    assert latest_commentary(folder, "2023-05").text == "April"
+    assert latest_commentary(folder, "2023-06").period == "2023-06"
+    assert latest_commentary(folder, "2023-03") is None
+    assert latest_commentary(tmp_path / "missing", "2023-03") is None
