@@ -1,12 +1,16 @@
-"""One portfolio: its people, its scores and every metric by category. Shared by all portfolios."""
+"""One portfolio: front sheet, scorecard grid and charts. Every portfolio uses this page; what it
+shows comes from the portfolio's YAML file."""
 
 import streamlit as st
 
 from components.banners import page_header
-from components.metric_views import metrics_table
-from components.state import (DEEP_DIVE, portfolio_summaries, selected_org, selected_period, view_params, workspace,
-                              workspace_key)
-from components.tiles import scores
+from components.drill import breadcrumbs, drill_into
+from components.front_sheet import focus_metrics, narratives, scoring_table
+from components.portfolio_charts import portfolio_charts
+from components.scorecard_grid import scorecard_grid
+from components.state import (DEEP_DIVE, portfolio_scorecard, portfolio_summaries, selected_org, selected_period,
+                              view_params, workspace, workspace_key)
+from portfolio.commentary import portfolio_commentary
 
 ws = workspace()
 portfolio = ws.config.portfolio(st.session_state["portfolio_id"])
@@ -14,28 +18,31 @@ period, org = selected_period(), selected_org()
 page_header(ws, portfolio.title, period, org, {m.source.extract for m in portfolio.metrics})
 st.markdown(f"**SRO:** {portfolio.sro} · **Clinical lead:** {portfolio.clinical_lead} · "
             f"**CEO sponsor:** {portfolio.ceo_sponsor} · **Intelligence analyst:** {portfolio.analyst}")
-st.caption(portfolio.description)
+path, below = st.columns([3, 2], vertical_alignment="bottom")
+with path:
+    breadcrumbs(ws, org, key="portfolio-crumb")
+with below:
+    drill_into(ws, org, key="portfolio-drill")
 
-summaries = portfolio_summaries(workspace_key(), portfolio.id, org, period)
-available = [s for s in summaries if s.available]
-score = scores(summaries)
-columns = st.columns(4)
-columns[0].metric("Metrics reported", score["metrics"])
-columns[1].metric("Meeting target", score["met"])
-columns[2].metric("Not meeting target", score["not met"])
-columns[3].metric("Deteriorating", score["deteriorating"])
-
-
+front, grid, charts = st.tabs(["Front sheet", "Scorecard", "Charts"], key="view", bind="query-params",
+                              on_change="rerun")
 picked = None
-for category in portfolio.categories:
-    in_category = [s for s in available if s.metric.category == category]
-    if in_category:
-        st.subheader(category, anchor=False)
-        picked = metrics_table(in_category, key=f"table-{category}") or picked
-st.caption("Choose a row to open the metric's deep dive.")
-missing = [s.metric.label for s in summaries if not s.available]
-if missing:
-    st.caption(f"Not reported for {ws.tree[org].name}: {', '.join(missing)}.")
+if front.open:
+    with front:
+        summaries = portfolio_summaries(workspace_key(), portfolio.id, org, period)
+        st.table(scoring_table(portfolio, summaries), hide_index=True)
+        narratives(portfolio_commentary(ws.config.folder, portfolio.id, period), portfolio)
+        focus_metrics(summaries, period)
+if grid.open:
+    with grid:
+        rows = portfolio_scorecard(workspace_key(), portfolio.id, org, period)
+        picked = scorecard_grid(rows, portfolio.categories, key="grid")
+        missing = [m.label for m in portfolio.metrics if m.id not in {r.metric.id for r in rows}]
+        if missing:
+            st.caption(f"Not reported for {ws.tree[org].name}: {', '.join(missing)}.")
+if charts.open:
+    with charts:
+        portfolio_charts(ws, portfolio, org, period)
 
 if picked:
     st.switch_page(DEEP_DIVE, query_params=view_params(metric=picked))

@@ -11,6 +11,9 @@ from portfolio.formatting import format_value
 NHS_BLUE = "#005EB8"
 TARGET_RED = "#D5281B"
 PLAN_GREY = "#768692"
+# NHS identity colours, without red (kept for targets) or grey (kept for plans)
+SERIES_COLOURS = ["#005EB8", "#41B6E6", "#00A499", "#AE2573", "#ED8B00", "#330072", "#78BE20", "#FFB81C",
+                  "#003087", "#006747"]
 
 
 def chart_units(metric: Metric) -> tuple[float, str]:
@@ -113,3 +116,27 @@ def breakdown_chart(metric: Metric, frame: pd.DataFrame, selectable: bool, targe
         rule = pd.DataFrame({"target": [target / factor]})
         layers.append(alt.Chart(rule).mark_rule(color=TARGET_RED, strokeDash=[6, 4], strokeWidth=2).encode(x="target:Q"))
     return alt.layer(*layers).properties(height=max(120, 34 * len(data)))
+
+
+def member_trend_chart(metric: Metric, frame: pd.DataFrame, targets: pd.Series, plans: pd.Series) -> alt.LayerChart:
+    """A line per place, provider or site over recent months, with the target and the system plan.
+
+    ``frame`` has period, member and value; ``targets`` and ``plans`` are indexed by period."""
+    factor, axis_title = chart_units(metric)
+    data = frame.assign(month=pd.to_datetime(frame["period"]), plotted=frame["value"] / factor,
+                        shown=[format_value(metric, v) for v in frame["value"]])
+    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b-%y", labelAngle=0, tickCount=8))
+    lines = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=25)).encode(
+        x=x, y=alt.Y("plotted:Q", title=axis_title, scale=alt.Scale(zero=metric.unit in ("count", "gbp"))),
+        color=alt.Color("member:N", title=None, scale=alt.Scale(range=SERIES_COLOURS),
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=220)),
+        tooltip=[alt.Tooltip("member:N", title="Name"), alt.Tooltip("month:T", title="Month", format="%b-%y"),
+                 alt.Tooltip("shown:N", title=metric.label)])
+    layers = [lines]
+    for values, colour, dash, mark in ((targets, TARGET_RED, [8, 4], "step-after"), (plans, PLAN_GREY, [2, 2], "linear")):
+        values = values.dropna()
+        if not values.empty:
+            guide = pd.DataFrame({"month": pd.to_datetime(values.index), "plotted": values.to_numpy() / factor})
+            layers.append(alt.Chart(guide).mark_line(color=colour, strokeDash=dash, strokeWidth=2, interpolate=mark)
+                          .encode(x=x, y="plotted:Q"))
+    return alt.layer(*layers).properties(height=320)

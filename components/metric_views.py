@@ -1,20 +1,13 @@
-"""A metric's headline figure, and a table of metrics, configured by the summaries they show."""
+"""A metric's headline figure and the words that say how it is doing."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from components.icons import assurance_svg, data_uri, icon_markdown, variation_svg
+from components.icons import icon_markdown
 from portfolio.engine import MetricSummary
 from portfolio.formatting import format_change, format_progress, format_status, format_target, format_value
 from portfolio.periods import month_label, parse_month
-
-STATUS_CELL_STYLES = {
-    "✔ Met": "background-color: #e6f4ea; color: #0b6b2b",
-    "✘ Not met": "background-color: #fde8e8; color: #a4161a; font-weight: 600",
-}
-
 
 def _month(period: str | None) -> str:
     return month_label(parse_month(period)) if period else ""
@@ -73,56 +66,3 @@ def headline(summary: MetricSummary) -> None:
     if icons is not None:
         icons.markdown(f"{icon_markdown('variation', summary.variation_icon)}  \n"
                        f"{icon_markdown('assurance', summary.assurance_icon)}")
-
-
-def summary_table(summaries: list[MetricSummary]) -> pd.DataFrame:
-    """The rows of a portfolio table: every figure already written as the board reads it."""
-    rows = []
-    for s in summaries:
-        metric = s.metric
-        month = _month(s.value_period) or _month(s.period)
-        if s.data_status and s.data_status != "validated":
-            month += f" ({s.data_status})"
-        rows.append({
-            "Metric": metric.label,
-            "Month": month,
-            "Latest": format_value(metric, s.value),
-            "Change": format_change(metric, s.change) if s.change is not None else "–",
-            "SPC": data_uri(variation_svg(s.variation_icon)) if s.judged_by_spc else "",
-            "Progress": progress_text(s),
-            "Assurance": data_uri(assurance_svg(s.assurance_icon)) if s.assurance_icon else "",
-            "Target": format_target(metric, s.target),
-            "Status": format_status(s.status),
-            "Year to date": format_value(metric, s.fytd) if s.fytd is not None else "–",
-            "Plan": format_value(metric, s.plan) if s.plan is not None else "–",
-            "2019/20": format_value(metric, s.baseline) if s.baseline is not None else "–",
-            "metric_id": metric.id,
-        })
-    return pd.DataFrame(rows)
-
-
-NARROW = ("Latest", "Change", "Target", "Status", "Year to date", "Plan", "2019/20")
-ICON_COLUMNS = {
-    "SPC": st.column_config.ImageColumn("SPC", width=40, help="Making Data Count variation icon (15+ months)"),
-    "Assurance": st.column_config.ImageColumn("Assured", width=40, help="Making Data Count assurance icon"),
-}
-
-
-def metrics_table(summaries: list[MetricSummary], key: str) -> str | None:
-    """A table of metrics; returns the id of the metric whose row was chosen (to open its deep dive)."""
-    table = summary_table(summaries)
-    shown = table.drop(columns=["metric_id"])
-    shown = shown.loc[:, ~shown.isin(["–", ""]).all()]  # leave out empty columns (no plans, say)
-    if shown["Month"].nunique() == 1:  # every figure is for the same month: say it once, not per row
-        st.caption(f"Figures for {shown['Month'].iloc[0]}")
-        shown = shown.drop(columns=["Month"])
-    styled = shown.style.map(lambda v: STATUS_CELL_STYLES.get(v, ""), subset=["Status"])
-    event = st.dataframe(
-        styled, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", lazy=False,
-        height=35 * (len(shown) + 1) + 3,
-        alt=f"Table of {len(table)} metrics with latest value, change, progress, target and status",
-        column_config={"Metric": st.column_config.TextColumn(width=270), **ICON_COLUMNS,
-                       **{c: st.column_config.TextColumn(width="small") for c in NARROW}},
-    )
-    rows = event.selection.rows
-    return table.iloc[rows[0]]["metric_id"] if rows else None

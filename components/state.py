@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portfolio.engine import MetricSummary
+from portfolio.scorecard import ScorecardRow, scorecard
 from portfolio.workspace import Workspace, default_folders, fingerprint, load_workspace
 
 DEEP_DIVE = "app_pages/deep_dive.py"  # the hidden page every metric opens into
@@ -32,6 +33,11 @@ def workspace_key() -> str:
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
 def portfolio_summaries(key: str, portfolio_id: str, org_code: str, period: str) -> list[MetricSummary]:
     return workspace().engine.portfolio_summaries(portfolio_id, org_code, period)
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def portfolio_scorecard(key: str, portfolio_id: str, org_code: str, period: str) -> list[ScorecardRow]:
+    return scorecard(workspace().engine, portfolio_id, org_code, period)
 
 
 def selected_period() -> str:

@@ -1,6 +1,10 @@
 """Commentary written by people: Markdown files in the config folder, one per subject and month.
 
     config/commentary/metrics/<metric id>/<YYYY-MM>.md
+    config/commentary/portfolios/<portfolio id>/<YYYY-MM>.md
+
+A portfolio's file holds the front sheet's two narratives under the headings
+``## Analyst narrative`` and ``## Lead commentary``.
 
 The file for the reporting month is shown, or else the latest one before it (with its month), so
 a narrative written for September still shows in October until October's is written. The text is
@@ -34,3 +38,20 @@ def latest_commentary(folder: Path, period: str) -> Commentary | None:
 
 def metric_commentary(config_folder: Path, metric_id: str, period: str) -> Commentary | None:
     return latest_commentary(config_folder / "commentary" / "metrics" / metric_id, period)
+
+
+def portfolio_commentary(config_folder: Path, portfolio_id: str, period: str) -> Commentary | None:
+    return latest_commentary(config_folder / "commentary" / "portfolios" / portfolio_id, period)
+
+
+def sections(text: str) -> dict[str, str]:
+    """Level-2 headings → the Markdown under them; text before the first heading is under ""."""
+    found: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            found[current] = []
+        else:
+            found[current].append(line)
+    return {heading: "\n".join(lines).strip() for heading, lines in found.items() if "\n".join(lines).strip()}

@@ -172,6 +172,16 @@ class Metric(Strict):
         return self.focus if isinstance(self.focus, bool) else month in self.focus
 
 
+class ChartSpec(Strict):
+    """A chart on the portfolio page, drawn for the selected organisation's places, providers or sites."""
+
+    title: str = Field(min_length=1)
+    metric: Snake
+    by: Literal["place", "provider", "site"] = "provider"
+    kind: Literal["trend", "latest"] = "trend"
+    months: Annotated[int, Field(ge=3, le=120)] = 24
+
+
 class Portfolio(Strict):
     id: Snake
     title: str = Field(min_length=1)
@@ -184,6 +194,7 @@ class Portfolio(Strict):
     order: int = 100
     categories: list[str] = Field(min_length=1)
     headline: list[Snake] = []
+    charts: list[ChartSpec] = []
     metrics: list[Metric] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -203,6 +214,12 @@ class Portfolio(Strict):
         for number, metric_id in enumerate(self.headline):
             if metric_id not in ids:
                 problems.append(f"headline[{number}]: '{metric_id}' is not a metric of this portfolio")
+        for number, chart in enumerate(self.charts):
+            if chart.metric not in ids:
+                problems.append(f"charts[{number}].metric: '{chart.metric}' is not a metric of this portfolio")
+            elif chart.by not in self.metric(chart.metric).drill:
+                problems.append(f"charts[{number}].by: '{chart.metric}' cannot be drilled by {chart.by}; add it "
+                                "to the metric's drill list or choose another level")
         if problems:
             raise ValueError("; ".join(dict.fromkeys(problems)))
         return self

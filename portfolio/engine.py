@@ -8,7 +8,7 @@ recomputed from those sums, never averaged. Missing data stays missing ("no data
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -159,6 +159,12 @@ class Engine:
                part: Part = None) -> pd.DataFrame:
         """One row per month with data: value, parts, coverage, status flags, target and plan.
         ``part`` narrows it to one member of a breakdown, such as ("treatment_function", "Urology")."""
+        # the data never change under a loaded engine, so a series is worked out once per query;
+        # callers get their own copy (cheap under pandas copy-on-write)
+        return self._series(metric_id, org_code, start, end, part).copy()
+
+    @lru_cache(maxsize=2048)
+    def _series(self, metric_id: str, org_code: str, start: str | None, end: str | None, part: Part) -> pd.DataFrame:
         metric = self.metric(metric_id)
         units = self.units(metric, org_code, part=part)
         if not units:
@@ -313,12 +319,18 @@ class Engine:
         if baseline.method == "same_month":
             same = month_key(same_month_in_year(month, baseline.year))
             return (float(rows.loc[same, "value"]), same) if same in rows.index else (None, None)
-        year = rows.loc[rows.index.isin([month_key(m) for m in fy_months(baseline.year)])]
+        return self.year_figure(metric, rows, baseline.year)
+
+    @staticmethod
+    def year_figure(metric: Metric, rows: pd.DataFrame, fy: str) -> tuple[float | None, str | None]:
+        """A typical month of financial year ``fy``: a rate from the year's summed parts, or the mean
+        of its monthly values. ``rows`` is a series indexed by period."""
+        year = rows.loc[rows.index.isin([month_key(m) for m in fy_months(fy)])]
         if year.empty:
             return None, None
         if metric.compute == "ratio":
-            return float(year["numerator"].sum() / year["denominator"].sum() * metric.scale), baseline.year
-        return float(year["value"].mean()), baseline.year
+            return float(year["numerator"].sum() / year["denominator"].sum() * metric.scale), fy
+        return float(year["value"].mean()), fy
 
     # --- portfolios and drill-downs -------------------------------------------------------------
 
@@ -370,6 +382,21 @@ class Engine:
         grouped["value"] = self.compute(metric, grouped)
         grouped["member"] = grouped["code"].map(self.tree.label)
         return self._worst_first(metric, grouped[BREAKDOWN_COLUMNS])
+
+    def member_series(self, metric_id: str, org_code: str, level: str, start: str | None = None,
+                      end: str | None = None) -> pd.DataFrame:
+        """Each place, provider or site within ``org_code``, month by month: period, code, member, value."""
+        metric = self.metric(metric_id)
+        member_of = self._members(metric, org_code, level, None)
+        if not member_of:
+            return pd.DataFrame(columns=["period", "code", "member", "value"])
+        sums = self._sums(metric, list(member_of), by=("period", "org_code"), start=start, end=end)
+        sums["code"] = sums["org_code"].map(member_of)
+        grouped = sums.groupby(["period", "code"], as_index=False)[["value", "numerator", "denominator"]].sum(
+            min_count=1)
+        grouped["value"] = self.compute(metric, grouped)
+        grouped["member"] = grouped["code"].map(self.tree.label)
+        return grouped[["period", "code", "member", "value"]]
 
     def drill_levels(self, metric_id: str, org_code: str, part: Part = None) -> list[str]:
         """The metric's drill dimensions that have members below ``org_code`` (within ``part``)."""

@@ -321,6 +321,10 @@ AE_DEMAND = {"2019-04": 1.0, "2021-06": 1.02, "2023-04": 1.04, "2026-10": 1.09}
 VIRTUAL_WARD_BEDS = {"2022-04": 250, "2022-10": 330, "2023-04": 520, "2023-10": 690, "2024-03": 905,
                      "2025-03": 930, "2026-10": 950}
 DISCHARGE_PATHWAYS = {"Pathway 0": 0.77, "Pathway 1": 0.15, "Pathway 2": 0.05, "Pathway 3": 0.03}
+# Share of a site's attendances seen at a single-specialty (type 2) A&E, such as an eye casualty;
+# sites not listed have none. A share of 0 is a month the unit did not run (no type 2 row).
+TYPE2_SHARE = {"RQ617": {"2019-04": 0.026, "2026-10": 0.023},
+               "RBL14": {"2021-08": 0.0, "2021-09": 0.011, "2026-10": 0.014}}
 UEC_GAPS = [("ae_time_to_assessment", "RJR05"), ("critical_care_occupancy", "RJN"), ("ucr_2hr_pct", "RY2")]
 
 SITE_FIGURES = {
@@ -337,6 +341,12 @@ SITE_FIGURES = {
     "ae_time_to_assessment": ("assessment_seconds", "assessed"),
     "ae_time_in_dept_admitted": ("admitted_seconds", "admitted"),
     "ae_time_in_dept_non_admitted": ("discharged_seconds", "discharged"),
+}
+# The rows by A&E department type of the all-types metrics; type 1 repeats the type 1 metrics.
+DEPARTMENT_TYPE_FIGURES = {
+    "ae_attendances_all": {"Type 1": "type1", "Type 2": "type2", "Type 3-4": "type3_4"},
+    "ae_4hr_all": {"Type 1": ("within_type1", "type1"), "Type 2": ("within_type2", "type2"),
+                   "Type 3-4": ("within_type3_4", "type3_4")},
 }
 HOSPITAL_FIGURES = {
     "utc_attendances": "utc",
@@ -375,7 +385,8 @@ def uec_sample(x: Extracts, orgs: Organisations, last: pd.Period, rng: np.random
         stress = np.clip(pressure - 2 * EDGE.get(code, 0.0) + wander(rng, len(tl), 0.06), 0, None)
         sites = orgs.sites.get(code) or [code]
         weights = normalise(np.array([1.35] + [1.0] * (len(sites) - 1)))
-        frames = {site: emergency_department(rng, tl, SIZE.get(code, DEFAULT_SIZE) * w, stress)
+        frames = {site: emergency_department(rng, tl, SIZE.get(code, DEFAULT_SIZE) * w, stress,
+                                             tl.curve(TYPE2_SHARE.get(site, {FIRST_MONTH: 0.0})))
                   for site, w in zip(sites, weights)}
         write_emergency_departments(x, code, tl, frames)
         hospital = hospital_flow(rng, tl, SIZE.get(code, DEFAULT_SIZE), stress, add_frames(frames.values()))
@@ -411,13 +422,17 @@ def ambulance_service(rng, tl: Timeline, pressure: np.ndarray) -> dict[str, np.n
     }
 
 
-def emergency_department(rng, tl: Timeline, size: float, stress: np.ndarray) -> dict[str, np.ndarray]:
+def emergency_department(rng, tl: Timeline, size: float, stress: np.ndarray,
+                         type2_share: np.ndarray) -> dict[str, np.ndarray]:
     """One emergency department's month: attendances, 4-hour and 12-hour waits, handovers."""
     n = len(tl)
     summer = 1 + 0.04 * (1 - tl.winter)
     type1 = counts(size * 255 * tl.days * tl.curve(AE_DEMAND) * tl.covid * summer * (1 + wander(rng, n, 0.03)))
-    other = counts(type1 * 0.5 * (1 + wander(rng, n, 0.05)))
+    other = counts(type1 * 0.5 * (1 + wander(rng, n, 0.05)))  # types 2, 3 and 4
+    type2 = np.minimum(rng.binomial(type1 + other, type2_share), other)
     within_type1 = achieved(rng, type1, 0.745 - 0.17 * stress)
+    within_type2 = achieved(rng, type2, 0.975 - 0.03 * stress)
+    within_type3_4 = achieved(rng, other - type2, 0.985 - 0.015 * stress)
     arrivals = achieved(rng, type1, 0.31)
     over_15 = achieved(rng, arrivals, 0.22 + 0.32 * stress)
     over_30 = achieved(rng, over_15, 0.35 + 0.25 * stress)
@@ -428,8 +443,12 @@ def emergency_department(rng, tl: Timeline, size: float, stress: np.ndarray) -> 
         "type1": type1,
         "other": other,
         "all": type1 + other,
+        "type2": type2,
+        "type3_4": other - type2,
         "within_type1": within_type1,
-        "within_all": within_type1 + achieved(rng, other, 0.95),
+        "within_type2": within_type2,
+        "within_type3_4": within_type3_4,
+        "within_all": within_type1 + within_type2 + within_type3_4,
         "over_15": over_15,
         "over_30": over_30,
         "over_60": over_60,
@@ -446,11 +465,22 @@ def emergency_department(rng, tl: Timeline, size: float, stress: np.ndarray) -> 
 
 
 def write_emergency_departments(x: Extracts, provider: str, tl: Timeline, frames: dict[str, dict]):
-    """Site rows for metrics that drill to site; otherwise one provider row (never both)."""
+    """Site rows for metrics that drill to site; otherwise one provider row (never both). Beside
+    each total row, its rows by department type where the metric drills to department type."""
     provider_total = {provider: add_frames(frames.values())}
     for metric, spec in SITE_FIGURES.items():
         for org, frame in (frames if x.drills_to(metric, "site") else provider_total).items():
             x.add_series(metric, org, tl.periods, **columns(spec, frame))
+            if x.drills_to(metric, "department_type"):
+                write_department_types(x, metric, org, tl.periods, frame)
+
+
+def write_department_types(x: Extracts, metric: str, org: str, periods: pd.PeriodIndex, frame: dict):
+    """A row per department type, leaving out the months a type saw no one (no type 2 unit)."""
+    for item, spec in DEPARTMENT_TYPE_FIGURES[metric].items():
+        seen = frame[spec if isinstance(spec, str) else spec[1]] > 0
+        figures = {key: values[seen] for key, values in columns(spec, frame).items()}
+        x.add_series(metric, org, periods[seen], breakdown="department_type", item=item, **figures)
 
 
 def hospital_flow(rng, tl: Timeline, size: float, stress: np.ndarray, ed: dict) -> dict[str, np.ndarray]:

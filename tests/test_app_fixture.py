@@ -41,24 +41,50 @@ def test_filters_are_read_from_the_url(monkeypatch):
     assert metrics(at)["4-hour performance"] == "20.0%"
 
 
-def test_portfolio_page(at):
+def test_portfolio_front_sheet(at):
     open_page(at, "demo").run()
     no_errors(at)
     assert at.title[0].value == "Demo portfolio"
-    assert metrics(at) == {"Metrics reported": "4", "Meeting target": "1", "Not meeting target": "0",
-                           "Deteriorating": "0"}
-    table = at.dataframe[0].value
-    row = table[table["Metric"] == "4-hour performance"].iloc[0]
-    assert (row["Latest"], row["Target"], row["Status"], row["Progress"]) == ("85.5%", "≥ 76.0%", "✔ Met", "↑ Improving")
+    scores = at.table[0].value.set_index("Category")
+    assert scores.loc["All metrics"].to_dict() == {"Metrics": 4, "Meeting target": 1, "Not meeting target": 0,
+                                                   "Improving": 1, "Deteriorating": 0}
+    assert "No narrative has been written for this month yet" in at.info[0].value
+    assert metrics(at)["4-hour performance"] == "85.5%"  # the focus metric
 
 
-def test_choosing_a_table_row_opens_its_deep_dive(at):
+def test_portfolio_scorecard_grid(at):
     open_page(at, "demo").run()
-    at.session_state["table-Access"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state["view"] = "Scorecard"
+    at.run()
+    no_errors(at)
+    grid = at.dataframe[0].value.set_index("Metric")
+    row = grid.loc["★ 4-hour performance"]
+    assert (row["Apr-23"], row["May-23"], row["Jun-23"]) == ("70.0% ✘", "76.4%", "85.5%")
+    assert (row["Year to date"], row["Target"], row["2019/20"]) == ("77.0%", "≥ 76.0%", "90.0%")  # 2465 / 3200
+    assert at.dataframe[1].value.set_index("Metric").loc["Waiting list", "Jun-23"] == "–"  # no data, never 0
+
+
+def test_choosing_a_grid_row_opens_its_deep_dive(at):
+    open_page(at, "demo").run()
+    at.session_state["view"] = "Scorecard"
+    at.run()
+    at.session_state["grid-Access"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     no_errors(at)
     assert at.title[0].value == "4-hour performance"
     assert at.session_state["metric"] == "four_hour"
+
+
+def test_drill_into_a_place_from_the_portfolio_page(at):
+    open_page(at, "demo").run()
+    at.selectbox(key="portfolio-drill").set_value("P1").run()
+    assert at.session_state["org"] == "P1"
+    assert "Organisation: Place One" in at.caption[0].value
+    at.session_state["period"] = "2023-05"
+    at.run()
+    assert metrics(at)["4-hour performance"] == "83.0%"  # Place One alone: 830 / 1000
+    at.button(key="portfolio-crumb-SYS").click().run()
+    assert at.session_state["org"] == "SYS"
 
 
 def test_deep_dive_figures_chart_and_drill(monkeypatch):

@@ -1,18 +1,26 @@
 """Every page on the shipped config and bundled sample: the living example the tests exercise."""
 
 import csv
+import functools
 import io
 import shutil
+from unittest import mock
 
 import pytest
 
 from portfolio.cli import main as cli
 from portfolio.config import load_config
 from portfolio.formatting import format_value
+from portfolio.workspace import load_workspace
+from portfolio.periods import month_label, parse_month
 from tests.apptest import charts, deep_dive, metrics, navigation, no_errors, open_page, start
 from tests.conftest import ROOT
 
 SHIPPED = load_config(ROOT / "config")
+
+
+def format_month(period: str) -> str:
+    return month_label(parse_month(period))
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +31,16 @@ def at():
     monkeypatch.undo()
 
 
+@functools.cache
+def _sample_workspace(config, data):
+    return load_workspace(config, data)
+
+
 def values(metric_id: str, period: str, org: str | None = None, capsys=None) -> dict[str, str]:
-    """One row of ``python -m portfolio values``, run in-process."""
+    """One row of ``python -m portfolio values``, run in-process (on a workspace loaded once)."""
     args = ["values", "--metric", metric_id, "--from", period, "--to", period] + (["--org", org] if org else [])
-    assert cli(args) == 0
+    with mock.patch("portfolio.cli.load_workspace", _sample_workspace):
+        assert cli(args) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     return rows[0] if rows else {}
 
@@ -51,18 +65,25 @@ def test_overview_headlines_equal_the_values_command(at, capsys):
 
 
 @pytest.mark.parametrize("portfolio", SHIPPED.portfolios, ids=lambda p: p.id)
-def test_portfolio_page_renders_its_metrics(at, portfolio, capsys):
+def test_portfolio_scorecard_equals_the_values_command(at, portfolio, capsys):
     open_page(at, portfolio.id).run()
     no_errors(at)
     assert at.title[0].value == portfolio.title
-    shown = {}
-    for table in at.dataframe:
-        frame = table.value
-        shown.update(dict(zip(frame["Metric"], frame["Latest"])))
+    at.session_state["view"] = "Scorecard"
+    at.run()
+    no_errors(at)
     period = at.session_state["period"]
-    metric = portfolio.headline_metrics[0]
-    row = values(metric.id, period, capsys=capsys)
-    assert shown[metric.label] == format_value(metric, float(row["value"]))
+    column = format_month(period)
+    shown = {}
+    for grid in at.dataframe:
+        frame = grid.value
+        shown.update(dict(zip(frame["Metric"].str.removeprefix("★ "), frame[column])))
+    for metric in portfolio.metrics:
+        row = values(metric.id, period, capsys=capsys)
+        if row:
+            expected = format_value(metric, float(row["value"])) + (" ✘" if row["status"] == "not met" else "")
+            assert shown[metric.label] == expected, metric.id
+    at.session_state["view"] = "Front sheet"
 
 
 @pytest.mark.parametrize("portfolio", SHIPPED.portfolios, ids=lambda p: p.id)
@@ -157,3 +178,18 @@ def test_the_deep_dive_renders_for_every_metric_in_the_sample(monkeypatch):
             continue  # reported only below the system (a centile, say)
         assert at.title[0].value == metric.label, metric.id
         assert len(charts(at)) >= 1, metric.id
+
+
+def test_uec_chart_bar_drills_to_a_site(monkeypatch):
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
+    at.query_params["view"] = "Charts"
+    at.run()
+    open_page(at, "uec").run()
+    no_errors(at)
+    root = at.session_state["org"]
+    assert len(charts(at)) == 3
+    at.session_state[f"chart-1-{root}"] = {"selection": {"pick": [{"code": "RBL14"}]}}  # handovers by site
+    at.run()
+    no_errors(at)
+    assert at.session_state["org"] == "RBL14"
+    assert "Organisation: Arrowe Park Hospital" in at.caption[0].value

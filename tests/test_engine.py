@@ -154,3 +154,10 @@ def test_commentary_for_the_month_or_the_latest_before_it(tmp_path):
     assert latest_commentary(folder, "2023-06").period == "2023-06"
     assert latest_commentary(folder, "2023-03") is None
     assert latest_commentary(tmp_path / "missing", "2023-03") is None
+
+
+def test_commentary_sections_split_on_level_two_headings():
+    from portfolio.commentary import sections
+
+    text = "Intro\n## Analyst narrative\nFell **sharply**.\n\n## Lead commentary\nPlan agreed.\n"
+    assert sections(text) == {"": "Intro", "Analyst narrative": "Fell **sharply**.", "Lead commentary": "Plan agreed."}

@@ -1,0 +1,36 @@
+"""Moving around the organisation hierarchy: breadcrumbs back up, a choice of what lies below."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.state import ORG_KEY
+from portfolio.workspace import Workspace
+
+LEVEL_NAMES = {"place": "places", "provider": "providers", "site": "sites"}
+
+
+def _go_to(code: str) -> None:
+    st.session_state[ORG_KEY] = code  # a callback runs before the filters are drawn, so this is allowed
+
+
+def breadcrumbs(ws: Workspace, org: str, key: str) -> None:
+    """System › place › provider › site, each a button back up to it."""
+    path = [*reversed(ws.tree.ancestors(org)), ws.tree[org]]
+    if len(path) == 1:
+        return
+    with st.container(horizontal=True):
+        for node in path:
+            st.button(node.short_name, key=f"{key}-{node.code}", on_click=_go_to, args=(node.code,),
+                      disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
+
+
+def drill_into(ws: Workspace, org: str, key: str) -> None:
+    """A choice of the places, providers or sites directly below the organisation."""
+    below = ws.tree.children(org)
+    if not below:
+        return
+    codes = [o.code for o in sorted(below, key=lambda o: (o.level, o.name))]
+    st.selectbox("Drill into", codes, index=None, key=key, placeholder="Choose a place, provider or site",
+                 format_func=lambda code: f"{ws.tree[code].name} ({ws.tree[code].level})",
+                 on_change=lambda: _go_to(st.session_state[key]) if st.session_state[key] else None)
