@@ -1,5 +1,6 @@
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_CONFIG = FIXTURES / "config"
 FIXTURE_DATA = FIXTURES / "data"
+STARTED = time.time()  # this run's screenshots are the files written after it
 NHS_DATA = Path(os.environ.get("NHS_DATA", ROOT.parent / "shared" / "nhs_data"))
 
 
@@ -42,10 +44,11 @@ def nhs_data():
 
 
 def pytest_terminal_summary(terminalreporter):
-    """List the browser suite's screenshots, for a person to look at (CI keeps artifacts/)."""
-    from tests.browser.conftest import TAKEN
+    """List the screenshots this run took, for a person to look at (CI keeps artifacts/)."""
+    from tests.browser.conftest import SCREENSHOTS
 
-    if TAKEN:
+    taken = sorted(p for p in SCREENSHOTS.glob("*.png") if p.stat().st_mtime >= STARTED) if SCREENSHOTS.is_dir() else []
+    if taken:
         terminalreporter.section("screenshots for visual review")
-        for path in TAKEN:
+        for path in taken:
             terminalreporter.write_line(str(path))

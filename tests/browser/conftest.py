@@ -20,7 +20,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-TAKEN: list[Path] = []
 
 
 def _free_port() -> int:
@@ -96,6 +95,5 @@ def screenshot(page, name: str) -> Path:
     size = page.viewport_size
     path = SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png"
     page.screenshot(path=str(path))
-    TAKEN.append(path)
     return path
 

@@ -73,13 +73,22 @@ def test_click_through_overview_to_portfolio_to_deep_dive(page, dashboard):
     page.wait_for_url(f"**/{portfolio.id}?**")
     settle(page)
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == portfolio.title
-    # choose the first row of the first metric table: the deep dive of that metric opens
+    focus = next(m for m in portfolio.metrics if m.is_focus(page.url.split("period=")[1][:7]))
+    page.get_by_role("link", name=f"Deep dive: {focus.label}").first.click()
+    page.wait_for_url("**/deep-dive?**")
+    settle(page)
+    assert page.locator("[data-testid='stMain'] h1").first.inner_text() == focus.label
+
+
+def test_scorecard_row_opens_its_deep_dive(page, dashboard):
+    portfolio = CONFIG.portfolios[0]
+    visit(page, dashboard, f"{portfolio.id}?view=Scorecard")
     grid = page.locator("[data-testid='stDataFrame']").first.bounding_box()
     page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)  # the selection box of the first row, under the header
     page.wait_for_url("**/deep-dive?**")
     settle(page)
-    first_metric = next(m for m in portfolio.metrics if m.category == portfolio.categories[0])
-    assert page.locator("[data-testid='stMain'] h1").first.inner_text() == first_metric.label
+    first = next(m for m in portfolio.metrics if m.category == portfolio.categories[0])
+    assert page.locator("[data-testid='stMain'] h1").first.inner_text() == first.label
 
 
 @pytest.mark.parametrize("name, path", PAGES, ids=[name for name, _ in PAGES])
