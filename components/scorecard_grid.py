@@ -56,11 +56,11 @@ def scorecard_grid(rows: list[ScorecardRow], categories: list[str], key: str) ->
             lazy=False, height=35 * (len(shown) + 1) + 3,
             alt=f"{category}: {len(shown)} metrics by month, with target, progress and SPC indicator",
             column_config={
-                "Metric": st.column_config.TextColumn(width=230, pinned=True),
+                "Metric": st.column_config.TextColumn(width=250),
                 "Measure": st.column_config.TextColumn(width=95),
                 "Progress": st.column_config.TextColumn(width=125),
                 "Indicator": st.column_config.ImageColumn("SPC", width=40, help="Making Data Count variation icon"),
-                **{c: st.column_config.TextColumn(width=76) for c in [*months, "2019/20", "Year to date", "Target"]},
+                **{c: st.column_config.TextColumn(width=74) for c in [*months, "2019/20", "Year to date", "Target"]},
             },
         )
         if event.selection.rows:

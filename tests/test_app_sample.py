@@ -193,3 +193,20 @@ def test_uec_chart_bar_drills_to_a_site(monkeypatch):
     no_errors(at)
     assert at.session_state["org"] == "RBL14"
     assert "Organisation: Arrowe Park Hospital" in at.caption[0].value
+
+
+def test_uec_deep_dive_breaks_a_and_e_down_by_department_type(monkeypatch, capsys):
+    at = deep_dive(monkeypatch, ROOT / "config", ROOT / "sample_data", metric="ae_4hr_all", drill="department_type")
+    no_errors(at)
+    bars = charts(at)[1]
+    assert bars["params"][0]["select"]["fields"] == ["code"]
+    members = list(_sample_workspace(ROOT / "config", ROOT / "sample_data").engine.breakdown("ae_4hr_all", "E54000008", "department_type",
+                                                       at.session_state["period"])["member"])
+    assert members == ["Type 1", "Type 2", "Type 3-4"]
+    at.session_state["breakdown-E54000008-department_type"] = {"selection": {"pick": [{"code": "Type 1"}]}}
+    at.run()
+    no_errors(at)
+    assert at.title[0].value == "A&E 4-hour performance (all types): Type 1"
+    type1 = values("ae_4hr_type1", at.session_state["period"], capsys=capsys)
+    assert metrics(at)["A&E 4-hour performance (all types)"] == format_value(
+        SHIPPED.metrics["ae_4hr_all"], float(type1["value"]))  # the same figure as the type 1 metric
