@@ -7,6 +7,7 @@ from components.banners import page_header
 from components.drill import breadcrumbs, drill_into
 from components.front_sheet import focus_metrics, narratives, scoring_table
 from components.portfolio_charts import portfolio_charts
+from components.portfolio_views import portfolio_view
 from components.scorecard_grid import scorecard_grid
 from components.state import (DEEP_DIVE, portfolio_scorecard, portfolio_summaries, selected_org, selected_period,
                               view_params, workspace, workspace_key)
@@ -24,8 +25,8 @@ with path:
 with below:
     drill_into(ws, org, key="portfolio-drill")
 
-front, grid, charts = st.tabs(["Front sheet", "Scorecard", "Charts"], key="view", bind="query-params",
-                              on_change="rerun")
+front, grid, charts, *own = st.tabs(["Front sheet", "Scorecard", "Charts", *(v.title for v in portfolio.views)],
+                                    key="view", bind="query-params", on_change="rerun")
 picked = None
 if front.open:
     with front:
@@ -43,6 +44,10 @@ if grid.open:
 if charts.open:
     with charts:
         portfolio_charts(ws, portfolio, org, period)
+for tab, view in zip(own, portfolio.views):  # the portfolio's own views, from its YAML
+    if tab.open:
+        with tab:
+            portfolio_view(ws, portfolio, view, org, period)
 
 if picked:
     st.switch_page(DEEP_DIVE, query_params=view_params(metric=picked))

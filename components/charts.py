@@ -140,3 +140,23 @@ def member_trend_chart(metric: Metric, frame: pd.DataFrame, targets: pd.Series, 
             layers.append(alt.Chart(guide).mark_line(color=colour, strokeDash=dash, strokeWidth=2, interpolate=mark)
                           .encode(x=x, y="plotted:Q"))
     return alt.layer(*layers).properties(height=320)
+
+
+def plan_chart(metric: Metric, series: pd.DataFrame, period: str) -> alt.LayerChart:
+    """Actual by month against the plan (trajectory) and the target, the reporting month marked."""
+    factor, axis_title = chart_units(metric)
+    frame = series.assign(month=pd.to_datetime(series["period"]), actual=series["value"] / factor,
+                          target_line=series["target"] / factor, plan_line=series["plan"] / factor,
+                          shown=[format_value(metric, v) for v in series["value"]])
+    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b-%y", labelAngle=0, tickCount=8))
+    layers = [alt.Chart(frame).mark_line(color=NHS_BLUE, strokeWidth=3, point=alt.OverlayMarkDef(size=30)).encode(
+        x=x, y=alt.Y("actual:Q", title=axis_title, scale=alt.Scale(zero=metric.unit in ("count", "gbp"))),
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title=metric.label)])]
+    for column, colour, dash in (("plan_line", PLAN_GREY, [2, 2]), ("target_line", TARGET_RED, [6, 4])):
+        if frame[column].notna().any():
+            layers.append(alt.Chart(frame[frame[column].notna()]).mark_line(
+                color=colour, strokeDash=dash, strokeWidth=2, interpolate="step-after" if column == "target_line"
+                else "linear").encode(x=x, y=f"{column}:Q"))
+    layers.append(alt.Chart(pd.DataFrame({"month": [pd.Timestamp(period)]})).mark_rule(
+        color="#425563", strokeDash=[1, 3]).encode(x="month:T"))
+    return alt.layer(*layers).properties(height=320)

@@ -182,6 +182,33 @@ class ChartSpec(Strict):
     months: Annotated[int, Field(ge=3, le=120)] = 24
 
 
+class ViewSpec(Strict):
+    """A portfolio's own view, shown as a tab of its page."""
+
+    title: str = Field(min_length=1)
+    kind: Literal["standards", "distribution", "trajectory", "heatmap"]
+    metrics: list[Snake] = []
+    metric: Snake | None = None
+    dimension: Snake | None = None
+    by: Literal["place", "provider", "site"] = "provider"
+    organisations: list[str] = []
+    months: Annotated[int, Field(ge=3, le=120)] = 24
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> ViewSpec:
+        if self.kind == "standards" and not self.metrics:
+            raise ValueError("a standards table needs 'metrics': the metrics to list")
+        if self.kind != "standards" and self.metric is None:
+            raise ValueError(f"a {self.kind} view needs 'metric'")
+        if self.kind in ("distribution", "heatmap") and self.dimension is None:
+            raise ValueError(f"a {self.kind} view needs 'dimension': the breakdown to show, such as weeks_band")
+        return self
+
+    @property
+    def metric_ids(self) -> list[str]:
+        return self.metrics or [self.metric]
+
+
 class Portfolio(Strict):
     id: Snake
     title: str = Field(min_length=1)
@@ -195,6 +222,7 @@ class Portfolio(Strict):
     categories: list[str] = Field(min_length=1)
     headline: list[Snake] = []
     charts: list[ChartSpec] = []
+    views: list[ViewSpec] = []
     metrics: list[Metric] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -220,6 +248,12 @@ class Portfolio(Strict):
             elif chart.by not in self.metric(chart.metric).drill:
                 problems.append(f"charts[{number}].by: '{chart.metric}' cannot be drilled by {chart.by}; add it "
                                 "to the metric's drill list or choose another level")
+        for number, view in enumerate(self.views):
+            for metric_id in view.metric_ids:
+                if metric_id not in ids:
+                    problems.append(f"views[{number}].metric: '{metric_id}' is not a metric of this portfolio")
+            if view.dimension and view.metric in ids and view.dimension not in self.metric(view.metric).drill:
+                problems.append(f"views[{number}].dimension: '{view.metric}' has no '{view.dimension}' in its drill list")
         if problems:
             raise ValueError("; ".join(dict.fromkeys(problems)))
         return self

@@ -398,6 +398,35 @@ class Engine:
         grouped["member"] = grouped["code"].map(self.tree.label)
         return grouped[["period", "code", "member", "value"]]
 
+    def breakdown_series(self, metric_id: str, org_code: str, dimension: str, start: str | None = None,
+                         end: str | None = None) -> pd.DataFrame:
+        """Each member of a breakdown (a weeks band, a test …) month by month: period, member, value."""
+        metric = self.metric(metric_id)
+        every_member = (dimension, None)
+        units = self.units(metric, org_code, part=every_member)
+        if not units:
+            return pd.DataFrame(columns=["period", "member", "value"])
+        sums = self._sums(metric, units, part=every_member, by=("period", "breakdown_value"), start=start, end=end)
+        sums["value"] = self.compute(metric, sums)
+        return sums.rename(columns={"breakdown_value": "member"})[["period", "member", "value"]]
+
+    def cross_breakdown(self, metric_id: str, org_code: str, level: str, dimension: str, period: str) -> pd.DataFrame:
+        """The metric for each organisation at ``level`` × each member of ``dimension`` (a provider ×
+        diagnostic test table): code, organisation, member, value."""
+        metric = self.metric(metric_id)
+        every_member = (dimension, None)
+        member_of = self._members(metric, org_code, level, every_member)
+        if not member_of:
+            return pd.DataFrame(columns=["code", "organisation", "member", "value"])
+        sums = self._sums(metric, list(member_of), part=every_member, by=("org_code", "breakdown_value"),
+                          start=period, end=period)
+        sums["code"] = sums["org_code"].map(member_of)
+        grouped = sums.groupby(["code", "breakdown_value"], as_index=False)[["value", "numerator", "denominator"]].sum(
+            min_count=1)
+        grouped["value"] = self.compute(metric, grouped)
+        grouped["organisation"] = grouped["code"].map(self.tree.label)
+        return grouped.rename(columns={"breakdown_value": "member"})[["code", "organisation", "member", "value"]]
+
     def drill_levels(self, metric_id: str, org_code: str, part: Part = None) -> list[str]:
         """The metric's drill dimensions that have members below ``org_code`` (within ``part``)."""
         metric = self.metric(metric_id)

@@ -203,3 +203,45 @@ def test_overview_tiles_link_each_headline_to_its_deep_dive(at):
     assert [link.proto.label for link in links] == ["Deep dive: 4-hour performance", "Deep dive: Waiting list"]
     assert links[0].proto.page == "deep-dive"
     assert links[0].proto.query_string == "period=2023-06&org=SYS&metric=four_hour"
+
+
+def _view(at, title):
+    open_page(at, "demo").run()
+    at.session_state["view"] = title
+    at.run()
+    no_errors(at)
+    return at
+
+
+def test_standards_view_and_a_cell_opens_its_deep_dive(at):
+    _view(at, "Standards")
+    table = at.dataframe[0].value.set_index("Standard")
+    assert table.loc["4-hour performance"].to_dict() == {"Target": "≥ 76.0%", "System": "85.5% ✔", "Alpha": "90.8% ✔",
+                                                         "Beta": "77.5% ✔", "Gamma": "–"}  # no ambulance column; Gamma has no June figure
+    assert table.loc["Waiting list", "System"] == "–"  # no June figure: never 0
+    at.session_state["standards-SYS-Standards"] = {"selection": {"rows": [], "columns": [], "cells": [(0, "Beta")]}}
+    at.run()
+    no_errors(at)
+    assert at.title[0].value == "4-hour performance" and at.session_state["org"] == "B"
+
+
+def test_distribution_view(at):
+    at.session_state["period"] = "2023-05"
+    _view(at, "Waiting-list shape")
+    shares = at.table[0].value
+    assert list(shares.iloc[:, 0]) == ["0-18 weeks", "18-52 weeks", "52+ weeks"]
+    assert list(shares["Share"]) == ["63.6%", "27.3%", "9.1%"]
+    assert len(charts(at)) == 1
+
+
+def test_trajectory_view_says_how_far_the_target_is(at):
+    at.session_state["period"] = "2023-06"
+    _view(at, "Trajectory")
+    assert metrics(at)["Months to target (≥ 76.0%)"] == "met"
+
+
+def test_heatmap_view(at):
+    at.session_state["period"] = "2023-05"
+    _view(at, "Bands by provider")
+    heat = at.dataframe[0].value
+    assert heat.loc["Alpha", "52+ weeks"] == "100"

@@ -95,8 +95,8 @@ def test_empty_portfolio_file(tmp_path):
 def test_a_broken_portfolio_leaves_the_others_working(tmp_path):
     shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
     good = (tmp_path / "config/portfolios/demo.yaml").read_text()
-    (tmp_path / "config/portfolios/other.yaml").write_text(
-        good.replace("id: demo", "id: other").replace("- id: four_hour", "- id: four_hour_b")
+    (tmp_path / "config/portfolios/other.yaml").write_text(  # a second portfolio: the demo's metrics renamed
+        good.split("views:")[0].replace("id: demo", "id: other").replace("- id: four_hour", "- id: four_hour_b")
         .replace("- id: attendances", "- id: attendances_b").replace("- id: waiting_list", "- id: waiting_list_b")
         .replace("- id: p90", "- id: p90_b").replace("- id: spend", "- id: spend_b")
         .replace("headline: [four_hour, waiting_list]", "headline: [four_hour_b]"))

@@ -161,3 +161,32 @@ def test_commentary_sections_split_on_level_two_headings():
 
     text = "Intro\n## Analyst narrative\nFell **sharply**.\n\n## Lead commentary\nPlan agreed.\n"
     assert sections(text) == {"": "Intro", "Analyst narrative": "Fell **sharply**.", "Lead commentary": "Plan agreed."}
+
+
+@pytest.mark.parametrize("values, target, improvement, months", [
+    ([2400, 2000, 1600, 1200], 0, "decrease", 3),     # falling 400 a month: 3 more months
+    ([2400, 2000, 1600, 1200], 1300, "decrease", 0),  # already met
+    ([1200, 1300, 1400, 1500], 0, "decrease", None),  # rising: never at this rate
+    ([60.0, 62.0, 64.0, 66.0], 92, "increase", 13),   # +2 points a month: 26 points to go
+    ([66.0, 66.0], 92, "increase", None),             # not moving
+    ([66.0], 92, "increase", None),
+])
+def test_months_to_target_at_the_current_rate(values, target, improvement, months):
+    from portfolio.views import months_to_target
+
+    assert months_to_target(values, target, improvement) == months
+
+
+def test_bands_in_reading_order():
+    from portfolio.views import natural_order
+
+    assert natural_order(["104+ weeks", "18-52 weeks", "0-18 weeks", "52-65 weeks", "Other"]) == [
+        "0-18 weeks", "18-52 weeks", "52-65 weeks", "104+ weeks", "Other"]
+
+
+def test_cross_breakdown_and_breakdown_series(demo):
+    cross = demo.engine.cross_breakdown("waiting_list", "SYS", "provider", "weeks_band", "2023-05")
+    assert set(zip(cross["organisation"], cross["member"], cross["value"])) == {
+        ("Alpha", "0-18 weeks", 700), ("Alpha", "18-52 weeks", 300), ("Alpha", "52+ weeks", 100)}
+    bands = demo.engine.breakdown_series("waiting_list", "SYS", "weeks_band")
+    assert list(bands["period"].unique()) == ["2023-05"] and bands["value"].sum() == 1100

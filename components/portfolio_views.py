@@ -1,0 +1,148 @@
+"""A portfolio's own views, as its YAML file declares them under `views:`, each a tab of the page."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.charts import SERIES_COLOURS, chart_units, plan_chart
+from components.state import DEEP_DIVE, view_params
+from portfolio.config import Portfolio, ViewSpec
+from portfolio.formatting import format_target, format_value
+from portfolio.periods import month_key, month_label, parse_month
+from portfolio.views import months_to_target, natural_order, standards_table
+from portfolio.workspace import Workspace
+
+MISS = "✘"
+FAILING = "background-color: #fde8e8; color: #a4161a; font-weight: 600"
+MEETING = "background-color: #e6f4ea; color: #0b6b2b"
+
+
+def portfolio_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    {"standards": _standards, "distribution": _distribution, "trajectory": _trajectory,
+     "heatmap": _heatmap}[view.kind](ws, view, org, period)
+
+
+def _cell_style(text) -> str:
+    if not isinstance(text, str):
+        return ""
+    return FAILING if text.endswith(MISS) else (MEETING if text.endswith("✔") else "")
+
+
+def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+    """Metric | target | the selected organisation | each main provider, in the reporting month."""
+    within = [o.code for o in ws.tree.within(org, view.by)]
+    columns = [org] + ([c for c in view.organisations if c in within] if view.organisations else within)
+    # an organisation that reports none of these metrics (an ambulance trust in a cancer table) is left out
+    columns = [org] + [c for c in columns[1:] if any(ws.engine.available(m, c) for m in view.metrics)]
+    rows = standards_table(ws.engine, view.metrics, columns, period)
+    names = [ws.tree.label(code) for code in columns]
+    table = pd.DataFrame([{
+        "Standard": row.metric.label,
+        "Target": format_target(row.metric, row.metric.target_for(period)),
+        **{name: _mark(row.metric, *row.cells[code]) for name, code in zip(names, columns)},
+    } for row in rows])
+    event = st.dataframe(
+        table.style.map(_cell_style, subset=names), hide_index=True, key=f"standards-{org}-{view.title}",
+        on_select="rerun", selection_mode="single-cell", lazy=False, height=35 * (len(table) + 1) + 3,
+        column_config={"Standard": st.column_config.TextColumn(width=280)},
+        alt=f"{view.title}: each standard for {ws.tree[org].name} and its providers in "
+            f"{month_label(parse_month(period))}")
+    st.caption(f"{month_label(parse_month(period))} · ✔ meets target · {MISS} and red: below target · "
+               "– no data for this month · choose a cell to open its deep dive")
+    cells = event.selection.cells
+    if cells:
+        row, column = cells[0]
+        if column in names:
+            st.switch_page(DEEP_DIVE, query_params={**view_params(metric=rows[row].metric.id),
+                                                    "org": columns[names.index(column)]})
+
+
+def _mark(metric, value: float | None, status: str) -> str:
+    if value is None:
+        return "–"
+    return format_value(metric, value) + {"met": " ✔", "not met": f" {MISS}"}.get(status, "")
+
+
+def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+    """The shape of the metric across a breakdown (weeks waited, say), month by month."""
+    engine, metric = ws.engine, ws.config.metrics[view.metric]
+    start = month_key(parse_month(period) - (view.months - 1))
+    frame = engine.breakdown_series(view.metric, org, view.dimension, start=start, end=period)
+    if frame.empty:
+        st.info(f"{metric.label} is not broken down by {view.dimension.replace('_', ' ')} for {ws.tree[org].name}.")
+        return
+    order = natural_order(list(frame["member"]))
+    factor, axis_title = chart_units(metric)
+    data = frame.assign(month=pd.to_datetime(frame["period"]), plotted=frame["value"] / factor,
+                        shown=[format_value(metric, v) for v in frame["value"]],
+                        rank=frame["member"].map({m: i for i, m in enumerate(order)}))
+    chart = alt.Chart(data).mark_area().encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b-%y", labelAngle=0, tickCount=8)),
+        y=alt.Y("plotted:Q", stack=True, title=axis_title or metric.label),
+        color=alt.Color("member:N", sort=order, title=None, scale=alt.Scale(range=SERIES_COLOURS),
+                        legend=alt.Legend(orient="bottom", columns=6)),
+        order=alt.Order("rank:Q", sort="descending"),
+        tooltip=[alt.Tooltip("member:N", title=view.dimension.replace("_", " ").capitalize()),
+                 alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title=metric.label)],
+    ).properties(height=340)
+    st.altair_chart(chart, alt=f"Stacked area chart of {metric.label} for {ws.tree[org].name} by "
+                               f"{view.dimension.replace('_', ' ')}, {view.months} months to "
+                               f"{month_label(parse_month(period))}.")
+    latest = frame[frame["period"] == frame["period"].max()].set_index("member").reindex(order)
+    total = latest["value"].sum()
+    st.table(pd.DataFrame({
+        view.dimension.replace("_", " ").capitalize(): order,
+        month_label(parse_month(frame["period"].max())): [format_value(metric, v) for v in latest["value"]],
+        "Share": [f"{v / total * 100:.1f}%" if total else "–" for v in latest["value"]],
+    }), hide_index=True)
+
+
+def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+    """Plan against actual, and how long the target is at the current rate."""
+    engine, metric = ws.engine, ws.config.metrics[view.metric]
+    start = month_key(parse_month(period) - (view.months - 1))
+    series = engine.series(view.metric, org, start=start, end=period)
+    series = series[series["value"].notna()]
+    if series.empty:
+        st.info(f"{metric.label} is not reported for {ws.tree[org].name}.")
+        return
+    st.altair_chart(plan_chart(metric, series, period),
+                    alt=f"Line chart of {metric.label} for {ws.tree[org].name} against plan and target.")
+    st.caption("Blue: actual · grey dotted: plan · red dashed: target")
+    summary = engine.summary(view.metric, org, period)
+    target = summary.target or (metric.targets[-1] if metric.targets else None)
+    columns = st.columns(3)
+    columns[0].metric(f"Actual, {month_label(parse_month(summary.value_period))}",
+                      format_value(metric, summary.value))
+    columns[1].metric("Plan", format_value(metric, summary.plan) if summary.plan is not None else "no plan",
+                      delta=None if summary.variance_to_plan is None else
+                      f"{format_value(metric, summary.variance_to_plan)} against plan",
+                      delta_color="off")
+    if target is None:
+        columns[2].metric("Months to target", "no target")
+        return
+    months = months_to_target(list(series["value"]), target.value, metric.improvement)
+    columns[2].metric(f"Months to target ({format_target(metric, target)})",
+                      "met" if months == 0 else ("not at the current rate" if months is None else f"{months:g}"),
+                      help="At the average monthly change of the last three months.")
+
+
+def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+    """Organisations down, breakdown members across (providers × diagnostic tests, say)."""
+    engine, metric = ws.engine, ws.config.metrics[view.metric]
+    cross = engine.cross_breakdown(view.metric, org, view.by, view.dimension, period)
+    if cross.empty:
+        st.info(f"{metric.label} is not reported by {view.by} and {view.dimension.replace('_', ' ')} here.")
+        return
+    target = metric.target_for(period)
+    statuses = {(c, m): ("no target" if target is None else engine.status_of(metric, v, target))
+                for c, m, v in zip(cross["code"], cross["member"], cross["value"])}
+    text = [_mark(metric, v, statuses[(c, m)]) for c, m, v in zip(cross["code"], cross["member"], cross["value"])]
+    table = cross.assign(text=text).pivot(index="organisation", columns="member", values="text").fillna("–")
+    st.dataframe(table.style.map(_cell_style), key=f"heat-{org}-{view.title}", lazy=False,
+                 height=35 * (len(table) + 1) + 3,
+                 alt=f"{view.title}: {metric.label} by {view.by} and {view.dimension.replace('_', ' ')}")
+    st.caption(f"{month_label(parse_month(period))} · target {format_target(metric, target)} · "
+               f"✔ meets it · {MISS} and red: below it · – not reported")

@@ -1,0 +1,54 @@
+"""View models for a portfolio's own views (standards table, waiting-list shape, trajectory
+tracker, heat table): the figures, with no Streamlit in them."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from portfolio.config import Metric
+from portfolio.engine import Engine
+
+
+@dataclass(frozen=True)
+class StandardsRow:
+    metric: Metric
+    cells: dict[str, tuple[float | None, str]]  # organisation code → (value, status) in the period
+
+
+def standards_table(engine: Engine, metric_ids: list[str], columns: list[str], period: str) -> list[StandardsRow]:
+    """Each metric for each organisation in ``columns`` (the selected one first), in ``period``."""
+    rows = []
+    for metric_id in metric_ids:
+        cells = {}
+        for code in columns:
+            summary = engine.summary(metric_id, code, period)
+            exact = summary.value_period == period  # a standards table compares one month only
+            cells[code] = (summary.value if exact else None, summary.status if exact else "no data")
+        rows.append(StandardsRow(engine.metric(metric_id), cells))
+    return rows
+
+
+def months_to_target(values: list[float], target: float, improvement: str, window: int = 3) -> float | None:
+    """Months until ``target`` is reached at the average monthly change of the last ``window``
+    months: 0 when it is already met, None when the latest months move away from it (or do not move)."""
+    if len(values) < 2 or improvement == "neutral":
+        return None
+    latest = values[-1]
+    met = latest >= target if improvement == "increase" else latest <= target
+    if met:
+        return 0.0
+    span = min(window, len(values) - 1)
+    rate = (latest - values[-1 - span]) / span
+    if rate == 0 or (target - latest) / rate < 0:
+        return None
+    return math.ceil((target - latest) / rate)
+
+
+def natural_order(members: list[str]) -> list[str]:
+    """Bands in the order people read them: "0-18 weeks", "18-52 weeks" … "104+ weeks"."""
+    def key(member: str):
+        number = re.match(r"\D*(\d+(?:\.\d+)?)", member)
+        return (0, float(number.group(1)), member) if number else (1, 0.0, member)
+    return sorted(set(members), key=key)
