@@ -60,7 +60,8 @@ def headline(summary: MetricSummary) -> None:
         delta_arrow={"up": "up", "down": "down"}.get(summary.direction, "off"),
         help=metric.definition,
     )
-    late = f" (latest: {_month(summary.value_period)})" if summary.value_period and summary.value_period != summary.period else ""
+    earlier = summary.value_period and summary.value_period != summary.period  # an annual figure, say
+    late = f" (latest: {_month(summary.value_period)})" if earlier else ""
     assurance = f" · {ASSURANCE_WORDS[summary.assurance_icon]}" if summary.assurance_icon else ""
     figure.caption(f"Target {format_target(metric, summary.target)} · {format_status(summary.status)}{assurance}{late}")
     if icons is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import breakdown_chart, member_trend_chart
-from components.state import request_drill
+from components.state import DEEP_DIVE, request_drill, view_params
+from portfolio.engine import ORG_LEVELS
 from portfolio.config import ChartSpec, Portfolio
 from portfolio.periods import month_key, parse_month
 from portfolio.workspace import Workspace
@@ -25,13 +26,14 @@ def portfolio_charts(ws: Workspace, portfolio: Portfolio, org: str, period: str)
 def _trend(ws: Workspace, spec: ChartSpec, org: str, period: str) -> None:
     engine, metric = ws.engine, ws.config.metrics[spec.metric]
     start = month_key(parse_month(period) - (spec.months - 1))
-    lines = engine.member_series(spec.metric, org, spec.by, start=start, end=period)
+    lines = (engine.member_series(spec.metric, org, spec.by, start=start, end=period) if spec.by in ORG_LEVELS
+             else engine.breakdown_series(spec.metric, org, spec.by, start=start, end=period))
     if lines.empty:
-        st.info(f"{metric.label} is not reported by {spec.by} within {ws.tree[org].name}.")
+        st.info(f"{metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name}.")
         return
     system = engine.series(spec.metric, org, start=start, end=period).set_index("period")
     st.altair_chart(member_trend_chart(metric, lines, system["target"], system["plan"]),
-                    alt=f"Line chart of {metric.label} for each {spec.by} within {ws.tree[org].name} over "
+                    alt=f"Line chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name} over "
                         f"{spec.months} months, with the target.")
     st.caption("Red dashed: target · grey dotted: plan for the whole organisation")
 
@@ -40,13 +42,21 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
     engine, metric = ws.engine, ws.config.metrics[spec.metric]
     members = engine.breakdown(spec.metric, org, spec.by, period)
     if members.empty:
-        st.info(f"{metric.label} is not reported by {spec.by} within {ws.tree[org].name} this month.")
+        st.info(f"{metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name} this month.")
         return
     target = metric.target_for(period)
     chosen = st.altair_chart(
         breakdown_chart(metric, members, selectable=True, target=target.value if target else None), key=key,
-        on_select="rerun", alt=f"Bar chart of {metric.label} for each {spec.by} within {ws.tree[org].name}, worst first.")
-    st.caption("Worst first; red dashed: target. Click one to drill into it.")
+        on_select="rerun",
+        alt=f"Bar chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name}, worst first.")
+    st.caption("Worst first; red dashed: target. Click one to look into it.")
     picked = (chosen or {}).get("selection", {}).get("pick") or []
-    if picked and picked[0].get("code") in ws.tree and picked[0]["code"] != org:
-        request_drill(picked[0]["code"])
+    code = picked[0].get("code") if picked else None
+    if code and spec.by in ORG_LEVELS and code in ws.tree and code != org:
+        request_drill(code)
+    elif code and spec.by not in ORG_LEVELS:  # a specialty, a test …: its own deep dive
+        st.switch_page(DEEP_DIVE, query_params=view_params(metric=spec.metric, part=f"{spec.by}:{code}"))
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")

@@ -177,7 +177,7 @@ class ChartSpec(Strict):
 
     title: str = Field(min_length=1)
     metric: Snake
-    by: Literal["place", "provider", "site"] = "provider"
+    by: Snake = "provider"  # an organisation level, or a breakdown in the metric's drill list
     kind: Literal["trend", "latest"] = "trend"
     months: Annotated[int, Field(ge=3, le=120)] = 24
 
