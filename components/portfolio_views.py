@@ -141,6 +141,7 @@ def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                 for c, m, v in zip(cross["code"], cross["member"], cross["value"])}
     text = [_mark(metric, v, statuses[(c, m)]) for c, m, v in zip(cross["code"], cross["member"], cross["value"])]
     table = cross.assign(text=text).pivot(index="organisation", columns="member", values="text").fillna("–")
+    table.index.name = view.by.capitalize()
     st.dataframe(table.style.map(_cell_style), key=f"heat-{org}-{view.title}", lazy=False,
                  height=35 * (len(table) + 1) + 3,
                  alt=f"{view.title}: {metric.label} by {view.by} and {view.dimension.replace('_', ' ')}")

@@ -159,24 +159,27 @@ class Engine:
                part: Part = None) -> pd.DataFrame:
         """One row per month with data: value, parts, coverage, status flags, target and plan.
         ``part`` narrows it to one member of a breakdown, such as ("treatment_function", "Urology")."""
-        # the data never change under a loaded engine, so a series is worked out once per query;
-        # callers get their own copy (cheap under pandas copy-on-write)
-        return self._series(metric_id, org_code, start, end, part).copy()
+        # the data never change under a loaded engine, so each organisation's whole series is worked
+        # out once and sliced; callers get their own copy (cheap under pandas copy-on-write)
+        whole = self._series(metric_id, org_code, part)
+        months = whole["period"]
+        keep = (months >= start if start else True) & (months <= end if end else True)
+        return whole[keep].reset_index(drop=True) if start or end else whole.copy()
 
-    @lru_cache(maxsize=2048)
-    def _series(self, metric_id: str, org_code: str, start: str | None, end: str | None, part: Part) -> pd.DataFrame:
+    @lru_cache(maxsize=4096)
+    def _series(self, metric_id: str, org_code: str, part: Part) -> pd.DataFrame:
         metric = self.metric(metric_id)
         units = self.units(metric, org_code, part=part)
         if not units:
             return pd.DataFrame(columns=SERIES_COLUMNS)
-        sums = self._sums(metric, units, start=start, end=end, part=part)
+        sums = self._sums(metric, units, part=part)
         sums["value"] = self.compute(metric, sums)
         spans = self.spans(metric, part=part)
         sums["orgs_expected"] = [self._expected(spans, units, p) for p in sums["period"]]
         sums["target"] = [self._target_value(metric, p) for p in sums["period"]]
         sums["status"] = ["no data" if pd.isna(v) else self.status_of(metric, v, metric.target_for(p))
                           for p, v in zip(sums["period"], sums["value"])]
-        plans = self.plan_series(metric, org_code, start, end) if part is None else pd.Series(dtype="float64")
+        plans = self.plan_series(metric, org_code) if part is None else pd.Series(dtype="float64")
         sums["plan"] = sums["period"].map(plans).astype("float64")
         return sums[SERIES_COLUMNS]
 

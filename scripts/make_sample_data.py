@@ -173,11 +173,19 @@ def split_money(totals: np.ndarray, mix: dict[str, float]) -> dict[str, np.ndarr
     return parts
 
 
-def shares_of(codes: list[str]) -> dict[str, float]:
-    """Each provider's share of a system total, by size."""
-    sizes = {code: SIZE.get(code, DEFAULT_SIZE) for code in codes}
+def proportions(sizes: dict[str, float]) -> dict[str, float]:
+    """Each member's share of the total of ``sizes``."""
     total = sum(sizes.values())
     return {code: size / total for code, size in sizes.items()}
+
+
+def sizes_of(codes: list[str]) -> dict[str, float]:
+    return {code: SIZE.get(code, DEFAULT_SIZE) for code in codes}
+
+
+def shares_of(codes: list[str]) -> dict[str, float]:
+    """Each provider's share of a system total, by size."""
+    return proportions(sizes_of(codes))
 
 
 # --- collecting and writing rows ----------------------------------------------------------------
@@ -550,6 +558,18 @@ CLOCK_STOPS_THOUSANDS = {"2019-04": 66, "2020-02": 66, "2020-04": 24, "2020-07":
                          "2022-04": 68, "2023-04": 73, "2026-10": 79}
 FOLLOW_UPS_THOUSANDS = {"2019-04": 285, "2020-02": 285, "2020-04": 150, "2020-09": 245, "2021-04": 270,
                         "2023-04": 280, "2026-10": 262}
+# Elective spells and first outpatient attendances a month across the system, in thousands (the
+# Joint Forward Plan's 2023/24 plan: 363,244 day cases, 54,466 ordinary spells, 1,330,322 firsts).
+ADMITTED_AND_FIRST_THOUSANDS = {
+    "day_cases": {"2019-04": 27.5, "2020-02": 27.5, "2020-03": 22, "2020-04": 8.5, "2020-07": 17, "2020-10": 23,
+                  "2021-01": 18, "2021-04": 25, "2022-04": 27.5, "2023-04": 29.8, "2024-04": 31, "2026-10": 33},
+    "ordinary_spells": {"2019-04": 5.5, "2020-02": 5.5, "2020-03": 4.4, "2020-04": 1.6, "2020-07": 3.2, "2020-10": 4.3,
+                        "2021-01": 3.0, "2021-04": 4.4, "2022-04": 4.6, "2023-04": 4.6, "2026-10": 4.9},
+    "first_attendances": {"2019-04": 104, "2020-02": 104, "2020-03": 84, "2020-04": 45, "2020-07": 72, "2020-10": 92,
+                          "2021-01": 84, "2021-04": 98, "2022-04": 104, "2023-04": 110, "2026-10": 118},
+}
+# Pathways removed from the waiting list without a clock stop (validation), as a share of clock stops.
+VALIDATION_REMOVALS = 0.06
 ACTIVITY_AGAINST_2019 = {"2020-04": 0.38, "2020-06": 0.6, "2020-09": 0.82, "2021-01": 0.7, "2021-04": 0.88,
                          "2022-04": 0.97, "2023-04": 1.04, "2024-04": 1.08, "2026-10": 1.12}
 ELECTIVE_SEASON = {4: 0.95, 8: 0.93, 12: 0.88}
@@ -579,66 +599,137 @@ TUMOUR_EDGE = {"Breast": 0.08, "Lower GI": -0.12, "Skin": 0.06, "Urological": -0
 
 class CancerStandard(NamedTuple):
     patients: int  # a month's patients across the system
-    met: dict[str, float]  # share of patients seen or treated within the standard
+    met: dict[str, float]  # share of patients seen or treated within the standard (before a trust's EDGE)
     tumour_mix: str | None  # which TUMOUR_MIX splits it by tumour site, if any
-    treating: bool  # reported by treating trusts, including the cancer centre
+    reported_by: str  # which group of trusts reports it: a key of cancer_reporters()
 
 
 CANCER_STANDARDS = {
     "cancer_2ww_pct": CancerStandard(12500, {"2019-04": 0.89, "2020-04": 0.95, "2020-09": 0.86, "2021-06": 0.78,
                                              "2022-06": 0.62, "2023-04": 0.72, "2024-04": 0.78, "2026-10": 0.82},
-                                     None, False),
+                                     None, "diagnosing"),
     "cancer_breast_symptomatic_pct": CancerStandard(700, {"2019-04": 0.86, "2020-06": 0.9, "2021-06": 0.6,
                                                           "2022-06": 0.42, "2023-06": 0.62, "2026-10": 0.78},
-                                                    None, False),
+                                                    None, "diagnosing"),
     "cancer_fds_28d_pct": CancerStandard(12000, {"2021-04": 0.74, "2022-06": 0.64, "2023-04": 0.72, "2024-03": 0.76,
-                                                 "2025-03": 0.775, "2026-10": 0.79}, "referrals", False),
+                                                 "2025-03": 0.775, "2026-10": 0.79}, "referrals", "diagnosing"),
     "cancer_31d_first_pct": CancerStandard(1300, {"2019-04": 0.965, "2021-04": 0.93, "2022-06": 0.89,
-                                                  "2024-04": 0.92, "2026-10": 0.935}, None, True),
+                                                  "2024-04": 0.92, "2026-10": 0.935}, None, "treating"),
     "cancer_62d_standard_pct": CancerStandard(650, {"2019-04": 0.78, "2020-06": 0.72, "2021-06": 0.68, "2022-06": 0.57,
                                                     "2023-04": 0.62, "2024-04": 0.66, "2026-10": 0.71},
-                                              "treatments", True),
+                                              "treatments", "treating"),
+}
+# Standards added later. The three 31-day subsequent-treatment standards and the 62-day screening
+# and upgrade standards (ranges as in board packs of 2022: surgery 75-90 %, drug 90-100 %,
+# radiotherapy 85-97 %, screening 50-90 %, upgrade 75-90 %).
+CANCER_STANDARDS_ADDED = {
+    "cancer_31d_surgery_pct": CancerStandard(220, {"2019-04": 0.9, "2020-06": 0.85, "2021-06": 0.82,
+                                                   "2022-06": 0.78, "2023-09": 0.8, "2024-04": 0.83,
+                                                   "2026-10": 0.86}, None, "diagnosing"),
+    "cancer_31d_drug_pct": CancerStandard(520, {"2019-04": 0.985, "2021-06": 0.96, "2022-06": 0.92,
+                                                "2024-04": 0.95, "2026-10": 0.965}, None, "treating"),
+    # Clatterbridge, the only radiotherapy provider, runs 6 points above these (its EDGE)
+    "cancer_31d_radiotherapy_pct": CancerStandard(800, {"2019-04": 0.905, "2021-06": 0.875, "2022-06": 0.85,
+                                                        "2023-04": 0.845, "2024-04": 0.87, "2026-10": 0.885},
+                                                  None, "radiotherapy"),
+    "cancer_62d_screening_pct": CancerStandard(90, {"2019-04": 0.86, "2020-06": 0.7, "2021-06": 0.72,
+                                                    "2022-06": 0.62, "2023-04": 0.66, "2024-04": 0.7,
+                                                    "2026-10": 0.76}, None, "diagnosing"),
+    "cancer_62d_upgrade_pct": CancerStandard(160, {"2019-04": 0.87, "2021-06": 0.84, "2022-06": 0.78,
+                                                   "2023-04": 0.8, "2024-04": 0.82, "2026-10": 0.85},
+                                             None, "diagnosing"),
 }
 CANCER_BACKLOG = {"2019-04": 430, "2020-02": 410, "2020-06": 950, "2021-04": 820, "2022-06": 1800,
                   "2023-04": 1100, "2024-04": 920, "2026-10": 760}
 CANCER_OVER_104_DAYS = {"2019-04": 60, "2020-06": 180, "2021-04": 150, "2022-06": 320, "2023-04": 160,
                         "2024-04": 100, "2026-10": 75}
 CANCER_CENTRE = {"REN": 1.5}  # the Clatterbridge Cancer Centre's size as a treating trust
+RADIOTHERAPY = {"REN": 1.0}  # the trusts that give radiotherapy, by size
 
+# Statistics of the waiting list, which cannot be added up: reported by each trust and for the system.
+WAITING_STATISTICS = {
+    "rtt_median_wait": "median_weeks",
+    "rtt_92nd_centile_wait": "centile_92_weeks",
+}
 RTT_FIGURES = {
     "rtt_65w": "over_65",
     "rtt_78w": "over_78",
     "rtt_104w": "over_104",
-    "rtt_median_wait": "median_weeks",
+    **WAITING_STATISTICS,
+    "rtt_clock_starts": "clock_starts",
     "rtt_clock_stops": "clock_stops",
+    "elective_ordinary_spells": "ordinary_spells",
+    "day_case_spells": "day_cases",
+    "outpatient_first_attendances": "first_attendances",
     "outpatient_followups": "follow_ups",
     "value_weighted_activity_pct": ("activity", "activity_2019"),
 }
+# The weeks at which the waiting list is counted: everyone, then 18, 52, 65, 78 and 104 weeks or more.
+WAITING_KNOTS = {0: "waiting", 18: "over_18", 52: "over_52", 65: "over_65", 78: "over_78", 104: "over_104"}
 
 
 def elective_sample(x: Extracts, orgs: Organisations, last: pd.Period, rng: np.random.Generator):
     tl = Timeline(FIRST_MONTH, last)
-    within_18, waiting = np.zeros(len(tl)), np.zeros(len(tl))
+    # metrics added after the first sample draw from a stream of their own, so the others keep their figures
+    added = rng.spawn(1)[0]
+    waiting_lists = []
     for code, share in shares_of(orgs.of_type("acute", "specialist")).items():
         frame = referral_to_treatment(x, rng, tl, code, share)
+        frame.update(elective_activity(added, tl, share, frame))
         write_figures(x, code, tl.periods, frame, RTT_FIGURES)
-        within_18, waiting = within_18 + frame["within_18"], waiting + frame["waiting"]
-    x.add_series("rtt_median_wait", orgs.system, tl.periods, value=median_wait(within_18 / waiting))
+        waiting_lists.append({key: frame[key] for key in (*WAITING_KNOTS.values(), "within_18")})
+    write_figures(x, orgs.system, tl.periods, waiting_statistics(add_frames(waiting_lists)), WAITING_STATISTICS)
     for code, share in shares_of(orgs.of_type("acute")).items():
         diagnostics(x, rng, tl, code, share)
-    diagnosing = shares_of(orgs.of_type("acute"))
-    treating = {**{code: SIZE.get(code, DEFAULT_SIZE) for code in orgs.of_type("acute")}, **CANCER_CENTRE}
-    treating = {code: size / sum(treating.values()) for code, size in treating.items()}
-    for metric, standard in CANCER_STANDARDS.items():
-        for code, share in (treating if standard.treating else diagnosing).items():
-            cancer_standard(x, rng, tl, metric, code, share, standard)
-    for code, share in diagnosing.items():
+    reporters = cancer_reporters(orgs)
+    for standards, stream in ((CANCER_STANDARDS, rng), (CANCER_STANDARDS_ADDED, added)):
+        for metric, standard in standards.items():
+            for code, share in reporters[standard.reported_by].items():
+                cancer_standard(x, stream, tl, metric, code, share, standard)
+    for code, share in reporters["diagnosing"].items():
         cancer_long_waits(x, rng, tl, code, share)
+
+
+def cancer_reporters(orgs: Organisations) -> dict[str, dict[str, float]]:
+    """Each group of trusts that reports cancer standards, with each trust's share of the system's patients."""
+    acute = sizes_of(orgs.of_type("acute"))
+    return {"diagnosing": proportions(acute), "treating": proportions({**acute, **CANCER_CENTRE}),
+            "radiotherapy": proportions(RADIOTHERAPY)}
 
 
 def median_wait(within_18: np.ndarray) -> np.ndarray:
     """Median weeks waited, taking waits as exponential with the given share under 18 weeks."""
     return np.round(18 * np.log(2) / -np.log(1 - within_18), 1)
+
+
+def centile_wait(frame: dict[str, np.ndarray], centile: float) -> np.ndarray:
+    """Weeks waited at a centile of the waiting list. The share still waiting is known at each of
+    WAITING_KNOTS; between them it falls exponentially (a straight line in its logarithm)."""
+    still = np.column_stack([frame[key] for key in WAITING_KNOTS.values()]) / frame["waiting"][:, None]
+    # minus the log of the share still waiting rises with the weeks; kept strictly rising for interp
+    depth = np.maximum.accumulate(-np.log(np.maximum(still, 1e-6)) + 1e-9 * np.arange(len(WAITING_KNOTS)), axis=1)
+    return np.round([np.interp(-np.log(1 - centile), row, list(WAITING_KNOTS)) for row in depth], 1)
+
+
+def waiting_statistics(frame: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The median and 92nd centile of a waiting list (for a trust, or the sum of trusts' lists)."""
+    return {"median_weeks": median_wait(frame["within_18"] / frame["waiting"]),
+            "centile_92_weeks": centile_wait(frame, 0.92)}
+
+
+def monthly_activity(rng, tl: Timeline, share: float, thousands: dict[str, float]) -> np.ndarray:
+    """A trust's share of a system's monthly activity (a curve in thousands), with the elective season and noise."""
+    return counts(share * 1000 * tl.curve(thousands) * tl.season(ELECTIVE_SEASON) * (1 + wander(rng, len(tl), 0.03)))
+
+
+def elective_activity(rng, tl: Timeline, share: float, frame: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Clock starts, elective spells and first outpatient attendances for one trust. The waiting list
+    grows by the clock starts less the clock stops and the pathways removed by validation."""
+    removed = frame["clock_stops"] * (VALIDATION_REMOVALS + wander(rng, len(tl), 0.01))
+    growth = np.diff(frame["waiting"], prepend=frame["waiting"][0])
+    return {"clock_starts": counts(frame["clock_stops"] + removed + growth),
+            **{name: monthly_activity(rng, tl, share, thousands)
+               for name, thousands in ADMITTED_AND_FIRST_THOUSANDS.items()}}
 
 
 def referral_to_treatment(x: Extracts, rng, tl: Timeline, code: str, share: float) -> dict[str, np.ndarray]:
@@ -664,18 +755,16 @@ def referral_to_treatment(x: Extracts, rng, tl: Timeline, code: str, share: floa
     add_total_and_parts(x, "rtt_18w_pct", code, tl.periods, "treatment_function",
                         {name: {"numerator": by_specialty["0-18 weeks"][name], "denominator": all_waits[name]}
                          for name in SPECIALTY_MIX})
-    season = tl.season(ELECTIVE_SEASON)
     # the same month of 2019/20, the timeline's first twelve months
-    activity_2019 = counts(share * VALUE_WEIGHTED_2019_MONTH * season[:12] * (1 + rng.normal(0, 0.02, 12)))[tl.fy_month]
+    activity_2019 = counts(share * VALUE_WEIGHTED_2019_MONTH * tl.season(ELECTIVE_SEASON)[:12]
+                           * (1 + rng.normal(0, 0.02, 12)))[tl.fy_month]
+    waiting_list = {"waiting": waiting, "within_18": within_18, "over_18": waiting - within_18,
+                    **{f"over_{weeks}": over[weeks] for weeks in (52, 65, 78, 104)}}
     return {
-        "waiting": waiting,
-        "within_18": within_18,
-        "over_65": over[65],
-        "over_78": over[78],
-        "over_104": over[104],
-        "median_weeks": median_wait(within_18 / waiting),
-        "clock_stops": counts(share * 1000 * tl.curve(CLOCK_STOPS_THOUSANDS) * season * (1 + wander(rng, n, 0.03))),
-        "follow_ups": counts(share * 1000 * tl.curve(FOLLOW_UPS_THOUSANDS) * season * (1 + wander(rng, n, 0.03))),
+        **waiting_list,
+        **waiting_statistics(waiting_list),
+        "clock_stops": monthly_activity(rng, tl, share, CLOCK_STOPS_THOUSANDS),
+        "follow_ups": monthly_activity(rng, tl, share, FOLLOW_UPS_THOUSANDS),
         "activity_2019": activity_2019,
         "activity": counts(activity_2019 * tl.curve(ACTIVITY_AGAINST_2019) * (1 + wander(rng, n, 0.025))),
     }
@@ -692,8 +781,7 @@ def diagnostics(x: Extracts, rng, tl: Timeline, code: str, share: float):
     """DM01 waits and activity for the six main tests at one trust, with a row per test."""
     n = len(tl)
     waiting = counts(share * 1000 * tl.curve(DM01_LIST_THOUSANDS) * (1 + wander(rng, n, 0.03)))
-    activity = counts(share * 1000 * tl.curve(DM01_ACTIVITY_THOUSANDS) * tl.season(ELECTIVE_SEASON)
-                      * (1 + wander(rng, n, 0.03)))
+    activity = monthly_activity(rng, tl, share, DM01_ACTIVITY_THOUSANDS)
     waiting_by_test = split(rng, waiting, DM01_WAITING_MIX)
     activity_by_test = split(rng, activity, DM01_ACTIVITY_MIX)
     within_6 = tl.curve(DM01_WITHIN_6) - 0.03 * tl.winter + EDGE.get(code, 0.0) + wander(rng, n, 0.015)

@@ -1,0 +1,74 @@
+"""The elective portfolio's own views on the sample, against `python -m portfolio values`."""
+
+import pytest
+
+from portfolio.formatting import format_value
+from tests.apptest import charts, no_errors, open_page, start
+from tests.conftest import ROOT
+from tests.test_app_sample import SHIPPED, values
+
+ELECTIVE = SHIPPED.portfolio("elective")
+
+
+@pytest.fixture
+def elective(monkeypatch):
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
+    return open_page(at, "elective").run()
+
+
+def _view(at, title):
+    at.session_state["view"] = title
+    at.run()
+    no_errors(at)
+    return at
+
+
+def test_constitutional_standards_equal_the_values_command(elective, capsys):
+    _view(elective, "Constitutional standards")
+    table = elective.dataframe[0].value.set_index("Standard")
+    period = elective.session_state["period"]
+    for metric_id in ("rtt_18w_pct", "rtt_52w", "dm01_6wk_pct", "cancer_62d_standard_pct"):
+        metric = SHIPPED.metrics[metric_id]
+        for column, org in (("Cheshire & Merseyside", None), ("WUTH", "RBL")):
+            row = values(metric_id, period, org=org, capsys=capsys)
+            mark = {"met": " ✔", "not met": " ✘"}.get(row["status"], "")
+            assert table.loc[metric.label, column] == format_value(metric, float(row["value"])) + mark, (metric_id, org)
+    assert list(table.columns[:3]) == ["Target", "Cheshire & Merseyside", "LUHFT"]  # the main providers, in order
+
+
+def test_a_standards_cell_opens_that_providers_deep_dive(elective):
+    _view(elective, "Constitutional standards")
+    root = elective.session_state["org"]
+    elective.session_state[f"standards-{root}-Constitutional standards"] = {
+        "selection": {"rows": [], "columns": [], "cells": [(1, "WUTH")]}}
+    elective.run()
+    no_errors(elective)
+    assert elective.title[0].value == "RTT waits of 52 weeks or more"
+    assert elective.session_state["org"] == "RBL"
+
+
+def test_long_waiters_by_specialty_bar_opens_that_specialty(elective):
+    _view(elective, "Charts")
+    root = elective.session_state["org"]
+    assert len(charts(elective)) == 3
+    elective.session_state[f"chart-1-{root}"] = {"selection": {"pick": [{"code": "Ophthalmology"}]}}
+    elective.run()
+    no_errors(elective)
+    assert elective.title[0].value == "RTT waits of 52 weeks or more: Ophthalmology"
+
+
+def test_waiting_list_shape_adds_up_to_the_waiting_list(elective, capsys):
+    _view(elective, "Waiting-list shape")
+    shares = elective.table[0].value
+    assert list(shares.iloc[:, 0]) == ["0-18 weeks", "18-52 weeks", "52-65 weeks", "65-78 weeks", "78-104 weeks",
+                                       "104+ weeks"]
+    month = shares.columns[1]
+    total = sum(float(v.replace(",", "")) for v in shares[month])
+    row = values("rtt_waiting_list", elective.session_state["period"], capsys=capsys)
+    assert total == float(row["value"])
+
+
+@pytest.mark.parametrize("title", ["Long-wait trajectory", "Diagnostics by test", "Cancer standards", "62-day backlog"])
+def test_every_elective_view_renders(elective, title):
+    _view(elective, title)
+    assert elective.title[0].value == "Elective care"
