@@ -4,6 +4,8 @@ Every month is swept at the system level and every organisation at the latest mo
 cross product (91 months × 38 organisations, several views each) would take hours, and each of
 its axes is covered."""
 
+import pytest
+
 from portfolio.workspace import load_workspace
 from tests.apptest import no_errors, open_page, start
 from tests.conftest import ROOT
@@ -11,9 +13,15 @@ from tests.conftest import ROOT
 SAMPLE = load_workspace(ROOT / "config", ROOT / "sample_data")
 
 
-def portfolio_page(monkeypatch, portfolio_id: str):
-    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
-    return open_page(at, portfolio_id).run()
+def page_fixture(portfolio_id: str):
+    """A module-scoped fixture: the portfolio's page on the sample, shared by a file's sweeps."""
+    @pytest.fixture(scope="module")
+    def portfolio_page():
+        monkeypatch = pytest.MonkeyPatch()
+        at = start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
+        yield open_page(at, portfolio_id).run()
+        monkeypatch.undo()
+    return portfolio_page
 
 
 def sweep(at, key: str, options: list[str], views: list[str], title: str) -> list[str]:

@@ -1,17 +1,9 @@
 """The urgent and emergency care page for every month and every organisation (see tests/sweep.py)."""
 
-import pytest
-
-from tests.sweep import SAMPLE, portfolio_page, sweep
-
-VIEWS = ["Front sheet", "Scorecard"]
+from tests.sweep import SAMPLE, page_fixture, sweep
 
 
-@pytest.fixture(scope="module")
-def uec():
-    monkeypatch = pytest.MonkeyPatch()
-    yield portfolio_page(monkeypatch, "uec")
-    monkeypatch.undo()
+uec = page_fixture("uec")
 
 
 def test_every_month_at_system_level(uec):

@@ -1,18 +1,11 @@
 """The elective care page for every month and every organisation, on every view (see tests/sweep.py)."""
 
-import pytest
-
-from tests.sweep import SAMPLE, portfolio_page, sweep
+from tests.sweep import SAMPLE, page_fixture, sweep
 
 ELECTIVE = SAMPLE.config.portfolio("elective")
 EVERY_VIEW = ["Front sheet", "Scorecard", "Charts", *(v.title for v in ELECTIVE.views)]
 
-
-@pytest.fixture(scope="module")
-def elective():
-    monkeypatch = pytest.MonkeyPatch()
-    yield portfolio_page(monkeypatch, "elective")
-    monkeypatch.undo()
+elective = page_fixture("elective")
 
 
 def test_every_month_at_system_level(elective):
