@@ -81,13 +81,16 @@ def page(browser):
 
 
 def settle(page) -> None:
-    """Wait until the page has run: a heading in the main area, no running indicator, charts drawn."""
+    """Wait until the page has finished running (Streamlit marks its app element with the script
+    state), its heading is shown, and every chart is drawn."""
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=90_000)
     page.wait_for_function(
         "Array.from(document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]'))"
         ".every(chart => chart.querySelector('svg, canvas'))", timeout=30_000)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
 
 
 def screenshot(page, name: str) -> Path:
