@@ -2,6 +2,7 @@
 
 from tests.sweep import SAMPLE, page_fixture, sweep
 
+VIEWS = ["Front sheet", "Scorecard"]
 
 uec = page_fixture("uec")
 
