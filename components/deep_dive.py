@@ -37,9 +37,9 @@ def _span(start: str | None, end: str | None) -> str:
 def figures(summary: MetricSummary, spc: SPCResult | None) -> None:
     """The latest figure, the year to date, the 2019/20 baseline and the two SPC icons."""
     metric = summary.metric
-    columns = st.columns(4)
+    columns = st.columns([3, 2, 2, 3])
     with columns[0]:
-        headline(summary)
+        headline(summary, icons=False)  # the icons have their own column here, with their words
     if summary.fytd is not None:
         columns[1].metric("Financial year to date", format_value(metric, summary.fytd),
                           help="April to the reporting month: a sum of monthly totals, or a rate from summed parts.")

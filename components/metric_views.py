@@ -47,11 +47,11 @@ def _delta_colour(summary: MetricSummary) -> str:
     return "red" if summary.deteriorating else "gray"
 
 
-def headline(summary: MetricSummary) -> None:
+def headline(summary: MetricSummary, icons: bool = True) -> None:
     """One metric as a large figure: value, change with its improvement-coded meaning, target and,
-    from 15 months, the two Making Data Count icons."""
+    from 15 months, the two Making Data Count icons (unless the caller shows them itself)."""
     metric = summary.metric
-    figure, icons = st.columns([3, 1]) if summary.judged_by_spc else (st.container(), None)
+    figure, icons = st.columns([3, 1]) if summary.judged_by_spc and icons else (st.container(), None)
     figure.metric(
         metric.label,
         format_value(metric, summary.value),
