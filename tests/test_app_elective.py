@@ -5,6 +5,7 @@ import pytest
 from portfolio.formatting import format_value
 from tests.apptest import charts, no_errors, open_page, start
 from tests.conftest import ROOT
+from tests.sweep import SAMPLE
 from tests.test_app_sample import SHIPPED, values
 
 ELECTIVE = SHIPPED.portfolio("elective")
@@ -68,7 +69,21 @@ def test_waiting_list_shape_adds_up_to_the_waiting_list(elective, capsys):
     assert total == float(row["value"])
 
 
-@pytest.mark.parametrize("title", ["Long-wait trajectory", "Diagnostics by test", "Cancer standards", "62-day backlog"])
+@pytest.mark.parametrize("title", ["Long-wait trajectory", "Diagnostics by test", "Cancer standards", "62-day backlog",
+                                   "Cancer by tumour site"])
 def test_every_elective_view_renders(elective, title):
     _view(elective, title)
     assert elective.title[0].value == "Elective care"
+
+
+def test_cancer_by_tumour_site_equals_the_engine(elective):
+    _view(elective, "Cancer by tumour site")
+    heat = elective.dataframe[0].value
+    assert list(heat.columns) == ["Breast", "Lower GI", "Lung", "Other", "Skin", "Urological"]
+    period = elective.session_state["period"]
+    engine = SAMPLE.engine
+    cross = engine.cross_breakdown("cancer_62d_standard_pct", SAMPLE.tree.root, "provider", "tumour_site", period)
+    expected = cross.set_index(["organisation", "member"]).loc[("WUTH", "Lower GI"), "value"]
+    metric = SHIPPED.metrics["cancer_62d_standard_pct"]
+    mark = " ✔" if expected >= metric.target_for(period).value else " ✘"
+    assert heat.loc["WUTH", "Lower GI"] == format_value(metric, expected) + mark
