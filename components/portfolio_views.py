@@ -9,6 +9,7 @@ import streamlit as st
 from components.charts import SERIES_COLOURS, chart_units, plan_chart
 from components.state import DEEP_DIVE, view_params
 from portfolio.config import Portfolio, ViewSpec
+from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
 from portfolio.periods import month_key, month_label, parse_month
 from portfolio.views import months_to_target, natural_order, standards_table
@@ -69,7 +70,8 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     """The shape of the metric across a breakdown (weeks waited, say), month by month."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
     start = month_key(parse_month(period) - (view.months - 1))
-    frame = engine.breakdown_series(view.metric, org, view.dimension, start=start, end=period)
+    part = _choose_member(ws, view, org, period)
+    frame = engine.breakdown_series(view.metric, org, view.dimension, start=start, end=period, part=part)
     if frame.empty:
         st.info(f"{metric.label} is not broken down by {view.dimension.replace('_', ' ')} for {ws.tree[org].name}.")
         return
@@ -94,9 +96,24 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     total = latest["value"].sum()
     st.table(pd.DataFrame({
         view.dimension.replace("_", " ").capitalize(): order,
-        month_label(parse_month(frame["period"].max())): [format_value(metric, v) for v in latest["value"]],
+        month_label(parse_month(frame["period"].max())): [format_value(metric, v) if pd.notna(v) else "–"
+                                                           for v in latest["value"]],
         "Share": [f"{v / total * 100:.1f}%" if total else "–" for v in latest["value"]],
     }), hide_index=True)
+
+
+def _choose_member(ws: Workspace, view: ViewSpec, org: str, period: str) -> tuple[str, str] | None:
+    """Where the metric has another breakdown (specialty, say), a choice of one of its members."""
+    metric = ws.config.metrics[view.metric]
+    other = next((d for d in metric.drill if d not in ORG_LEVELS and d != view.dimension), None)
+    if other is None:
+        return None
+    members = list(ws.engine.breakdown(view.metric, org, other, period)["member"])
+    if not members:
+        return None
+    chosen = st.selectbox(other.replace("_", " ").capitalize(), ["All", *sorted(members)], key=f"within-{view.title}",
+                          help=f"Show the shape for one {other.replace('_', ' ')}")
+    return None if chosen == "All" else (other, chosen)
 
 
 def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:

@@ -402,16 +402,27 @@ class Engine:
         return grouped[["period", "code", "member", "value"]]
 
     def breakdown_series(self, metric_id: str, org_code: str, dimension: str, start: str | None = None,
-                         end: str | None = None) -> pd.DataFrame:
-        """Each member of a breakdown (a weeks band, a test …) month by month: period, member, value."""
+                         end: str | None = None, part: Part = None) -> pd.DataFrame:
+        """Each member of a breakdown (a weeks band, a test …) month by month: period, member, value.
+        With ``part`` (a specialty, say), the breakdown within that member: its own weeks bands."""
         metric = self.metric(metric_id)
-        every_member = (dimension, None)
-        units = self.units(metric, org_code, part=every_member)
+        empty = pd.DataFrame(columns=["period", "member", "value"])
+        if part is None:
+            every_member = (dimension, None)
+            units = self.units(metric, org_code, part=every_member)
+            if not units:
+                return empty
+            sums = self._sums(metric, units, part=every_member, by=("period", "breakdown_value"), start=start, end=end)
+            sums["value"] = self.compute(metric, sums)
+            return sums.rename(columns={"breakdown_value": "member"})[["period", "member", "value"]]
+        units = self.units(metric, org_code, part=part)
         if not units:
-            return pd.DataFrame(columns=["period", "member", "value"])
-        sums = self._sums(metric, units, part=every_member, by=("period", "breakdown_value"), start=start, end=end)
+            return empty
+        where = self._query(metric, part)
+        sums = self.store.sums(where["extract"], where["key"], units, {**where["filters"], "breakdown2": dimension},
+                               breakdown=where["breakdown"], by=("period", "breakdown2_value"), start=start, end=end)
         sums["value"] = self.compute(metric, sums)
-        return sums.rename(columns={"breakdown_value": "member"})[["period", "member", "value"]]
+        return sums.rename(columns={"breakdown2_value": "member"})[["period", "member", "value"]]
 
     def cross_breakdown(self, metric_id: str, org_code: str, level: str, dimension: str, period: str) -> pd.DataFrame:
         """The metric for each organisation at ``level`` × each member of ``dimension`` (a provider ×

@@ -16,9 +16,10 @@ from portfolio.config import Config, ExtractInfo, Metric
 from portfolio.problems import Problem
 
 REQUIRED = ("metric_id", "period", "org_code")
-OPTIONAL = ("breakdown", "breakdown_value", "series", "value", "numerator", "denominator", "status", "note")
+OPTIONAL = ("breakdown", "breakdown_value", "series", "value", "numerator", "denominator", "status", "note",
+            "breakdown2", "breakdown2_value")
 NUMBERS = ("value", "numerator", "denominator")
-KEY = ("metric_id", "period", "org_code", "breakdown", "breakdown_value", "series")
+KEY = ("metric_id", "period", "org_code", "breakdown", "breakdown_value", "breakdown2", "breakdown2_value", "series")
 SERIES = ("actual", "plan", "forecast")
 STATUSES = ("validated", "provisional")
 MAX_LISTED = 25  # per check and file; the rest are counted in one line
@@ -132,6 +133,10 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                lambda r: f"'{r.status}' is not a status: use {' or '.join(STATUSES)}, or leave it blank")
     check.flag((frame["breakdown"] == "") != (frame["breakdown_value"] == ""), "breakdown",
                "breakdown and breakdown_value go together: fill both, or leave both blank for the total row")
+    check.flag((frame["breakdown2"] == "") != (frame["breakdown2_value"] == ""), "breakdown2",
+               "breakdown2 and breakdown2_value go together: fill both, or leave both blank")
+    check.flag((frame["breakdown2"] != "") & (frame["breakdown"] == ""), "breakdown2",
+               "breakdown2 divides a breakdown member: fill breakdown and breakdown_value too")
 
     numbers = {}
     for column in NUMBERS:
@@ -173,6 +178,8 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
         "org_code": frame["org_code"],
         "breakdown": frame["breakdown"],
         "breakdown_value": frame["breakdown_value"],
+        "breakdown2": frame["breakdown2"],
+        "breakdown2_value": frame["breakdown2_value"],
         "series": series,
         "value": value.astype("float64"),
         "numerator": numerator.astype("float64"),

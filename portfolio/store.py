@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import duckdb
 import pandas as pd
 
-GROUPABLE = ("period", "org_code", "breakdown_value")
+GROUPABLE = ("period", "org_code", "breakdown_value", "breakdown2_value")
 
 
 class FactStore:
@@ -35,7 +35,7 @@ class FactStore:
 
     def _where(self, extract: str, key: str, filters: Mapping[str, str], series: str,
                breakdown: str) -> tuple[str, list]:
-        conditions = {"breakdown": breakdown, "series": series, **filters}
+        conditions = {"breakdown": breakdown, "breakdown2": "", "series": series, **filters}
         clauses = ["extract = ?", "metric_id = ?"] + [f"{column} = ?" for column in conditions]
         return " AND ".join(clauses), [extract, key, *conditions.values()]
 

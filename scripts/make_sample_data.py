@@ -30,7 +30,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = ["metric_id", "period", "org_code", "breakdown", "breakdown_value", "series",
-           "value", "numerator", "denominator", "status", "note"]
+           "value", "numerator", "denominator", "status", "note", "breakdown2", "breakdown2_value"]
 SEED = 20261112
 FIRST_MONTH = "2019-04"
 PROVISIONAL_MONTHS = 2
@@ -261,7 +261,10 @@ class Extracts:
         order = {metric: n for n, metric in enumerate(self.routes)}
         written = {}
         for name, rows in sorted(self.rows.items()):
-            ordered = sorted(rows.values(), key=lambda r: (order[r[0]], r[2], r[3], r[4], r[5], r[1]))
+            # rows without a second breakdown get two empty trailing fields; cross rows follow the
+            # plain rows of their first breakdown member
+            padded = [row if len(row) == len(COLUMNS) else [*row, "", ""] for row in rows.values()]
+            ordered = sorted(padded, key=lambda r: (order[r[0]], r[2], r[3], r[4], r[11], r[12], r[5], r[1]))
             with open(folder / name, "w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(COLUMNS)
@@ -269,9 +272,55 @@ class Extracts:
             written[name] = len(ordered)
         return written
 
+    def add_cross(self, metric: str, outer: str, inner: str):
+        """Rows of ``outer`` × ``inner`` (breakdown2) wherever both breakdowns of a metric are written
+        for an organisation, month and series, consistent with both: each outer member's cells add
+        up to its row, and each inner member's cells add up to its row. Uses no random draws."""
+        rows = self.rows[self.routes[metric]]
+        grids: dict[tuple, dict[str, dict[str, list[str]]]] = defaultdict(lambda: {outer: {}, inner: {}})
+        for key, row in rows.items():
+            if key[0] == metric and key[3] in (outer, inner) and len(row) < len(COLUMNS):
+                grids[(key[1], key[2], key[5])][key[3]][key[4]] = row
+        for (period, org, series), grid in grids.items():
+            if not grid[outer] or not grid[inner]:
+                continue
+            outer_totals = {name: int(float(row[6])) for name, row in grid[outer].items()}
+            inner_totals = {name: int(float(row[6])) for name, row in grid[inner].items()}
+            cells = cross_counts(outer_totals, inner_totals)
+            if cells is None:
+                raise ValueError(f"{metric} {org} {period}: {outer} and {inner} rows add up differently")
+            status = next(iter(grid[outer].values()))[9]
+            for (a, b), count in cells.items():
+                if count > 0:
+                    rows[(metric, period, org, outer, a, series, inner, b)] = [
+                        metric, period, org, outer, a, series, number(count), "", "", status, "", inner, b]
+
     def unwritten(self) -> list[str]:
         reported = {key[0] for rows in self.rows.values() for key in rows}
         return [metric for metric in self.routes if metric not in reported]
+
+
+def cross_counts(rows: dict[str, int], cols: dict[str, int]) -> dict[tuple[str, str], int] | None:
+    """Whole counts for each row × column cell that add up to both margins: the proportional share
+    (row × column ÷ total), floored, then the remaining units to the largest fractional parts
+    among cells whose row and column are both still short. None when the margins' totals differ."""
+    total = sum(rows.values())
+    if total != sum(cols.values()) or min([*rows.values(), *cols.values()], default=0) < 0:
+        return None
+    if total == 0:
+        return {}
+    share = {(a, b): rows[a] * cols[b] / total for a in rows for b in cols}
+    cells = {cell: int(np.floor(x)) for cell, x in share.items()}
+    row_short = {a: rows[a] - sum(cells[a, b] for b in cols) for a in rows}
+    col_short = {b: cols[b] - sum(cells[a, b] for a in rows) for b in cols}
+    while any(row_short.values()):
+        # a row still short always meets a column still short, as both shortfalls add up to the same
+        a, b = max((cell for cell in cells if row_short[cell[0]] > 0 and col_short[cell[1]] > 0),
+                   key=lambda cell: share[cell] - cells[cell])
+        cells[a, b] += 1
+        row_short[a] -= 1
+        col_short[b] -= 1
+    return cells
 
 
 def _at(values, i):
@@ -593,8 +642,11 @@ TUMOUR_MIX = {
     "referrals": {"Breast": 0.20, "Lower GI": 0.20, "Skin": 0.20, "Urological": 0.14, "Lung": 0.05, "Other": 0.21},
     "treatments": {"Breast": 0.22, "Lower GI": 0.12, "Skin": 0.15, "Urological": 0.24, "Lung": 0.10, "Other": 0.17},
     "backlog": {"Breast": 0.06, "Lower GI": 0.45, "Skin": 0.07, "Urological": 0.20, "Lung": 0.05, "Other": 0.17},
+    # the screening programmes: breast, bowel and cervical
+    "screening": {"Breast": 0.58, "Lower GI": 0.32, "Gynaecological": 0.10},
 }
-TUMOUR_EDGE = {"Breast": 0.08, "Lower GI": -0.12, "Skin": 0.06, "Urological": -0.08, "Lung": -0.03, "Other": 0.0}
+TUMOUR_EDGE = {"Breast": 0.08, "Lower GI": -0.12, "Skin": 0.06, "Urological": -0.08, "Lung": -0.03, "Other": 0.0,
+               "Gynaecological": -0.04}
 
 
 class CancerStandard(NamedTuple):
@@ -602,19 +654,22 @@ class CancerStandard(NamedTuple):
     met: dict[str, float]  # share of patients seen or treated within the standard (before a trust's EDGE)
     tumour_mix: str | None  # which TUMOUR_MIX splits it by tumour site, if any
     reported_by: str  # which group of trusts reports it: a key of cancer_reporters()
+    # which TUMOUR_MIX splits its drawn total by tumour site afterwards, from a stream of its own
+    # (so the total keeps the figures it had before it was split), if any
+    later_mix: str | None = None
 
 
 CANCER_STANDARDS = {
     "cancer_2ww_pct": CancerStandard(12500, {"2019-04": 0.89, "2020-04": 0.95, "2020-09": 0.86, "2021-06": 0.78,
                                              "2022-06": 0.62, "2023-04": 0.72, "2024-04": 0.78, "2026-10": 0.82},
-                                     None, "diagnosing"),
+                                     None, "diagnosing", "referrals"),
     "cancer_breast_symptomatic_pct": CancerStandard(700, {"2019-04": 0.86, "2020-06": 0.9, "2021-06": 0.6,
                                                           "2022-06": 0.42, "2023-06": 0.62, "2026-10": 0.78},
                                                     None, "diagnosing"),
     "cancer_fds_28d_pct": CancerStandard(12000, {"2021-04": 0.74, "2022-06": 0.64, "2023-04": 0.72, "2024-03": 0.76,
                                                  "2025-03": 0.775, "2026-10": 0.79}, "referrals", "diagnosing"),
     "cancer_31d_first_pct": CancerStandard(1300, {"2019-04": 0.965, "2021-04": 0.93, "2022-06": 0.89,
-                                                  "2024-04": 0.92, "2026-10": 0.935}, None, "treating"),
+                                                  "2024-04": 0.92, "2026-10": 0.935}, None, "treating", "treatments"),
     "cancer_62d_standard_pct": CancerStandard(650, {"2019-04": 0.78, "2020-06": 0.72, "2021-06": 0.68, "2022-06": 0.57,
                                                     "2023-04": 0.62, "2024-04": 0.66, "2026-10": 0.71},
                                               "treatments", "treating"),
@@ -625,19 +680,19 @@ CANCER_STANDARDS = {
 CANCER_STANDARDS_ADDED = {
     "cancer_31d_surgery_pct": CancerStandard(220, {"2019-04": 0.9, "2020-06": 0.85, "2021-06": 0.82,
                                                    "2022-06": 0.78, "2023-09": 0.8, "2024-04": 0.83,
-                                                   "2026-10": 0.86}, None, "diagnosing"),
+                                                   "2026-10": 0.86}, None, "diagnosing", "treatments"),
     "cancer_31d_drug_pct": CancerStandard(520, {"2019-04": 0.985, "2021-06": 0.96, "2022-06": 0.92,
-                                                "2024-04": 0.95, "2026-10": 0.965}, None, "treating"),
+                                                "2024-04": 0.95, "2026-10": 0.965}, None, "treating", "treatments"),
     # Clatterbridge, the only radiotherapy provider, runs 6 points above these (its EDGE)
     "cancer_31d_radiotherapy_pct": CancerStandard(800, {"2019-04": 0.905, "2021-06": 0.875, "2022-06": 0.85,
                                                         "2023-04": 0.845, "2024-04": 0.87, "2026-10": 0.885},
-                                                  None, "radiotherapy"),
+                                                  None, "radiotherapy", "treatments"),
     "cancer_62d_screening_pct": CancerStandard(90, {"2019-04": 0.86, "2020-06": 0.7, "2021-06": 0.72,
                                                     "2022-06": 0.62, "2023-04": 0.66, "2024-04": 0.7,
-                                                    "2026-10": 0.76}, None, "diagnosing"),
+                                                    "2026-10": 0.76}, None, "diagnosing", "screening"),
     "cancer_62d_upgrade_pct": CancerStandard(160, {"2019-04": 0.87, "2021-06": 0.84, "2022-06": 0.78,
                                                    "2023-04": 0.8, "2024-04": 0.82, "2026-10": 0.85},
-                                             None, "diagnosing"),
+                                             None, "diagnosing", "treatments"),
 }
 CANCER_BACKLOG = {"2019-04": 430, "2020-02": 410, "2020-06": 950, "2021-04": 820, "2022-06": 1800,
                   "2023-04": 1100, "2024-04": 920, "2026-10": 760}
@@ -671,7 +726,7 @@ WAITING_KNOTS = {0: "waiting", 18: "over_18", 52: "over_52", 65: "over_65", 78: 
 def elective_sample(x: Extracts, orgs: Organisations, last: pd.Period, rng: np.random.Generator):
     tl = Timeline(FIRST_MONTH, last)
     # metrics added after the first sample draw from a stream of their own, so the others keep their figures
-    added = rng.spawn(1)[0]
+    added, by_site = rng.spawn(2)
     waiting_lists = []
     for code, share in shares_of(orgs.of_type("acute", "specialist")).items():
         frame = referral_to_treatment(x, rng, tl, code, share)
@@ -685,9 +740,9 @@ def elective_sample(x: Extracts, orgs: Organisations, last: pd.Period, rng: np.r
     for standards, stream in ((CANCER_STANDARDS, rng), (CANCER_STANDARDS_ADDED, added)):
         for metric, standard in standards.items():
             for code, share in reporters[standard.reported_by].items():
-                cancer_standard(x, stream, tl, metric, code, share, standard)
+                cancer_standard(x, stream, by_site, tl, metric, code, share, standard)
     for code, share in reporters["diagnosing"].items():
-        cancer_long_waits(x, rng, tl, code, share)
+        cancer_long_waits(x, rng, by_site, tl, code, share)
 
 
 def cancer_reporters(orgs: Organisations) -> dict[str, dict[str, float]]:
@@ -792,28 +847,47 @@ def diagnostics(x: Extracts, rng, tl: Timeline, code: str, share: float):
     add_total_and_parts(x, "dm01_activity", code, tl.periods, "diagnostic_test", as_values(activity_by_test))
 
 
-def cancer_standard(x: Extracts, rng, tl: Timeline, metric: str, code: str, share: float,
+def split_rate(rng, within: np.ndarray, patients: np.ndarray,
+               mix: dict[str, float]) -> dict[str, dict[str, np.ndarray]]:
+    """Split a rate's ``within`` of ``patients`` between tumour sites: those within the standard and
+    those beyond it each by ``mix``, leaning by TUMOUR_EDGE. The parts add up exactly and no site's
+    numerator exceeds its denominator."""
+    inside = split(rng, within, {site: w * (0.8 + TUMOUR_EDGE[site]) for site, w in mix.items()})
+    outside = split(rng, patients - within, {site: w * (0.2 - TUMOUR_EDGE[site]) for site, w in mix.items()})
+    return {site: {"numerator": inside[site], "denominator": inside[site] + outside[site]} for site in mix}
+
+
+def cancer_standard(x: Extracts, rng, by_site_rng, tl: Timeline, metric: str, code: str, share: float,
                     standard: CancerStandard):
-    """One cancer waiting-times standard at one trust, by tumour site where it has a tumour mix."""
+    """One cancer waiting-times standard at one trust, by tumour site where it has a tumour mix
+    (drawn with the total) or a later mix (split from the drawn total with ``by_site_rng``)."""
     n = len(tl)
     patients = counts(share * standard.patients * tl.covid * tl.season(ELECTIVE_SEASON) * (1 + wander(rng, n, 0.04)))
     met = tl.curve(standard.met) + EDGE.get(code, 0.0) + wander(rng, n, 0.02)
     if standard.tumour_mix is None:
-        x.add_series(metric, code, tl.periods, numerator=achieved(rng, patients, met), denominator=patients)
+        within = achieved(rng, patients, met)
+        if standard.later_mix is None:
+            x.add_series(metric, code, tl.periods, numerator=within, denominator=patients)
+        else:
+            add_total_and_parts(x, metric, code, tl.periods, "tumour_site",
+                                split_rate(by_site_rng, within, patients, TUMOUR_MIX[standard.later_mix]))
         return
     by_site = split(rng, patients, TUMOUR_MIX[standard.tumour_mix])
     add_total_and_parts(x, metric, code, tl.periods, "tumour_site", {
         site: {"numerator": achieved(rng, by_site[site], met + edge), "denominator": by_site[site]}
-        for site, edge in TUMOUR_EDGE.items()})
+        for site, edge in TUMOUR_EDGE.items() if site in by_site})
 
 
-def cancer_long_waits(x: Extracts, rng, tl: Timeline, code: str, share: float):
+def cancer_long_waits(x: Extracts, rng, by_site_rng, tl: Timeline, code: str, share: float):
+    """The 62-day backlog and 104-day waiters at one trust by tumour site; the 104-day waiters are
+    split from their drawn total with ``by_site_rng``, as they were drawn before they were split."""
     n = len(tl)
     backlog = counts(share * tl.curve(CANCER_BACKLOG) * (1 + wander(rng, n, 0.08)))
     add_total_and_parts(x, "cancer_62d_backlog", code, tl.periods, "tumour_site",
                         as_values(split(rng, backlog, TUMOUR_MIX["backlog"])))
-    x.add_series("cancer_104d_waiters", code, tl.periods,
-                 value=counts(share * tl.curve(CANCER_OVER_104_DAYS) * (1 + wander(rng, n, 0.15))))
+    over_104 = counts(share * tl.curve(CANCER_OVER_104_DAYS) * (1 + wander(rng, n, 0.15)))
+    add_total_and_parts(x, "cancer_104d_waiters", code, tl.periods, "tumour_site",
+                        as_values(split(by_site_rng, over_104, TUMOUR_MIX["backlog"])))
 
 
 # --- finance ------------------------------------------------------------------------------------
@@ -1020,6 +1094,7 @@ def main(argv: list[str] | None = None) -> int:
     extracts = Extracts(routes, drills, last, orgs.successors)
     for make, rng in zip(PORTFOLIO_SAMPLES, np.random.default_rng(SEED).spawn(len(PORTFOLIO_SAMPLES))):
         make(extracts, orgs, last, rng)
+    extracts.add_cross("rtt_waiting_list", "treatment_function", "weeks_band")
     for name, rows in extracts.write(args.out).items():
         print(f"{args.out / name}: {rows} rows")
     for metric in extracts.unwritten():

@@ -87,3 +87,15 @@ def test_cancer_by_tumour_site_equals_the_engine(elective):
     metric = SHIPPED.metrics["cancer_62d_standard_pct"]
     mark = " ✔" if expected >= metric.target_for(period).value else " ✘"
     assert heat.loc["WUTH", "Lower GI"] == format_value(metric, expected) + mark
+
+
+def test_waiting_list_shape_for_one_specialty(elective):
+    _view(elective, "Waiting-list shape")
+    elective.selectbox(key="within-Waiting-list shape").set_value("Ophthalmology").run()
+    no_errors(elective)
+    shares = elective.table[0].value
+    total = sum(float(v.replace(",", "")) for v in shares[shares.columns[1]] if v != "–")  # – : none this month
+    period = elective.session_state["period"]
+    specialties = SAMPLE.engine.breakdown("rtt_waiting_list", SAMPLE.tree.root, "treatment_function", period)
+    assert total == specialties.set_index("member").loc["Ophthalmology", "value"]
+    assert total < sum(SAMPLE.engine.breakdown("rtt_waiting_list", SAMPLE.tree.root, "weeks_band", period)["value"])

@@ -190,3 +190,23 @@ def test_cross_breakdown_and_breakdown_series(demo):
         ("Alpha", "0-18 weeks", 700), ("Alpha", "18-52 weeks", 300), ("Alpha", "52+ weeks", 100)}
     bands = demo.engine.breakdown_series("waiting_list", "SYS", "weeks_band")
     assert list(bands["period"].unique()) == ["2023-05"] and bands["value"].sum() == 1100
+
+
+def test_a_second_breakdown_gives_one_members_own_shape(fixture_copy):
+    from portfolio.workspace import load_workspace
+
+    extract = fixture_copy / "data" / "demo.csv"
+    lines = extract.read_text().splitlines()
+    rows = [line + ",," for line in lines[1:]] + [
+        "waiting_list,2023-05,A,treatment_function,Urology,,400,,,validated,,,",
+        "waiting_list,2023-05,A,treatment_function,Urology,,250,,,validated,,weeks_band,0-18 weeks",
+        "waiting_list,2023-05,A,treatment_function,Urology,,100,,,validated,,weeks_band,18-52 weeks",
+        "waiting_list,2023-05,A,treatment_function,Urology,,50,,,validated,,weeks_band,52+ weeks",
+    ]
+    extract.write_text("\n".join([lines[0] + ",breakdown2,breakdown2_value", *rows]) + "\n")
+    engine = load_workspace(fixture_copy / "config", fixture_copy / "data").engine
+    urology = engine.breakdown_series("waiting_list", "SYS", "weeks_band", part=("treatment_function", "Urology"))
+    assert dict(zip(urology["member"], urology["value"])) == {"0-18 weeks": 250, "18-52 weeks": 100, "52+ weeks": 50}
+    everyone = engine.breakdown_series("waiting_list", "SYS", "weeks_band")  # cross cells never leak into totals
+    assert dict(zip(everyone["member"], everyone["value"])) == {"0-18 weeks": 700, "18-52 weeks": 300, "52+ weeks": 100}
+    assert engine.summary("waiting_list", "SYS", "2023-05").value == 3450

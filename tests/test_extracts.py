@@ -125,3 +125,14 @@ def test_rows_for_a_merged_trust_after_it_closed_are_refused(fixture_copy):
     assert report.problems[0].message == "C closed after 2023-04: these figures are for a later month; file them under its successor B"
     # after the merger the system is complete without C: not flagged as partial
     assert workspace.engine.summary("attendances", "SYS", "2023-05").data_status == "validated"
+
+
+@pytest.mark.parametrize("row, message", [
+    ("waiting_list,2023-04,A,,,,5,,,,,weeks_band,52+ weeks\n", "breakdown2 divides a breakdown member"),
+    ("waiting_list,2023-04,A,treatment_function,Urology,,5,,,,,weeks_band,\n", "breakdown2 and breakdown2_value go together"),
+])
+def test_a_second_breakdown_needs_a_first_and_both_halves(fixture_copy, row, message):
+    header = HEADER.rstrip("\n") + ",breakdown2,breakdown2_value\n"
+    _, report = _load(fixture_copy, GOOD.rstrip("\n") + ",,\n" + row, header=header)
+    assert report.rows_loaded == 1
+    assert any(message in p.message for p in report.problems), [str(p) for p in report.problems]

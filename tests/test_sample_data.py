@@ -35,7 +35,8 @@ def test_sample_covers_april_2019_to_the_latest_month(sample):
 def test_breakdown_rows_add_up_to_their_totals(sample, column):
     facts = sample.store._cursor().execute("SELECT * FROM facts").df()
     keys = ["extract", "metric_id", "period", "org_code", "series"]
-    parts = facts[facts["breakdown"] != ""].groupby(keys + ["breakdown"])[column].sum(min_count=1).reset_index()
+    single = facts[(facts["breakdown"] != "") & (facts["breakdown2"] == "")]  # cross-table cells: tested below
+    parts = single.groupby(keys + ["breakdown"])[column].sum(min_count=1).reset_index()
     totals = facts[facts["breakdown"] == ""].set_index(keys)[column]
     joined = parts.join(totals.rename(f"{column}_total"), on=keys).dropna()
     assert len(joined) > 1000
@@ -51,3 +52,19 @@ def test_figures_sit_in_the_ranges_the_board_papers_report(sample):
     assert engine.summary("rtt_52w", system, "2022-06").value > 1000
     assert engine.summary("rtt_65w", system, "2024-03").value < engine.summary("rtt_65w", system, "2023-04").value
     assert pd.isna(engine.summary("nctr_pct", system, "2019-06").value or float("nan"))  # collected from 2021
+
+
+def test_cross_table_cells_add_up_both_ways(sample):
+    facts = sample.store._cursor().execute("SELECT * FROM facts").df()
+    cells = facts[facts["breakdown2"] != ""]
+    assert len(cells) > 1000
+    keys = ["metric_id", "period", "org_code", "series"]
+    # each member's cells add up to the member's row …
+    by_member = cells.groupby(keys + ["breakdown", "breakdown_value"])["value"].sum()
+    members = facts[(facts["breakdown"] != "") & (facts["breakdown2"] == "")].set_index(
+        keys + ["breakdown", "breakdown_value"])["value"]
+    assert (by_member - members.reindex(by_member.index)).abs().max() < 0.01
+    # … and each band's cells to the band's row
+    by_band = cells.groupby(keys + ["breakdown2", "breakdown2_value"])["value"].sum()
+    by_band.index = by_band.index.set_names(keys + ["breakdown", "breakdown_value"])
+    assert (by_band - members.reindex(by_band.index)).abs().max() < 0.01
