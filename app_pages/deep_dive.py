@@ -6,10 +6,11 @@ import streamlit as st
 
 from components.banners import page_header
 from components.charts import breakdown_chart, spc_chart
+from components.drill import breadcrumbs
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
 from components.filters import url_synced
 from components.maps import status_map
-from components.state import ORG_KEY, request_drill, selected_org, selected_period, workspace
+from components.state import request_drill, selected_org, selected_period, workspace
 from portfolio.commentary import metric_commentary
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
@@ -46,24 +47,14 @@ if not summary.available:
     st.stop()
 
 
-def drill_to(code: str) -> None:
-    st.session_state[ORG_KEY] = code
-
-
 def clear_part() -> None:
     del st.query_params["part"]
 
 
-path = [*reversed(engine.tree.ancestors(org)), engine.tree[org]]
-if len(path) > 1 or part:  # the drill path, back up to the system and out of the breakdown
-    with st.container(horizontal=True):
-        for node in path:
-            st.button(node.short_name, key=f"crumb-{node.code}", on_click=drill_to, args=(node.code,),
-                      disabled=node.code == org and not part, help=f"Show {node.name}",
-                      icon=":material/chevron_right:")
-        if part:
-            st.button(f"All {part[0].replace('_', ' ')}s", key="crumb-part", on_click=clear_part,
-                      icon=":material/close:", help="Show the whole metric again")
+breadcrumbs(ws, org, key="crumb")  # back up to the system
+if part:
+    st.button(f"All {part[0].replace('_', ' ')}s", key="crumb-part", on_click=clear_part,
+              icon=":material/close:", help="Show the whole metric again")
 
 spc = engine.spc(metric_id, org, period, part=part)
 figures(summary, spc)

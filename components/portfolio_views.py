@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import SERIES_COLOURS, chart_units, plan_chart
+from components.marks import MISS, cell_style, marked
 from components.state import DEEP_DIVE, view_params
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
@@ -15,20 +16,9 @@ from portfolio.periods import month_key, month_label, parse_month
 from portfolio.views import months_to_target, natural_order, standards_table
 from portfolio.workspace import Workspace
 
-MISS = "✘"
-FAILING = "background-color: #fde8e8; color: #a4161a; font-weight: 600"
-MEETING = "background-color: #e6f4ea; color: #0b6b2b"
-
-
 def portfolio_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     {"standards": _standards, "distribution": _distribution, "trajectory": _trajectory,
      "heatmap": _heatmap}[view.kind](ws, view, org, period)
-
-
-def _cell_style(text) -> str:
-    if not isinstance(text, str):
-        return ""
-    return FAILING if text.endswith(MISS) else (MEETING if text.endswith("✔") else "")
 
 
 def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
@@ -42,10 +32,10 @@ def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     table = pd.DataFrame([{
         "Standard": row.metric.label,
         "Target": format_target(row.metric, row.metric.target_for(period)),
-        **{name: _mark(row.metric, *row.cells[code]) for name, code in zip(names, columns)},
+        **{name: marked(row.metric, *row.cells[code]) for name, code in zip(names, columns)},
     } for row in rows])
     event = st.dataframe(
-        table.style.map(_cell_style, subset=names), hide_index=True, key=f"standards-{org}-{view.title}",
+        table.style.map(cell_style, subset=names), hide_index=True, key=f"standards-{org}-{view.title}",
         on_select="rerun", selection_mode="single-cell", lazy=False, height=35 * (len(table) + 1) + 3,
         column_config={"Standard": st.column_config.TextColumn(width=280)},
         alt=f"{view.title}: each standard for {ws.tree[org].name} and its providers in "
@@ -58,12 +48,6 @@ def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
         if column in names:
             st.switch_page(DEEP_DIVE, query_params={**view_params(metric=rows[row].metric.id),
                                                     "org": columns[names.index(column)]})
-
-
-def _mark(metric, value: float | None, status: str) -> str:
-    if value is None:
-        return "–"
-    return format_value(metric, value) + {"met": " ✔", "not met": f" {MISS}"}.get(status, "")
 
 
 def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
@@ -156,10 +140,10 @@ def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     target = metric.target_for(period)
     statuses = {(c, m): ("no target" if target is None else engine.status_of(metric, v, target))
                 for c, m, v in zip(cross["code"], cross["member"], cross["value"])}
-    text = [_mark(metric, v, statuses[(c, m)]) for c, m, v in zip(cross["code"], cross["member"], cross["value"])]
+    text = [marked(metric, v, statuses[(c, m)]) for c, m, v in zip(cross["code"], cross["member"], cross["value"])]
     table = cross.assign(text=text).pivot(index="organisation", columns="member", values="text").fillna("–")
     table.index.name = view.by.capitalize()
-    st.dataframe(table.style.map(_cell_style), key=f"heat-{org}-{view.title}", lazy=False,
+    st.dataframe(table.style.map(cell_style), key=f"heat-{org}-{view.title}", lazy=False,
                  height=35 * (len(table) + 1) + 3,
                  alt=f"{view.title}: {metric.label} by {view.by} and {view.dimension.replace('_', ' ')}")
     st.caption(f"{month_label(parse_month(period))} · target {format_target(metric, target)} · "

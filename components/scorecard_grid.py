@@ -7,12 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from components.icons import data_uri, variation_svg
+from components.marks import MISS, cell_style, marked
 from portfolio.formatting import format_progress, format_target, format_value
 from portfolio.periods import month_label, parse_month
 from portfolio.scorecard import ScorecardRow
 
-MISS = "✘"
-FAILING = "background-color: #fde8e8; color: #a4161a; font-weight: 600"
 
 
 def grid_table(rows: list[ScorecardRow]) -> pd.DataFrame:
@@ -26,8 +25,7 @@ def grid_table(rows: list[ScorecardRow]) -> pd.DataFrame:
             "2019/20": format_value(metric, row.baseline) if row.baseline is not None else "–",
         }
         for month, (value, status) in row.months.items():
-            text = "–" if value is None else format_value(metric, value)
-            line[month_label(parse_month(month))] = f"{text} {MISS}" if status == "not met" else text
+            line[month_label(parse_month(month))] = marked(metric, value, status, show_met=False)
         line.update({
             "Year to date": format_value(metric, row.summary.fytd) if row.summary.fytd is not None else "–",
             "Target": format_target(metric, row.summary.target),
@@ -50,7 +48,7 @@ def scorecard_grid(rows: list[ScorecardRow], categories: list[str], key: str) ->
         table = grid_table(in_category)
         shown = table.drop(columns=["metric_id"])
         months = [c for c in shown.columns if c[:3].isalpha() and c[3:4] == "-"]
-        styled = shown.style.map(lambda v: FAILING if isinstance(v, str) and v.endswith(MISS) else "", subset=months)
+        styled = shown.style.map(cell_style, subset=months)
         event = st.dataframe(
             styled, hide_index=True, key=f"{key}-{category}", on_select="rerun", selection_mode="single-row",
             lazy=False, height=35 * (len(shown) + 1) + 3,

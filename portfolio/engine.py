@@ -106,11 +106,14 @@ class Engine:
     def metric(self, metric_id: str) -> Metric:
         return self.config.metrics[metric_id]
 
-    def _query(self, metric: Metric, part: Part) -> dict:
-        """The store query for a metric's total rows, or for one member of a breakdown."""
+    def _query(self, metric: Metric, part: Part, within: str | None = None) -> dict:
+        """The store query for a metric's total rows, or for one member of a breakdown (and, with
+        ``within``, that member's cells of a second breakdown)."""
         filters = dict(metric.source.filters)
         if part is not None and part[1] is not None:  # (dimension, None): every member of the dimension
             filters["breakdown_value"] = part[1]
+        if within is not None:
+            filters["breakdown2"] = within
         return {"extract": metric.source.extract, "key": metric.source_key, "filters": filters,
                 "breakdown": part[0] if part else metric.source.filters.get("breakdown", "")}
 
@@ -143,8 +146,8 @@ class Engine:
     # --- series ------------------------------------------------------------------------------
 
     def _sums(self, metric: Metric, units: list[str], series: str = "actual", part: Part = None,
-              **query) -> pd.DataFrame:
-        where = self._query(metric, part)
+              within: str | None = None, **query) -> pd.DataFrame:
+        where = self._query(metric, part, within)
         return self.store.sums(where["extract"], where["key"], units, where["filters"], series=series,
                                breakdown=where["breakdown"], **query)
 
@@ -375,15 +378,23 @@ class Engine:
             member_of.update({unit: member.code for unit in units})
         return member_of
 
+    def _by_member(self, metric: Metric, member_of: dict[str, str], also: tuple[str, ...], part: Part,
+                   start: str | None, end: str | None) -> pd.DataFrame:
+        """Sums for each reporting organisation added up to the member it belongs to (and grouped by
+        ``also``), with the value recomputed from the summed parts: code, *also, value, parts, member."""
+        sums = self._sums(metric, list(member_of), by=("org_code", *also), start=start, end=end, part=part)
+        sums["code"] = sums["org_code"].map(member_of)
+        grouped = sums.groupby(["code", *also], as_index=False)[["value", "numerator", "denominator"]].sum(
+            min_count=1)
+        grouped["value"] = self.compute(metric, grouped)
+        grouped["member"] = grouped["code"].map(self.tree.label)
+        return grouped
+
     def _org_breakdown(self, metric: Metric, org_code: str, level: str, period: str, part: Part) -> pd.DataFrame:
         member_of = self._members(metric, org_code, level, part)
         if not member_of:
             return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-        sums = self._sums(metric, list(member_of), by=("org_code",), start=period, end=period, part=part)
-        sums["code"] = sums["org_code"].map(member_of)
-        grouped = sums.groupby("code", as_index=False)[["value", "numerator", "denominator"]].sum(min_count=1)
-        grouped["value"] = self.compute(metric, grouped)
-        grouped["member"] = grouped["code"].map(self.tree.label)
+        grouped = self._by_member(metric, member_of, (), part, period, period)
         return self._worst_first(metric, grouped[BREAKDOWN_COLUMNS])
 
     def member_series(self, metric_id: str, org_code: str, level: str, start: str | None = None,
@@ -393,36 +404,23 @@ class Engine:
         member_of = self._members(metric, org_code, level, None)
         if not member_of:
             return pd.DataFrame(columns=["period", "code", "member", "value"])
-        sums = self._sums(metric, list(member_of), by=("period", "org_code"), start=start, end=end)
-        sums["code"] = sums["org_code"].map(member_of)
-        grouped = sums.groupby(["period", "code"], as_index=False)[["value", "numerator", "denominator"]].sum(
-            min_count=1)
-        grouped["value"] = self.compute(metric, grouped)
-        grouped["member"] = grouped["code"].map(self.tree.label)
-        return grouped[["period", "code", "member", "value"]]
+        return self._by_member(metric, member_of, ("period",), None, start, end)[["period", "code", "member", "value"]]
 
     def breakdown_series(self, metric_id: str, org_code: str, dimension: str, start: str | None = None,
                          end: str | None = None, part: Part = None) -> pd.DataFrame:
         """Each member of a breakdown (a weeks band, a test …) month by month: period, member, value.
         With ``part`` (a specialty, say), the breakdown within that member: its own weeks bands."""
         metric = self.metric(metric_id)
-        empty = pd.DataFrame(columns=["period", "member", "value"])
-        if part is None:
-            every_member = (dimension, None)
-            units = self.units(metric, org_code, part=every_member)
-            if not units:
-                return empty
-            sums = self._sums(metric, units, part=every_member, by=("period", "breakdown_value"), start=start, end=end)
-            sums["value"] = self.compute(metric, sums)
-            return sums.rename(columns={"breakdown_value": "member"})[["period", "member", "value"]]
-        units = self.units(metric, org_code, part=part)
+        if part is None:  # the breakdown's own rows
+            query_part, within, group = (dimension, None), None, "breakdown_value"
+        else:  # the member's cells of a cross-table
+            query_part, within, group = part, dimension, "breakdown2_value"
+        units = self.units(metric, org_code, part=query_part)
         if not units:
-            return empty
-        where = self._query(metric, part)
-        sums = self.store.sums(where["extract"], where["key"], units, {**where["filters"], "breakdown2": dimension},
-                               breakdown=where["breakdown"], by=("period", "breakdown2_value"), start=start, end=end)
+            return pd.DataFrame(columns=["period", "member", "value"])
+        sums = self._sums(metric, units, part=query_part, within=within, by=("period", group), start=start, end=end)
         sums["value"] = self.compute(metric, sums)
-        return sums.rename(columns={"breakdown2_value": "member"})[["period", "member", "value"]]
+        return sums.rename(columns={group: "member"})[["period", "member", "value"]]
 
     def cross_breakdown(self, metric_id: str, org_code: str, level: str, dimension: str, period: str) -> pd.DataFrame:
         """The metric for each organisation at ``level`` × each member of ``dimension`` (a provider ×
@@ -432,14 +430,9 @@ class Engine:
         member_of = self._members(metric, org_code, level, every_member)
         if not member_of:
             return pd.DataFrame(columns=["code", "organisation", "member", "value"])
-        sums = self._sums(metric, list(member_of), part=every_member, by=("org_code", "breakdown_value"),
-                          start=period, end=period)
-        sums["code"] = sums["org_code"].map(member_of)
-        grouped = sums.groupby(["code", "breakdown_value"], as_index=False)[["value", "numerator", "denominator"]].sum(
-            min_count=1)
-        grouped["value"] = self.compute(metric, grouped)
-        grouped["organisation"] = grouped["code"].map(self.tree.label)
-        return grouped.rename(columns={"breakdown_value": "member"})[["code", "organisation", "member", "value"]]
+        grouped = self._by_member(metric, member_of, ("breakdown_value",), every_member, period, period)
+        return grouped.rename(columns={"member": "organisation", "breakdown_value": "member"})[
+            ["code", "organisation", "member", "value"]]
 
     def drill_levels(self, metric_id: str, org_code: str, part: Part = None) -> list[str]:
         """The metric's drill dimensions that have members below ``org_code`` (within ``part``)."""

@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from portfolio.config import Metric
 from portfolio.engine import Engine
 
@@ -22,10 +24,10 @@ def standards_table(engine: Engine, metric_ids: list[str], columns: list[str], p
     rows = []
     for metric_id in metric_ids:
         cells = {}
-        for code in columns:
-            summary = engine.summary(metric_id, code, period)
-            exact = summary.value_period == period  # a standards table compares one month only
-            cells[code] = (summary.value if exact else None, summary.status if exact else "no data")
+        for code in columns:  # one month only: the month's row of the series, with its status
+            month = engine.series(metric_id, code, start=period, end=period)
+            found = not month.empty and pd.notna(month["value"].iloc[0])
+            cells[code] = (float(month["value"].iloc[0]), month["status"].iloc[0]) if found else (None, "no data")
         rows.append(StandardsRow(engine.metric(metric_id), cells))
     return rows
 
