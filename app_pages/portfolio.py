@@ -8,6 +8,7 @@ from components.drill import breadcrumbs, drill_into
 from components.front_sheet import focus_metrics, narratives, scoring_table
 from components.portfolio_charts import portfolio_charts
 from components.portfolio_views import portfolio_view
+from components.position_views import reconciliation_banner
 from components.scorecard_grid import scorecard_grid
 from components.state import (DEEP_DIVE, portfolio_scorecard, portfolio_summaries, selected_org, selected_period,
                               view_params, workspace, workspace_key)
@@ -25,7 +26,13 @@ with path:
 with below:
     drill_into(ws, org, key="portfolio-drill")
 
-front, grid, charts, *own = st.tabs(["Front sheet", "Scorecard", "Charts", *(v.title for v in portfolio.views)],
+if portfolio.reconcile:
+    reconciliation_banner(ws, portfolio.id)
+
+own_tabs = {}  # tab title → its views, in the order the YAML lists them
+for view in portfolio.views:
+    own_tabs.setdefault(view.tab_title, []).append(view)
+front, grid, charts, *own = st.tabs(["Front sheet", "Scorecard", "Charts", *own_tabs],
                                     key="view", bind="query-params", on_change="rerun")
 picked = None
 if front.open:
@@ -44,10 +51,13 @@ if grid.open:
 if charts.open:
     with charts:
         portfolio_charts(ws, portfolio, org, period)
-for tab, view in zip(own, portfolio.views):  # the portfolio's own views, from its YAML
+for tab, views in zip(own, own_tabs.values()):  # the portfolio's own views, from its YAML
     if tab.open:
         with tab:
-            portfolio_view(ws, portfolio, view, org, period)
+            for view in views:
+                if view.title != view.tab_title:
+                    st.subheader(view.title)
+                portfolio_view(ws, portfolio, view, org, period)
 
 if picked:
     st.switch_page(DEEP_DIVE, query_params=view_params(metric=picked))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.charts import SERIES_COLOURS, chart_units, plan_chart
 from components.marks import MISS, cell_style, marked
+from components.position_views import position_view, statement_view, waterfall_view
 from components.state import DEEP_DIVE, view_params
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
@@ -18,7 +19,8 @@ from portfolio.workspace import Workspace
 
 def portfolio_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     {"standards": _standards, "distribution": _distribution, "trajectory": _trajectory,
-     "heatmap": _heatmap}[view.kind](ws, view, org, period)
+     "heatmap": _heatmap, "position": position_view, "statement": statement_view,
+     "waterfall": waterfall_view}[view.kind](ws, view, org, period)
 
 
 def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:

@@ -111,6 +111,7 @@ DEFAULT_DECIMALS = {"percent": 1, "number": 0, "hhmmss": 0, "minutes": 0, "days"
 class Metric(Strict):
     id: Snake
     label: str = Field(min_length=1)
+    short_label: Annotated[str, Field(min_length=1, max_length=24)] | None = None
     category: str
     definition: str = Field(min_length=1)
     unit: Unit
@@ -145,6 +146,11 @@ class Metric(Strict):
                     f"targets[{number}] needs 'comparison' ('>=' or '<='): the improvement direction is neutral"
                 )
         return self
+
+    @property
+    def heading(self) -> str:
+        """The name in a table heading: the short label, else the label."""
+        return self.short_label or self.label
 
     @property
     def style(self) -> str:
@@ -182,23 +188,30 @@ class ChartSpec(Strict):
     months: Annotated[int, Field(ge=3, le=120)] = 24
 
 
+PositionColumn = Literal["plan", "actual", "variance", "percent_of_plan", "year_plan", "underspend", "target"]
+LIST_KINDS = ("standards", "position", "statement")  # the view kinds that take a list of metrics
+
+
 class ViewSpec(Strict):
-    """A portfolio's own view, shown as a tab of its page."""
+    """A portfolio's own view, shown as a tab of its page (views sharing a ``tab`` share one)."""
 
     title: str = Field(min_length=1)
-    kind: Literal["standards", "distribution", "trajectory", "heatmap"]
+    kind: Literal["standards", "distribution", "trajectory", "heatmap", "position", "statement", "waterfall"]
+    tab: str | None = None
     metrics: list[Snake] = []
     metric: Snake | None = None
     dimension: Snake | None = None
     by: Literal["place", "provider", "site"] = "provider"
     organisations: list[str] = []
     months: Annotated[int, Field(ge=3, le=120)] = 24
+    show: list[PositionColumn] = ["plan", "actual", "variance"]
+    cumulative: bool = False
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> ViewSpec:
-        if self.kind == "standards" and not self.metrics:
-            raise ValueError("a standards table needs 'metrics': the metrics to list")
-        if self.kind != "standards" and self.metric is None:
+        if self.kind in LIST_KINDS and not self.metrics:
+            raise ValueError(f"a {self.kind} view needs 'metrics': the metrics to list")
+        if self.kind not in LIST_KINDS and self.metric is None:
             raise ValueError(f"a {self.kind} view needs 'metric'")
         if self.kind in ("distribution", "heatmap") and self.dimension is None:
             raise ValueError(f"a {self.kind} view needs 'dimension': the breakdown to show, such as weeks_band")
@@ -207,6 +220,32 @@ class ViewSpec(Strict):
     @property
     def metric_ids(self) -> list[str]:
         return self.metrics or [self.metric]
+
+    @property
+    def tab_title(self) -> str:
+        return self.tab or self.title
+
+
+class Identity(Strict):
+    """A total that must equal the sum of its parts, for every organisation, month and series."""
+
+    total: Snake
+    parts: list[Annotated[str, Field(pattern=r"^-?[a-z][a-z0-9_]*$")]] = Field(min_length=2)
+
+    @property
+    def metric_ids(self) -> list[str]:
+        return [part.removeprefix("-") for part in self.parts]
+
+    @property
+    def signs(self) -> list[int]:
+        return [-1 if part.startswith("-") else 1 for part in self.parts]
+
+
+class Reconcile(Strict):
+    """The checks that the portfolio's figures add up (shown at the top of its page)."""
+
+    tolerance: Annotated[float, Field(ge=0)] = 0.5
+    identities: list[Identity] = []
 
 
 class Portfolio(Strict):
@@ -223,6 +262,7 @@ class Portfolio(Strict):
     headline: list[Snake] = []
     charts: list[ChartSpec] = []
     views: list[ViewSpec] = []
+    reconcile: Reconcile | None = None
     metrics: list[Metric] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -252,8 +292,14 @@ class Portfolio(Strict):
             for metric_id in view.metric_ids:
                 if metric_id not in ids:
                     problems.append(f"views[{number}].metric: '{metric_id}' is not a metric of this portfolio")
-            if view.dimension and view.metric in ids and view.dimension not in self.metric(view.metric).drill:
-                problems.append(f"views[{number}].dimension: '{view.metric}' has no '{view.dimension}' in its drill list")
+            known = [self.metric(m) for m in view.metric_ids if m in ids]
+            if view.dimension and known and not any(view.dimension in m.drill for m in known):
+                problems.append(f"views[{number}].dimension: '{known[0].id}' has no '{view.dimension}' in its drill list")
+        if self.reconcile:
+            for number, identity in enumerate(self.reconcile.identities):
+                for metric_id in (identity.total, *identity.metric_ids):
+                    if metric_id not in ids:
+                        problems.append(f"reconcile.identities[{number}]: '{metric_id}' is not a metric of this portfolio")
         if problems:
             raise ValueError("; ".join(dict.fromkeys(problems)))
         return self

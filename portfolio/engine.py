@@ -14,7 +14,7 @@ import pandas as pd
 
 from portfolio.config import Config, Metric, Target
 from portfolio.orgs import OrgTree
-from portfolio.periods import fy_months, fy_to_date, month_key, parse_month, same_month_in_year
+from portfolio.periods import fy_first_month, fy_months, fy_to_date, month_key, parse_month, same_month_in_year
 from portfolio.spc import SPCResult, analyse
 from portfolio.store import FactStore
 
@@ -23,6 +23,7 @@ LOOKBACK_MONTHS = {"monthly": 0, "quarterly": 2, "annual": 11}
 ORG_LEVELS = ("place", "provider", "site")
 BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
 Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total
+BASES = ("month", "ytd", "year")  # a figure for the month, the financial year to date, or the whole year
 SERIES_COLUMNS = ["period", "value", "numerator", "denominator", "orgs_reporting", "orgs_expected",
                   "provisional", "note", "target", "status", "plan"]
 
@@ -205,6 +206,43 @@ class Engine:
             return pd.Series(values, dtype="float64")
         return pd.Series(dtype="float64")
 
+    def values(self, metric_id: str, org_code: str, series: str = "actual", start: str | None = None,
+               end: str | None = None) -> pd.DataFrame:
+        """Any series (actual, plan or forecast) month by month: period, value, numerator, denominator."""
+        metric = self.metric(metric_id)
+        units = self.units(metric, org_code, series=series)
+        if not units:
+            return pd.DataFrame(columns=["period", "value", "numerator", "denominator"])
+        sums = self._sums(metric, units, series=series, start=start, end=end)
+        sums["value"] = self.compute(metric, sums)
+        return sums[["period", "value", "numerator", "denominator"]]
+
+    @staticmethod
+    def span(metric: Metric, period: str, basis: str) -> tuple[str, str]:
+        """The months a figure covers: the month, the financial year to date or the whole financial
+        year. Snapshots and statistics are read at the month itself (a forecast outturn reported in
+        a month is already a full-year figure); a year-to-date measure at the month or at M12."""
+        if basis not in BASES:
+            raise ValueError(f"basis must be one of {', '.join(BASES)}")
+        if basis == "month" or metric.measure in ("snapshot", "statistic"):
+            return period, period
+        first = fy_first_month(parse_month(period))
+        if metric.measure == "year_to_date":
+            return (period, period) if basis == "ytd" else (month_key(first + 11),) * 2
+        return month_key(first), period if basis == "ytd" else month_key(first + 11)
+
+    def figure(self, metric_id: str, org_code: str, period: str, series: str = "actual",
+               basis: str = "month") -> float | None:
+        """One figure for an organisation: the month's, the year to date's (summed months; a rate
+        from summed parts) or the whole year's, of the actual, plan or forecast series."""
+        metric = self.metric(metric_id)
+        units = self.units(metric, org_code, series=series)
+        if not units:
+            return None
+        start, end = self.span(metric, period, basis)
+        sums = self._sums(metric, units, series=series, by=(), start=start, end=end)
+        return _number(self.compute(metric, sums).iloc[0])
+
     def _target_value(self, metric: Metric, month: str) -> float | None:
         target = metric.target_for(month)
         return target.value if target else None
@@ -344,21 +382,24 @@ class Engine:
         portfolio = self.config.portfolio(portfolio_id)
         return [self.summary(m.id, org_code, period) for m in portfolio.metrics]
 
-    def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str, part: Part = None) -> pd.DataFrame:
+    def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str, part: Part = None,
+                  series: str = "actual", basis: str = "month") -> pd.DataFrame:
         """The figure for each member of ``dimension`` within ``org_code`` in ``period``, worst first.
 
         ``dimension`` is an organisation level (place, provider, site) or a breakdown such as
-        ``treatment_function``; ``part`` keeps to one member of another breakdown.
-        Columns: member, code, value, numerator, denominator.
+        ``treatment_function``; ``part`` keeps to one member of another breakdown. ``series`` and
+        ``basis`` as for ``figure``. Columns: member, code, value, numerator, denominator.
         """
         metric = self.metric(metric_id)
+        start, end = self.span(metric, period, basis)
         if dimension in ORG_LEVELS:
-            return self._org_breakdown(metric, org_code, dimension, period, part)
+            return self._org_breakdown(metric, org_code, dimension, start, end, part, series)
         every_member = (dimension, None)
-        units = self.units(metric, org_code, part=every_member)
+        units = self.units(metric, org_code, series=series, part=every_member)
         if not units:
             return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-        sums = self._sums(metric, units, part=every_member, by=("breakdown_value",), start=period, end=period)
+        sums = self._sums(metric, units, series=series, part=every_member, by=("breakdown_value",), start=start,
+                          end=end)
         sums["value"] = self.compute(metric, sums)
         members = sums.rename(columns={"breakdown_value": "member"}).assign(code=sums["breakdown_value"])
         return self._worst_first(metric, members[BREAKDOWN_COLUMNS])
@@ -368,9 +409,10 @@ class Engine:
         """Worst first for the board: lowest first when higher is better, highest first otherwise."""
         return members.sort_values("value", ascending=metric.improvement == "increase", na_position="last")
 
-    def _members(self, metric: Metric, org_code: str, level: str, part: Part) -> dict[str, str]:
+    def _members(self, metric: Metric, org_code: str, level: str, part: Part,
+                 series: str = "actual") -> dict[str, str]:
         """Each reporting organisation under ``org_code`` → the member at ``level`` it adds up to."""
-        reported = set(self.spans(metric, part=part))
+        reported = set(self.spans(metric, series, part))
         member_of = {}
         for member in self.tree.within(org_code, level):
             units = self.tree.reporting_units(member.code, reported) if metric.additive else (
@@ -379,10 +421,11 @@ class Engine:
         return member_of
 
     def _by_member(self, metric: Metric, member_of: dict[str, str], also: tuple[str, ...], part: Part,
-                   start: str | None, end: str | None) -> pd.DataFrame:
+                   start: str | None, end: str | None, series: str = "actual") -> pd.DataFrame:
         """Sums for each reporting organisation added up to the member it belongs to (and grouped by
         ``also``), with the value recomputed from the summed parts: code, *also, value, parts, member."""
-        sums = self._sums(metric, list(member_of), by=("org_code", *also), start=start, end=end, part=part)
+        sums = self._sums(metric, list(member_of), series=series, by=("org_code", *also), start=start, end=end,
+                          part=part)
         sums["code"] = sums["org_code"].map(member_of)
         grouped = sums.groupby(["code", *also], as_index=False)[["value", "numerator", "denominator"]].sum(
             min_count=1)
@@ -390,11 +433,12 @@ class Engine:
         grouped["member"] = grouped["code"].map(self.tree.label)
         return grouped
 
-    def _org_breakdown(self, metric: Metric, org_code: str, level: str, period: str, part: Part) -> pd.DataFrame:
-        member_of = self._members(metric, org_code, level, part)
+    def _org_breakdown(self, metric: Metric, org_code: str, level: str, start: str, end: str, part: Part,
+                       series: str) -> pd.DataFrame:
+        member_of = self._members(metric, org_code, level, part, series)
         if not member_of:
             return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-        grouped = self._by_member(metric, member_of, (), part, period, period)
+        grouped = self._by_member(metric, member_of, (), part, start, end, series)
         return self._worst_first(metric, grouped[BREAKDOWN_COLUMNS])
 
     def member_series(self, metric_id: str, org_code: str, level: str, start: str | None = None,
@@ -422,7 +466,8 @@ class Engine:
         sums["value"] = self.compute(metric, sums)
         return sums.rename(columns={group: "member"})[["period", "member", "value"]]
 
-    def cross_breakdown(self, metric_id: str, org_code: str, level: str, dimension: str, period: str) -> pd.DataFrame:
+    def cross_breakdown(self, metric_id: str, org_code: str, level: str, dimension: str, period: str,
+                        basis: str = "month") -> pd.DataFrame:
         """The metric for each organisation at ``level`` × each member of ``dimension`` (a provider ×
         diagnostic test table): code, organisation, member, value."""
         metric = self.metric(metric_id)
@@ -430,7 +475,7 @@ class Engine:
         member_of = self._members(metric, org_code, level, every_member)
         if not member_of:
             return pd.DataFrame(columns=["code", "organisation", "member", "value"])
-        grouped = self._by_member(metric, member_of, ("breakdown_value",), every_member, period, period)
+        grouped = self._by_member(metric, member_of, ("breakdown_value",), every_member, *self.span(metric, period, basis))
         return grouped.rename(columns={"member": "organisation", "breakdown_value": "member"})[
             ["code", "organisation", "member", "value"]]
 

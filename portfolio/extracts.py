@@ -80,7 +80,7 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                  ) -> tuple[pd.DataFrame, ExtractReport]:
     """Read one extract; return its valid rows (typed) and a report of what was found."""
     report = ExtractReport(file=name, info=info)
-    empty = pd.DataFrame(columns=["extract", *KEY, *NUMBERS, "status", "note"])
+    empty = pd.DataFrame(columns=["extract", *KEY, *NUMBERS, "status", "note", "line"])
     try:
         text, report.encoding = decode(path.read_bytes())
     except OSError as error:
@@ -186,6 +186,7 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
         "denominator": denominator.astype("float64"),
         "status": frame["status"].replace("", "validated"),
         "note": frame["note"],
+        "line": frame.index.to_series(index=frame.index).astype("int64"),  # named when a figure does not add up
     })[keep]
     report.problems += check.problems
     report.rows_loaded = len(facts)
@@ -228,7 +229,8 @@ def load_extracts(config: Config, data_dir: Path) -> tuple[pd.DataFrame, list[Ex
                 location=f"extracts.{name}", severity="warning"))
         reports.append(report)
     facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        {c: pd.Series(dtype="float64" if c in NUMBERS else "str") for c in ["extract", *KEY, *NUMBERS, "status", "note"]})
+        {c: pd.Series(dtype="float64" if c in NUMBERS else "str") for c in ["extract", *KEY, *NUMBERS, "status", "note"]}
+        | {"line": pd.Series(dtype="int64")})
     return facts, reports
 
 

@@ -69,17 +69,28 @@ class FactStore:
             params.append(end)
         groups = ", ".join(by)
         query = f"""
-            SELECT {groups},
+            SELECT {groups + ',' if by else ''}
                    SUM(value) AS value, SUM(numerator) AS numerator, SUM(denominator) AS denominator,
                    COUNT(*) AS orgs_reporting,  -- one row per organisation: duplicates are refused on load
                    BOOL_OR(status = 'provisional') AS provisional,
                    STRING_AGG(NULLIF(note, ''), '; ') AS note
             FROM facts WHERE {where}
-            GROUP BY {groups} ORDER BY {groups}"""
+            {f'GROUP BY {groups} ORDER BY {groups}' if by else ''}"""
         cursor = self._cursor().execute(query, params)
         columns = [d[0] for d in cursor.description]
         # building the frame from tuples is several times quicker than DuckDB's .df() for small results
         frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        return frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
+
+    def rows(self, extract: str, key: str, filters: Mapping[str, str] = {}) -> pd.DataFrame:
+        """Every stored row of one metric (all series, the total and every breakdown member, not the
+        cells of a second breakdown), with its line in the extract: for checking that figures add up."""
+        conditions = {"breakdown2": "", **filters}
+        where = " AND ".join(["extract = ?", "metric_id = ?"] + [f"{column} = ?" for column in conditions])
+        cursor = self._cursor().execute(
+            f"""SELECT org_code, period, series, breakdown, breakdown_value, value, numerator, denominator, line
+                FROM facts WHERE {where} ORDER BY line""", [extract, key, *conditions.values()])
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
         return frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
 
     def periods(self) -> list[str]:

@@ -295,6 +295,19 @@ class Extracts:
                     rows[(metric, period, org, outer, a, series, inner, b)] = [
                         metric, period, org, outer, a, series, number(count), "", "", status, "", inner, b]
 
+    def add_totals(self, metrics: tuple[str, ...], system: str):
+        """The system's own rows for ``metrics``: the sum of every organisation's total row, as an
+        ICS column of a board finance table reports it."""
+        for metric in metrics:
+            rows = self.rows[self.routes[metric]]
+            sums: dict[tuple, float] = defaultdict(float)
+            for key, row in list(rows.items()):
+                if key[0] == metric and key[3] == "" and len(row) < len(COLUMNS) and key[2] != system:
+                    sums[(key[1], key[5], row[9])] += float(row[6])
+            for (period, series, status), total in sums.items():
+                rows[(metric, period, system, "", "", series)] = [metric, period, system, "", "", series,
+                                                                  number(round(total, 1)), "", "", status, ""]
+
     def unwritten(self) -> list[str]:
         reported = {key[0] for rows in self.rows.values() for key in rows}
         return [metric for metric in self.routes if metric not in reported]
@@ -346,9 +359,9 @@ def write_figures(x: Extracts, org: str, periods: pd.PeriodIndex, frame: dict[st
 
 
 def add_parts(x: Extracts, metric: str, org: str, periods: pd.PeriodIndex, breakdown: str,
-              parts: dict[str, dict[str, np.ndarray]]):
+              parts: dict[str, dict[str, np.ndarray]], series: str = "actual"):
     for item, figures in parts.items():
-        x.add_series(metric, org, periods, breakdown=breakdown, item=item, **figures)
+        x.add_series(metric, org, periods, breakdown=breakdown, item=item, series=series, **figures)
 
 
 def add_total_and_parts(x: Extracts, metric: str, org: str, periods: pd.PeriodIndex, breakdown: str,
@@ -897,10 +910,19 @@ FINANCE_BODY_TYPES = ("commissioner", "acute", "mental_health", "community")
 INCOME_2022_23 = {"QYG": 6200, "REM": 1350, "RBL": 520, "RBN": 760, "RWW": 420, "RJR": 340, "RBT": 400,
                   "RJN": 190, "RW4": 830, "RXA": 260, "RY2": 110, "RY7": 95}  # £m a year
 PAY_SHARE = {"commissioner": 0.012, "acute": 0.62, "mental_health": 0.72, "community": 0.70}
+BANK_SHARE = {"commissioner": 0.0, "acute": 0.065, "mental_health": 0.08, "community": 0.05}  # of the pay bill
+NON_OPERATING_SHARE = 0.012  # trusts' PDC dividend, depreciation and interest, as a share of income
 PLANNED_MARGIN = {2022: -0.004, 2023: -0.012, 2024: -0.015, 2025: -0.008, 2026: -0.004}  # trusts, by FY
 EFFICIENCY_PLAN = {"commissioner": (0.01, 0.004), "trust": (0.028, 0.012)}  # share of spend: recurrent, non-recurrent
 AGENCY_SHARE = {"2022-04": 0.055, "2023-04": 0.048, "2024-04": 0.038, "2025-04": 0.032, "2026-10": 0.029}
+AGENCY_EDGE = {"REM": 0.009, "RBN": 0.006, "RJN": 0.004, "QYG": -0.02}  # above (or below) the system's share
 EFFICIENCY_DELIVERY = {"2022-04": 0.72, "2024-04": 0.8, "2026-10": 0.88}
+SCHEME_CATEGORIES = {
+    "commissioner": {"Continuing healthcare": 0.3, "Medicines optimisation": 0.35, "Contracts and procurement": 0.25,
+                     "Corporate and running costs": 0.1},
+    "trust": {"Workforce": 0.35, "Clinical productivity": 0.25, "Medicines optimisation": 0.1,
+              "Contracts and procurement": 0.15, "Estates and facilities": 0.1, "Corporate and running costs": 0.05},
+}
 NON_PAY_LINES = {
     "commissioner": {"Drugs": 0.12, "Premises": 0.01, "Healthcare purchased": 0.85, "Other": 0.02},
     "acute": {"Drugs": 0.25, "Clinical supplies": 0.25, "Premises": 0.15, "Healthcare purchased": 0.1,
@@ -909,39 +931,89 @@ NON_PAY_LINES = {
               "Other": 0.3},
 }
 CAPITAL_PHASING = normalise(np.arange(1, 13) ** 1.6 * np.r_[np.ones(11), 2.2])  # April … March, year-end rush
+FORECAST_FROM_MONTH = 2  # forecast outturn and risk are reported from month 3 (fy_month 2)
+MENTAL_HEALTH_SHARE = 0.075  # of the ICB's income spent on mental health
+ALLOCATION_GROWTH = {2022: 5.3, 2023: 5.6, 2024: 4.3, 2025: 4.8, 2026: 4.5}  # %; the MHIS targets in finance.yaml
+MENTAL_HEALTH_GROWTH_MARGIN = {2022: 0.4, 2023: 0.2, 2024: -0.3, 2025: 0.3, 2026: 0.2}  # percentage points
+RUNNING_COSTS = {"allowance": 0.0095, "spent": {2022: 0.975, 2023: 0.99, 2024: 1.012, 2025: 0.985, 2026: 0.98}}
 FINANCE_FIGURES = {
     "fin_income": "income",
     "fin_pay": "pay",
     "fin_non_pay": "non_pay",
+    "fin_non_operating": "non_operating",
     "fin_surplus_deficit": "surplus",
     "fin_efficiency_recurrent": "efficiency_recurrent",
     "fin_efficiency_non_recurrent": "efficiency_non_recurrent",
     "fin_capital_spend": "capital",
+    "fin_substantive_spend": "substantive",
+    "fin_bank_spend": "bank",
     "fin_agency_spend": "agency",
     "fin_agency_pct_pay": ("agency", "pay_bill"),
+    "fin_running_costs_pct": ("running_costs", "running_cost_allowance"),
 }
+SYSTEM_TOTALS = ("fin_income", "fin_pay", "fin_non_pay", "fin_non_operating", "fin_surplus_deficit")
 
 
 def finance_sample(x: Extracts, orgs: Organisations, last: pd.Period, rng: np.random.Generator):
     """In-month £000s: actuals to ``last``, the plan for every month of each financial year, and a
-    forecast for the rest of the current year."""
+    forecast for the rest of the current year; forecast outturn, risk and the underlying position
+    as reported each month; the system's own rows for the income and expenditure lines."""
     year_end = pd.Period(year=last.year + (last.month >= 4), month=3, freq="M")
     tl = Timeline(FINANCE_FIRST_MONTH, year_end)
     to_date = tl.periods <= last
     this_year = to_date & (tl.fy_start == tl.fy_start[to_date][-1])
     for code in orgs.of_type(*FINANCE_BODY_TYPES):
         kind = orgs.kind(code)
-        plan = finance_plan(rng, tl, code, kind)
-        actual = finance_actual(rng, tl, plan, kind)
-        forecast = {key: plan[key] + (actual[key] - plan[key])[this_year].mean() for key in plan}
+        trust = "commissioner" if kind == "commissioner" else "trust"
+        plan = settle(finance_plan(rng, tl, code, kind))
+        actual = settle(finance_actual(rng, tl, plan, kind))
+        forecast = settle({key: plan[key] + (actual[key] - plan[key])[this_year].mean() for key in plan})
         for series, ledger, months in (("actual", actual, to_date), ("plan", plan, np.ones(len(tl), dtype=bool)),
                                        ("forecast", forecast, ~to_date)):
-            ledger = settle(ledger)
             write_figures(x, code, tl.periods[months], {k: v[months] for k, v in ledger.items()},
                           FINANCE_FIGURES, series=series)
+        for series, ledger, months in (("actual", actual, to_date), ("plan", plan, np.ones(len(tl), dtype=bool))):
+            for metric in ("fin_efficiency_recurrent", "fin_efficiency_non_recurrent"):
+                add_parts(x, metric, code, tl.periods[months], "scheme_category", as_values(split_money(
+                    ledger[FINANCE_FIGURES[metric]][months], SCHEME_CATEGORIES[trust])), series=series)
         lines = NON_PAY_LINES.get(kind, NON_PAY_LINES["other"])
         add_parts(x, "fin_non_pay", code, tl.periods[to_date], "expenditure_line",
-                  as_values(split_money(settle(actual)["non_pay"][to_date], lines)))
+                  as_values(split_money(actual["non_pay"][to_date], lines)))
+        outlook(x, rng, tl, code, plan, actual, to_date)
+    x.add_totals(SYSTEM_TOTALS, orgs.system)
+
+
+def outlook(x: Extracts, rng, tl: Timeline, code: str, plan: dict[str, np.ndarray], actual: dict[str, np.ndarray],
+            to_date: np.ndarray):
+    """Figures each month-end report gives for the whole year: the forecast outturn (year to date,
+    then the plan for the remaining months adjusted by the average variance so far), the
+    unmitigated risk to it, and the underlying (recurrent) position."""
+    surplus_plan, surplus = plan["surplus"], actual["surplus"]
+    year_plan = np.array([surplus_plan[tl.fy_start == year].sum() for year in tl.fy_start])
+    outturn = np.zeros(len(tl))
+    for i in np.flatnonzero(to_date):
+        year = tl.fy_start == tl.fy_start[i]
+        done = year & (np.arange(len(tl)) <= i)
+        to_come = year & (np.arange(len(tl)) > i)
+        outturn[i] = surplus[done].sum() + (surplus_plan[to_come] + (surplus - surplus_plan)[done].mean()).sum()
+    one_off = np.array([plan["efficiency_non_recurrent"][tl.fy_start == year].sum() for year in tl.fy_start])
+    reported = to_date & (tl.fy_month >= FORECAST_FROM_MONTH)
+    periods = tl.periods[reported]
+    x.add_series("fin_forecast_outturn", code, periods, value=np.round(outturn[reported], 1))
+    x.add_series("fin_forecast_outturn", code, tl.periods, value=np.round(year_plan, 1), series="plan")
+    risk = np.abs(plan["income"]) * 12 * 0.006 * (1 - tl.fy_month / 12) * (1 + wander(rng, len(tl), 0.2))
+    x.add_series("fin_fot_risk", code, periods, value=np.round(risk[reported], 1))
+    underlying = outturn - one_off - np.abs(plan["income"]) * 12 * 0.004
+    x.add_series("fin_underlying_position", code, periods, value=np.round(underlying[reported], 1))
+    x.add_series("fin_underlying_position", code, tl.periods, value=np.round(year_plan - one_off, 1), series="plan")
+    if "mental_health_spend" in plan:  # the ICB: the Mental Health Investment Standard
+        base = np.array([plan["income"][tl.fy_start == year - 1].sum() * MENTAL_HEALTH_SHARE
+                         if (tl.fy_start == year - 1).any() else np.nan for year in tl.fy_start])
+        growth = np.array([ALLOCATION_GROWTH[year] + MENTAL_HEALTH_GROWTH_MARGIN[year] for year in tl.fy_start])
+        growth = growth + wander(rng, len(tl), 0.08)
+        keep = to_date & ~np.isnan(base)
+        x.add_series("fin_mhis_growth_pct", code, tl.periods[keep], numerator=np.round(base * growth / 100, 1)[keep],
+                     denominator=np.round(base, 1)[keep])
 
 
 def finance_plan(rng, tl: Timeline, code: str, kind: str) -> dict[str, np.ndarray]:
@@ -953,16 +1025,22 @@ def finance_plan(rng, tl: Timeline, code: str, kind: str) -> dict[str, np.ndarra
     spend = income - income * margin  # a month's spend
     back_loaded = (tl.fy_month + 4) / 9.5  # April 0.42 … March 1.58 of an even month
     recurrent, non_recurrent = EFFICIENCY_PLAN["trust" if trust else "commissioner"]
+    non_operating = -income * NON_OPERATING_SHARE * trust
     plan = {
         "income": income,
         "pay": pay,
-        "non_pay": income * margin - income - pay,
+        "non_pay": income * margin - income - pay - non_operating,
         "efficiency_recurrent": spend * recurrent * back_loaded,
         "efficiency_non_recurrent": spend * non_recurrent * back_loaded,
-        "agency": -pay * (tl.curve(AGENCY_SHARE) - 0.004),
+        "agency": -pay * (tl.curve(AGENCY_SHARE) + AGENCY_EDGE.get(code, 0.0) - 0.004),
+        "bank": -pay * BANK_SHARE[kind],
     }
-    if trust:  # the ICB holds no capital allocation of its own in this sample
+    if trust:  # the ICB has no non-operating items, and holds no capital allocation of its own in this sample
+        plan["non_operating"] = non_operating
         plan["capital"] = income * 12 * 0.045 * CAPITAL_PHASING[tl.fy_month]
+    else:
+        plan["running_cost_allowance"] = plan["running_costs"] = income * RUNNING_COSTS["allowance"]
+        plan["mental_health_spend"] = income * MENTAL_HEALTH_SHARE
     return plan
 
 
@@ -971,27 +1049,39 @@ def finance_actual(rng, tl: Timeline, plan: dict[str, np.ndarray], kind: str) ->
     shortfall = 0.001 if kind == "commissioner" else 0.003
     income = plan["income"] * (1 + wander(rng, n, 0.008))
     pay = plan["pay"] * (1 + 0.006 + wander(rng, n, 0.006))
-    planned_surplus = plan["income"] + plan["pay"] + plan["non_pay"]
+    planned_surplus = plan["income"] + plan["pay"] + plan["non_pay"] + plan.get("non_operating", 0)
     surplus = planned_surplus + plan["income"] * (-shortfall + wander(rng, n, shortfall, persistence=0.3))
+    non_operating = plan.get("non_operating", np.zeros(n)) * (1 + wander(rng, n, 0.03))
     actual = {
         "income": income,
         "pay": pay,
-        "non_pay": surplus - income - pay,
+        "non_pay": surplus - income - pay - non_operating,
         "efficiency_recurrent": plan["efficiency_recurrent"] * tl.curve(EFFICIENCY_DELIVERY)
         * (1 + wander(rng, n, 0.1)),
         "efficiency_non_recurrent": plan["efficiency_non_recurrent"] * 1.15 * (1 + wander(rng, n, 0.15)),
-        "agency": -pay * (tl.curve(AGENCY_SHARE) + wander(rng, n, 0.003)),
+        "agency": plan["agency"] * (1 + 0.004 / tl.curve(AGENCY_SHARE)) + -pay * wander(rng, n, 0.003),
+        "bank": -pay * BANK_SHARE[kind] * (1 + wander(rng, n, 0.08)),
     }
+    if "non_operating" in plan:
+        actual["non_operating"] = non_operating
     if "capital" in plan:
         actual["capital"] = plan["capital"] * (0.8 + 0.5 * (tl.months == 3)) * (1 + wander(rng, n, 0.15))
+    if "running_costs" in plan:
+        spent = np.array([RUNNING_COSTS["spent"][year] for year in tl.fy_start])
+        actual["running_costs"] = plan["running_cost_allowance"] * spent * (1 + wander(rng, n, 0.01))
+        actual["running_cost_allowance"] = plan["running_cost_allowance"]
+        actual["mental_health_spend"] = plan["mental_health_spend"]
     return actual
 
 
 def settle(ledger: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Round to £100s (one decimal place of £000s); the surplus is exactly income + pay + non-pay."""
+    """Round to £100s (one decimal place of £000s); the surplus is exactly income + pay + non-pay +
+    non-operating items, and substantive + bank + agency staff make up the pay bill exactly."""
     rounded = {key: np.round(values, 1) for key, values in ledger.items()}
-    rounded["surplus"] = np.round(rounded["income"] + rounded["pay"] + rounded["non_pay"], 1)
+    rounded["surplus"] = np.round(rounded["income"] + rounded["pay"] + rounded["non_pay"]
+                                  + rounded.get("non_operating", 0), 1)
     rounded["pay_bill"] = -rounded["pay"]
+    rounded["substantive"] = np.round(rounded["pay_bill"] - rounded["bank"] - rounded["agency"], 1)
     return rounded
 
 

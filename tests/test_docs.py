@@ -13,7 +13,7 @@ SECTIONS = {
     "Trajectory": schema.Trajectory, "Baseline": schema.Baseline, "Source": schema.Source,
     "Format": schema.Format, "Chart": schema.ChartSpec, "View": schema.ViewSpec, "Organisations": schema.OrganisationsFile, "System": schema.System,
     "Place": schema.Place, "Provider": schema.Provider, "Site": schema.Site, "Settings": schema.Settings,
-    "Extract": schema.ExtractInfo,
+    "Extract": schema.ExtractInfo, "Reconcile": schema.Reconcile, "Identity": schema.Identity,
 }
 
 
