@@ -254,8 +254,8 @@ def reconciliation_banner(ws: Workspace, portfolio_id: str) -> None:
     failed = [c for c in checks if not c.passed]
     compared = sum(c.compared for c in checks)
     if not failed:
-        st.caption(f":material/check_circle: Figures reconcile: {compared:,} totals checked against their parts "
-                   f"({'; '.join(c.name.lower() for c in checks)}).", help=RECONCILE_HELP)
+        st.caption(f":material/check_circle: Figures reconcile: {compared:,} totals checked against their parts.",
+                   help=f"{RECONCILE_HELP} Checks: {'; '.join(c.name.lower() for c in checks)}.")
         return
     count = sum(len(c.mismatches) for c in failed)
     st.error(f"**The figures do not add up: {count:,} mismatch{'es' if count != 1 else ''}.** Totals are shown as "

@@ -2,6 +2,8 @@
 
 import json
 
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -31,6 +33,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def charts(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")]
+
+
+def chart_data(at: AppTest, index: int = 0) -> pd.DataFrame:
+    """The rows a chart was drawn from (Streamlit sends them beside the spec, as Arrow)."""
+    chart = (at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"))[index]
+    return pd.concat([pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets], ignore_index=True)
 
 
 def no_errors(at: AppTest) -> None:
