@@ -58,7 +58,8 @@ def scorecard_grid(rows: list[ScorecardRow], categories: list[str], key: str) ->
                 "Measure": st.column_config.TextColumn(width=95),
                 "Progress": st.column_config.TextColumn(width=125),
                 "Indicator": st.column_config.ImageColumn("SPC", width=40, help="Making Data Count variation icon"),
-                **{c: st.column_config.TextColumn(width=74) for c in [*months, "2019/20", "Year to date", "Target"]},
+                **{c: st.column_config.TextColumn(width=74) for c in [*months, "2019/20", "Target"]},
+                "Year to date": st.column_config.TextColumn(width=100),  # a year's money is wider than a month's
             },
         )
         if event.selection.rows:
