@@ -62,6 +62,15 @@ BROKEN_PORTFOLIOS = [
      "'nope' is not a metric"),
     ("bad metric id", "  - id: attendances", "  - id: Attendances-All", None, "lower-case letters"),
     ("wrong type", "scale: 100", "scale: lots", 18, "valid number"),
+    ("position view without metrics", "{title: Trajectory, kind: trajectory, metric: four_hour}",
+     "{title: Trajectory, kind: position, metric: four_hour}", 72, "a position view needs 'metrics'"),
+    ("unknown position column", "{title: Trajectory, kind: trajectory, metric: four_hour}",
+     "{title: Trajectory, kind: position, metrics: [four_hour], show: [plan, forecast]}", 72, "'underspend'"),
+    ("identity with an unknown part", "views:\n",
+     "reconcile:\n  identities:\n    - {total: attendances, parts: [four_hour, -nope]}\nviews:\n", 71,
+     "'nope' is not a metric of this portfolio"),
+    ("identity with one part", "views:\n", "reconcile:\n  identities:\n    - {total: attendances, parts: [four_hour]}\nviews:\n",
+     71, "at least 2 items"),
 ]
 
 
