@@ -8,7 +8,8 @@ import pytest
 from portfolio.formatting import format_value
 from tests.apptest import chart_data, charts, deep_dive, no_errors, open_page, start
 from tests.conftest import ROOT
-from tests.test_positions import PERIOD, SYSTEM, YEAR_TO_DATE, _total, rows  # noqa: F401 (a fixture)
+from tests.test_positions import PERIOD, SYSTEM, YEAR_TO_DATE, _total
+from tests.test_positions import rows as rows  # noqa: F401 (a fixture the tests here use too)
 from tests.sweep import SAMPLE
 
 METRICS = SAMPLE.config.metrics
