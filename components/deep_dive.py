@@ -76,7 +76,7 @@ def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file
         "Status": [format_status(status) for status in series["status"]],
         "SPC": [POINT_WORDS.get(point_types.get(p), "") for p in series["period"]],
     }).iloc[::-1]
-    if metric.compute != "ratio":
+    if not metric.is_ratio:
         table = table.drop(columns=["Numerator", "Denominator"])
     st.dataframe(table, hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
     raw = series.assign(point_type=series["period"].map(point_types))[

@@ -25,3 +25,10 @@ def cell_style(text) -> str:
     if not isinstance(text, str):
         return ""
     return FAILING if text.endswith(MISS) else (MEETING if text.endswith(MET) else "")
+
+
+def status_style(text) -> str:
+    """A Styler rule for a status written mark first ("✔ Met", "✘ Not met")."""
+    if not isinstance(text, str):
+        return ""
+    return FAILING if text.startswith(MISS) else (MEETING if text.startswith(MET) else "")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.charts import SERIES_COLOURS, chart_units, plan_chart
 from components.marks import MISS, cell_style, marked
+from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
 from components.state import DEEP_DIVE, view_params
 from portfolio.config import Portfolio, ViewSpec
@@ -17,7 +18,14 @@ from portfolio.periods import month_key, month_label, parse_month
 from portfolio.views import months_to_target, natural_order, standards_table
 from portfolio.workspace import Workspace
 
+PORTFOLIO_VIEWS = {"framework": framework_view, "kvi": kvi_view, "map": map_view, "comparison": comparison_view,
+                   "milestones": milestones_view}
+
+
 def portfolio_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    if view.kind in PORTFOLIO_VIEWS:  # views that draw on the portfolio as a whole
+        PORTFOLIO_VIEWS[view.kind](ws, portfolio, view, org, period)
+        return
     {"standards": _standards, "distribution": _distribution, "trajectory": _trajectory,
      "heatmap": _heatmap, "position": position_view, "statement": statement_view,
      "waterfall": waterfall_view}[view.kind](ws, view, org, period)
@@ -114,7 +122,7 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     st.altair_chart(plan_chart(metric, series, period),
                     alt=f"Line chart of {metric.label} for {ws.tree[org].name} against plan and target.")
     st.caption("Blue: actual · grey dotted: plan · red dashed: target")
-    summary = engine.summary(view.metric, org, period)
+    summary = engine.summary(view.metric, org, series["period"].iloc[-1])  # the latest month with a figure
     target = summary.target or (metric.targets[-1] if metric.targets else None)
     columns = st.columns(3)
     columns[0].metric(f"Actual, {month_label(parse_month(summary.value_period))}",
@@ -124,7 +132,9 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                       f"{format_value(metric, summary.variance_to_plan)} against plan",
                       delta_color="off")
     if target is None:
-        columns[2].metric("Months to target", "no target")
+        columns[2].metric("Months to target", "no target", help=metric.target_pending)
+        if metric.target_pending:
+            st.caption(metric.target_pending)
         return
     months = months_to_target(list(series["value"]), target.value, metric.improvement)
     columns[2].metric(f"Months to target ({format_target(metric, target)})",

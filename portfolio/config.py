@@ -108,20 +108,39 @@ DEFAULT_STYLE = {
 DEFAULT_DECIMALS = {"percent": 1, "number": 0, "hhmmss": 0, "minutes": 0, "days": 1, "gbp_m": 1, "gbp_k": 0}
 
 
+class Share(Strict):
+    """A metric computed as the share of a breakdown's total that falls in the listed members."""
+
+    dimension: Snake
+    members: list[str] = Field(min_length=1)
+
+
+class KVI(Strict):
+    """A key value indicator the organisation has pledged (Social Value Quality Mark)."""
+
+    code: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    basis: Literal["month", "ytd", "annual", "rolling_3_month", "cohort"] = "ytd"
+
+
 class Metric(Strict):
     id: Snake
     label: str = Field(min_length=1)
     short_label: Annotated[str, Field(min_length=1, max_length=24)] | None = None
     category: str
+    subcategory: str | None = None
     definition: str = Field(min_length=1)
     unit: Unit
     measure: MeasureType
     improvement: Improvement
     source: Source
-    compute: Literal["value", "ratio"] = "value"
+    compute: Literal["value", "ratio", "share"] = "value"
+    share: Share | None = None
     scale: float = 1.0
     additive: bool = True
     targets: list[Target] = []
+    target_pending: str | None = None
+    kvi: KVI | None = None
     trajectory: Trajectory | None = None
     baseline: Baseline | None = Baseline()
     frequency: Literal["monthly", "quarterly", "annual"] = "monthly"
@@ -133,19 +152,26 @@ class Metric(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Metric:
-        if self.measure == "mean" and self.compute != "ratio":
+        if self.measure == "mean" and self.compute == "value":
             raise ValueError(
                 "a 'mean' measure must be computed as a ratio (compute: ratio) so that it can be "
                 "recomputed from sums at every level, never averaged"
             )
-        if self.unit == "percent" and self.compute == "ratio" and self.scale != 100:
-            raise ValueError("a percentage computed as a ratio needs scale: 100")
+        if self.unit == "percent" and self.compute in ("ratio", "share") and self.scale != 100:
+            raise ValueError(f"a percentage computed as a {self.compute} needs scale: 100")
+        if (self.compute == "share") != (self.share is not None):
+            raise ValueError("'compute: share' and 'share:' go together: give both, or neither")
         for number, target in enumerate(self.targets):
             if self.improvement == "neutral" and target.comparison is None:
                 raise ValueError(
                     f"targets[{number}] needs 'comparison' ('>=' or '<='): the improvement direction is neutral"
                 )
         return self
+
+    @property
+    def is_ratio(self) -> bool:
+        """Computed from a numerator and a denominator (a ratio, or a share of a breakdown's total)."""
+        return self.compute in ("ratio", "share")
 
     @property
     def heading(self) -> str:
@@ -190,13 +216,15 @@ class ChartSpec(Strict):
 
 PositionColumn = Literal["plan", "actual", "variance", "percent_of_plan", "year_plan", "underspend", "target"]
 LIST_KINDS = ("standards", "position", "statement")  # the view kinds that take a list of metrics
+WHOLE_PORTFOLIO_KINDS = ("framework", "kvi", "milestones")  # the view kinds drawn from the whole portfolio
 
 
 class ViewSpec(Strict):
     """A portfolio's own view, shown as a tab of its page (views sharing a ``tab`` share one)."""
 
     title: str = Field(min_length=1)
-    kind: Literal["standards", "distribution", "trajectory", "heatmap", "position", "statement", "waterfall"]
+    kind: Literal["standards", "distribution", "trajectory", "heatmap", "position", "statement", "waterfall",
+                  "framework", "kvi", "map", "comparison", "milestones"]
     tab: str | None = None
     metrics: list[Snake] = []
     metric: Snake | None = None
@@ -206,20 +234,26 @@ class ViewSpec(Strict):
     months: Annotated[int, Field(ge=3, le=120)] = 24
     show: list[PositionColumn] = ["plan", "actual", "variance"]
     cumulative: bool = False
+    reference: Snake | None = None
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> ViewSpec:
         if self.kind in LIST_KINDS and not self.metrics:
             raise ValueError(f"a {self.kind} view needs 'metrics': the metrics to list")
-        if self.kind not in LIST_KINDS and self.metric is None:
+        if self.kind not in LIST_KINDS + WHOLE_PORTFOLIO_KINDS and self.metric is None:
             raise ValueError(f"a {self.kind} view needs 'metric'")
+        if self.kind == "comparison" and self.reference is None:
+            raise ValueError("a comparison view needs 'reference': the metric to compare with, such as the "
+                             "population served")
+        if self.kind in ("map", "comparison") and self.dimension is None:
+            raise ValueError(f"a {self.kind} view needs 'dimension': the breakdown to show, such as supplier_place")
         if self.kind in ("distribution", "heatmap") and self.dimension is None:
             raise ValueError(f"a {self.kind} view needs 'dimension': the breakdown to show, such as weeks_band")
         return self
 
     @property
     def metric_ids(self) -> list[str]:
-        return self.metrics or [self.metric]
+        return [m for m in (self.metrics or [self.metric]) + [self.reference] if m]
 
     @property
     def tab_title(self) -> str:
@@ -248,6 +282,16 @@ class Reconcile(Strict):
     identities: list[Identity] = []
 
 
+class Milestone(Strict):
+    """A commitment with a date: a charter signed, an award, a submission."""
+
+    name: str = Field(min_length=1)
+    due: YearMonth
+    achieved: YearMonth | None = None
+    next_step: str | None = None
+    source: str | None = None
+
+
 class Portfolio(Strict):
     id: Snake
     title: str = Field(min_length=1)
@@ -263,6 +307,7 @@ class Portfolio(Strict):
     charts: list[ChartSpec] = []
     views: list[ViewSpec] = []
     reconcile: Reconcile | None = None
+    milestones: list[Milestone] = []
     metrics: list[Metric] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -328,6 +373,8 @@ class Place(Strict):
     code: str = Field(min_length=1)
     name: str = Field(min_length=1)
     short_name: str | None = None
+    lat: Annotated[float, Field(ge=49.0, le=61.0)] | None = None
+    lon: Annotated[float, Field(ge=-8.7, le=2.0)] | None = None
 
 
 class Provider(Strict):

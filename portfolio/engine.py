@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+import numpy as np
 import pandas as pd
 
 from portfolio.config import Config, Metric, Target
@@ -25,7 +26,7 @@ BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
 Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total
 BASES = ("month", "ytd", "year")  # a figure for the month, the financial year to date, or the whole year
 SERIES_COLUMNS = ["period", "value", "numerator", "denominator", "orgs_reporting", "orgs_expected",
-                  "provisional", "note", "target", "status", "plan"]
+                  "provisional", "estimate", "note", "target", "status", "plan"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class MetricSummary:
     variance_to_plan: float | None = None
     baseline: float | None = None
     baseline_period: str | None = None
-    data_status: str | None = None  # validated, provisional, or "partial: 6 of 7 organisations"
+    data_status: str | None = None  # validated, provisional, estimate, or "partial: 6 of 7 organisations"
     note: str | None = None
     points: int = 0  # months with data up to the reporting period
     variation_icon: str | None = None  # Making Data Count icons, from SPC over those months
@@ -115,13 +116,18 @@ class Engine:
             filters["breakdown_value"] = part[1]
         if within is not None:
             filters["breakdown2"] = within
-        return {"extract": metric.source.extract, "key": metric.source_key, "filters": filters,
-                "breakdown": part[0] if part else metric.source.filters.get("breakdown", "")}
+        query = {"extract": metric.source.extract, "key": metric.source_key, "filters": filters,
+                 "breakdown": part[0] if part else metric.source.filters.get("breakdown", "")}
+        if metric.share and part is None:  # the members' rows, the listed ones over them all
+            query.update(breakdown=metric.share.dimension, share=tuple(metric.share.members))
+        return query
 
     def spans(self, metric: Metric, series: str = "actual", part: Part = None) -> dict[str, tuple[str, str]]:
         key = (metric.id, series, part)
         if key not in self._spans:
-            self._spans[key] = self.store.spans(**self._query(metric, part), series=series)
+            query = self._query(metric, part)
+            query.pop("share", None)
+            self._spans[key] = self.store.spans(**query, series=series)
         return self._spans[key]
 
     def units(self, metric: Metric, org_code: str, series: str = "actual", part: Part = None) -> list[str]:
@@ -150,11 +156,11 @@ class Engine:
               within: str | None = None, **query) -> pd.DataFrame:
         where = self._query(metric, part, within)
         return self.store.sums(where["extract"], where["key"], units, where["filters"], series=series,
-                               breakdown=where["breakdown"], **query)
+                               breakdown=where["breakdown"], share=where.get("share"), **query)
 
     def compute(self, metric: Metric, sums: pd.DataFrame) -> pd.Series:
         """The metric's value from summed parts: a ratio of sums, or a sum of values."""
-        if metric.compute == "ratio":
+        if metric.is_ratio:
             denominator = sums["denominator"].where(sums["denominator"] != 0)
             return sums["numerator"] / denominator * metric.scale
         return sums["value"].astype("float64")
@@ -201,9 +207,7 @@ class Engine:
             sums = self._sums(metric, units, series="plan", start=start, end=end)
             return pd.Series(self.compute(metric, sums).to_numpy(), index=sums["period"], dtype="float64")
         if metric.trajectory and org_code == self.tree.root:
-            values = {m: v for m, v in metric.trajectory.values.items()
-                      if (start is None or m >= start) and (end is None or m <= end)}
-            return pd.Series(values, dtype="float64")
+            return self._trajectory(metric.id).loc[start:end]
         return pd.Series(dtype="float64")
 
     def values(self, metric_id: str, org_code: str, series: str = "actual", start: str | None = None,
@@ -242,6 +246,15 @@ class Engine:
         start, end = self.span(metric, period, basis)
         sums = self._sums(metric, units, series=series, by=(), start=start, end=end)
         return _number(self.compute(metric, sums).iloc[0])
+
+    @lru_cache(maxsize=256)
+    def _trajectory(self, metric_id: str) -> pd.Series:
+        """A YAML trajectory month by month: straight lines between the months it gives."""
+        points = pd.Series(self.metric(metric_id).trajectory.values, dtype="float64").sort_index()
+        months = pd.period_range(points.index[0], points.index[-1], freq="M").strftime("%Y-%m")
+        ordinals = [parse_month(m).ordinal for m in points.index]
+        every = [parse_month(m).ordinal for m in months]
+        return pd.Series(np.interp(every, ordinals, points.to_numpy()), index=months, dtype="float64")
 
     def _target_value(self, metric: Metric, month: str) -> float | None:
         target = metric.target_for(month)
@@ -291,7 +304,8 @@ class Engine:
             status=self.status_of(metric, value, target),
             plan=plan, variance_to_plan=None if plan is None else value - plan,
             baseline=baseline, baseline_period=baseline_period,
-            data_status=coverage or ("provisional" if row["provisional"] else "validated"),
+            data_status=coverage or ("estimate" if row["estimate"] else "provisional" if row["provisional"]
+                                     else "validated"),
             note=row["note"] if isinstance(row["note"], str) and row["note"] else None,
             points=len(rows.loc[:value_period]),
             **self._icons(metric, rows.loc[:value_period], target),
@@ -347,7 +361,7 @@ class Engine:
             return None, len(year)
         if metric.measure == "year_to_date":
             return float(year.iloc[-1]["value"]), len(year)
-        if metric.compute == "ratio":
+        if metric.is_ratio:
             denominator = year["denominator"].sum()
             return (float(year["numerator"].sum() / denominator * metric.scale) if denominator else None), len(year)
         return float(year["value"].sum()), len(year)
@@ -372,7 +386,7 @@ class Engine:
         year = rows.loc[rows.index.isin([month_key(m) for m in fy_months(fy)])]
         if year.empty:
             return None, None
-        if metric.compute == "ratio":
+        if metric.is_ratio:
             return float(year["numerator"].sum() / year["denominator"].sum() * metric.scale), fy
         return float(year["value"].mean()), fy
 

@@ -21,7 +21,7 @@ OPTIONAL = ("breakdown", "breakdown_value", "series", "value", "numerator", "den
 NUMBERS = ("value", "numerator", "denominator")
 KEY = ("metric_id", "period", "org_code", "breakdown", "breakdown_value", "breakdown2", "breakdown2_value", "series")
 SERIES = ("actual", "plan", "forecast")
-STATUSES = ("validated", "provisional")
+STATUSES = ("validated", "provisional", "estimate")
 MAX_LISTED = 25  # per check and file; the rest are counted in one line
 
 

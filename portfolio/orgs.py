@@ -31,7 +31,8 @@ class OrgTree:
         self.root = system.code
         self._add(Org(system.code, system.name, system.short_name, "system", None))
         for place in organisations.places:
-            self._add(Org(place.code, place.name, place.short_name or place.name, "place", system.code))
+            self._add(Org(place.code, place.name, place.short_name or place.name, "place", system.code,
+                          lat=place.lat, lon=place.lon))
         for provider in organisations.providers:
             self._add(Org(provider.code, provider.name, provider.short_name, "provider",
                           provider.place or system.code, provider.type,

@@ -159,7 +159,7 @@ def cumulative(engine: Engine, metric_id: str, org: str, period: str) -> pd.Data
 def _year_to_date(metric: Metric, frame: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     """Running sums from April: a rate from the running sums of its parts."""
     running = frame[["value", "numerator", "denominator"]].cumsum()
-    running["value"] = engine.compute(metric, running) if metric.compute == "ratio" else running["value"]
+    running["value"] = engine.compute(metric, running) if metric.is_ratio else running["value"]
     return running.assign(period=frame["period"].to_numpy())
 
 

@@ -50,11 +50,13 @@ class FactStore:
 
     def sums(self, extract: str, key: str, org_codes: Iterable[str], filters: Mapping[str, str] = {}, *,
              series: str = "actual", breakdown: str = "", by: tuple[str, ...] = ("period",),
-             start: str | None = None, end: str | None = None) -> pd.DataFrame:
+             start: str | None = None, end: str | None = None, share: tuple[str, ...] | None = None) -> pd.DataFrame:
         """Sums of value, numerator and denominator over ``org_codes``, grouped by ``by``.
 
-        Also returns how many organisations reported, whether any row is provisional, and the
-        rows' notes. A sum over only missing values stays missing.
+        With ``share`` (members of ``breakdown``), the numerator is the sum of those members' values
+        and the denominator the sum of every member's: the listed members' share of the total.
+        Also returns how many organisations reported, whether any row is provisional or an
+        estimate, and the rows' notes. A sum over only missing values stays missing.
         """
         if not set(by) <= set(GROUPABLE):
             raise ValueError(f"cannot group by {by}")
@@ -68,11 +70,17 @@ class FactStore:
             where += " AND period <= ?"
             params.append(end)
         groups = ", ".join(by)
+        parts = "SUM(numerator) AS numerator, SUM(denominator) AS denominator"
+        if share:
+            parts = ("SUM(value) FILTER (WHERE list_contains(?::VARCHAR[], breakdown_value)) AS numerator, "
+                     "SUM(value) AS denominator")
+            params = [list(share), *params]
         query = f"""
             SELECT {groups + ',' if by else ''}
-                   SUM(value) AS value, SUM(numerator) AS numerator, SUM(denominator) AS denominator,
-                   COUNT(*) AS orgs_reporting,  -- one row per organisation: duplicates are refused on load
+                   SUM(value) AS value, {parts},
+                   COUNT(DISTINCT org_code) AS orgs_reporting,  -- duplicates are refused on load
                    BOOL_OR(status = 'provisional') AS provisional,
+                   BOOL_OR(status = 'estimate') AS estimate,
                    STRING_AGG(NULLIF(note, ''), '; ') AS note
             FROM facts WHERE {where}
             {f'GROUP BY {groups} ORDER BY {groups}' if by else ''}"""

@@ -226,15 +226,14 @@ class Extracts:
             self.gaps.add((metric, org, candidates[i]))
 
     def add(self, metric: str, period: pd.Period, org: str, *, value=None, numerator=None, denominator=None,
-            breakdown: str = "", item: str = "", series: str = "actual"):
+            breakdown: str = "", item: str = "", series: str = "actual", status: str = "", note: str = ""):
         if metric not in self.routes:
             raise KeyError(f"{metric} is not a metric in the portfolio files")
         if (metric, org, period) in self.gaps or period < self.first[metric]:
             return
         if denominator is not None and denominator == 0:
             return  # nothing to report: a rate needs a denominator
-        status = ""
-        if series == "actual":
+        if series == "actual" and not status:
             status = "provisional" if period > self.last - PROVISIONAL_MONTHS else "validated"
         merged = org in self.successors and period > self.successors[org][0]
         if merged:  # a merged trust's activity is reported by its successor from then on
@@ -247,7 +246,7 @@ class Extracts:
             figures = [_plus(old, new) for old, new in zip(rows[key][6:9], (value, numerator, denominator))]
             rows[key] = [*key, *figures, status, ""]
         else:
-            rows[key] = [*key, number(value), number(numerator), number(denominator), status, ""]
+            rows[key] = [*key, number(value), number(numerator), number(denominator), status, note]
 
     def add_series(self, metric: str, org: str, periods: pd.PeriodIndex, *, value=None, numerator=None,
                    denominator=None, **labels):
@@ -1096,12 +1095,41 @@ LOCAL_SPEND = {
     "Knowsley": {"2021-04": 0.003, "2022-09": 0.0036, "2026-10": 0.006},
     "St Helens": {"2021-04": 0.0025, "2022-09": 0.0031, "2026-10": 0.005},
 }
+OTHER_PLACE_SPEND = {"Liverpool": 0.05, "Cheshire West and Chester": 0.012, "Sefton": 0.004, "Halton": 0.003,
+                     "Warrington": 0.006}  # C&M places outside WCHC's own, as a share of all spend
+OUTSIDE = "Outside Cheshire and Merseyside"
 DISABILITY_WTE = {"2022-03": 0.0409, "2023-03": 0.0476, "2024-03": 0.0505, "2026-03": 0.054}
+PROVENANCE = {("sv_disability_wte_pct", "2022-03"): "from 2021 Annual Report",
+              ("sv_disability_wte_pct", "2023-03"): "from 2022 report"}
+SV_WEIGHTING = {"2021-04": 10.0, "2023-04": 11.5, "2024-04": 14.0, "2026-10": 17.5}  # average % in evaluations
+MENTORING = {2021: 54, 2022: 48, 2023: 61, 2024: 66, 2025: 70}  # reciprocal mentoring sessions, by cohort year
+LOCAL_STAFF_SHARE = {"2022-03": 0.78, "2026-03": 0.81}
+IMD_DECILES = ["1 (most deprived)", *map(str, range(2, 10)), "10 (least deprived)"]
+# staff, and the population of the four places WCHC serves, by deprivation decile, ethnicity and disability
+REPRESENTATION = {
+    "imd_decile": {
+        "staff": dict(zip(IMD_DECILES, [0.13, 0.1, 0.09, 0.09, 0.1, 0.1, 0.1, 0.1, 0.1, 0.09])),
+        "population": dict(zip(IMD_DECILES, [0.2, 0.12, 0.09, 0.08, 0.08, 0.09, 0.09, 0.09, 0.08, 0.08])),
+    },
+    "ethnicity": {
+        "staff": {"White": 0.935, "Asian": 0.025, "Black": 0.012, "Mixed": 0.013, "Other": 0.005, "Not stated": 0.01},
+        "population": {"White": 0.945, "Asian": 0.02, "Black": 0.008, "Mixed": 0.017, "Other": 0.005,
+                       "Not stated": 0.005},
+    },
+    "disability": {
+        "staff": {"Disabled": 0.052, "Not disabled": 0.828, "Not declared": 0.12},
+        "population": {"Disabled": 0.21, "Not disabled": 0.79, "Not declared": 0.0},
+    },
+}
+POPULATION_SERVED = 700_000  # Wirral, Cheshire East, Knowsley and St Helens together, roughly
 FLU_UPTAKE = {"2022-03": 0.72, "2023-03": 0.61, "2024-03": 0.55, "2025-03": 0.57, "2026-03": 0.6}
 SCHOOL_TERMS = {4: 0.7, 7: 0.5, 8: 0.05, 12: 0.5}
 SOCIAL_VALUE_GAPS = {"sv_waste_tonnes": 2, "sv_carbon_tco2e": 1, "sv_careers_sessions": 1}
 SOCIAL_VALUE_FIGURES = {
     "sv_contracts_sv_weighting_pct": ("contracts_weighted", "contracts"),
+    "sv_contract_sv_weighting_avg": ("weighting_points", "contracts"),
+    "sv_work_placements": "placements",
+    "sv_volunteer_placements": "volunteers",
     "sv_careers_sessions": "careers_sessions",
     "sv_apprentices_on_programme": "apprentices",
     "sv_apprenticeship_completions": "completions",
@@ -1115,6 +1143,7 @@ SOCIAL_VALUE_FIGURES = {
 ANNUAL_FIGURES = {
     "sv_disability_wte_pct": ("disabled_wte", "wte"),
     "sv_flu_vaccination_pct": ("vaccinated", "frontline_staff"),
+    "sv_local_employees_pct": ("local_staff", "headcount"),
 }
 
 
@@ -1124,12 +1153,13 @@ def social_value_sample(x: Extracts, orgs: Organisations, last: pd.Period, rng: 
     trust, n = SOCIAL_VALUE_TRUST, len(tl)
     for metric, k in SOCIAL_VALUE_GAPS.items():
         x.leave_gaps(rng, metric, trust, tl.periods, k)
-    local_spend(x, rng, tl, [place for place in LOCAL_SPEND if place in orgs.place_names])
+    supply_chain_spend(x, rng, tl, orgs.place_names)
     contracts = rng.poisson(0.9, n)
     greener = tl.curve({"2021-04": 1.03, "2022-04": 1.0, "2026-10": 0.88}) * (1 + wander(rng, n, 0.04))
     monthly = {
         "contracts": contracts,
         "contracts_weighted": achieved(rng, contracts, tl.curve({"2021-04": 0.55, "2026-10": 0.8})),
+        "weighting_points": np.round(contracts * tl.curve(SV_WEIGHTING) * (1 + wander(rng, n, 0.05)), 1),
         "careers_sessions": rng.poisson(2.6 * tl.season(SCHOOL_TERMS)),
         "apprentices": counts(tl.curve({"2021-04": 18, "2022-09": 21, "2024-04": 32, "2026-10": 40})
                               + wander(rng, n, 1.5)),
@@ -1141,29 +1171,62 @@ def social_value_sample(x: Extracts, orgs: Organisations, last: pd.Period, rng: 
         "water": counts(1450 * greener * (1 + wander(rng, n, 0.05))),
         "engagement": rng.poisson(tl.curve({"2021-04": 3, "2023-04": 6, "2026-10": 8})),
         "vcf": np.round(tl.curve({"2021-04": 1.2, "2026-10": 3.5}) * (1 + wander(rng, n, 0.2)), 2),
+        "placements": rng.poisson(tl.curve({"2021-04": 2, "2023-04": 5, "2026-10": 9}) * tl.season(SCHOOL_TERMS)),
+        "volunteers": counts(tl.curve({"2021-04": 12, "2022-09": 30, "2026-10": 55}) + wander(rng, n, 2)),
     }
     write_figures(x, trust, tl.periods, monthly, SOCIAL_VALUE_FIGURES)
     march = tl.months == 3
     wte = np.round(1400 * tl.curve({"2021-04": 1.0, "2026-10": 1.08}), 2)
+    headcount = counts(1650 * tl.curve({"2021-04": 1.0, "2026-10": 1.08}))
     frontline = counts(1580 * tl.curve({"2021-04": 1.0, "2026-10": 1.06}))
     annual = {
         "wte": wte,
         "disabled_wte": np.round(wte * tl.curve(DISABILITY_WTE), 2),
         "frontline_staff": frontline,
         "vaccinated": achieved(rng, frontline, tl.curve(FLU_UPTAKE)),
+        "headcount": headcount,
+        "local_staff": achieved(rng, headcount, tl.curve(LOCAL_STAFF_SHARE)),
     }
-    write_figures(x, trust, tl.periods[march], {k: v[march] for k, v in annual.items()}, ANNUAL_FIGURES)
+    for i in np.flatnonzero(march):
+        for metric, spec in ANNUAL_FIGURES.items():
+            figures = columns(spec, {k: v[i:i + 1] for k, v in annual.items()})
+            x.add(metric, tl.periods[i], trust, numerator=figures["numerator"][0], denominator=figures["denominator"][0],
+                  note=PROVENANCE.get((metric, str(tl.periods[i])), ""))
+    for i in np.flatnonzero(march):
+        cohort = tl.fy_start[i]
+        if cohort in MENTORING:  # each cohort's sessions, counted at its end: pairs × sessions, an estimate
+            x.add("sv_mentoring_sessions", tl.periods[i], trust, value=MENTORING[cohort], status="estimate",
+                  note=f"est. {MENTORING[cohort] // 6} pairs x 6 sessions")
+    workforce_and_population(x, rng, tl, headcount)
 
 
-def local_spend(x: Extracts, rng, tl: Timeline, places: list[str]):
-    """Supply-chain spend with local firms: a row per supplier place, each against the trust's total spend."""
-    total = np.round(1800 * (1 + wander(rng, len(tl), 0.08)), 1)
-    by_place = {place: np.round(total * tl.curve(LOCAL_SPEND[place]) * (1 + wander(rng, len(tl), 0.05)), 1)
-                for place in places}
-    x.add_series("sv_local_spend_pct", SOCIAL_VALUE_TRUST, tl.periods,
-                 numerator=np.round(sum(by_place.values()), 1), denominator=total)
-    add_parts(x, "sv_local_spend_pct", SOCIAL_VALUE_TRUST, tl.periods, "supplier_place",
-              {place: {"numerator": spend, "denominator": total} for place, spend in by_place.items()})
+def supply_chain_spend(x: Extracts, rng, tl: Timeline, places: list[str]):
+    """Supply-chain spend (£000) by the place of the supplier's postcode: every place of the system,
+    and the rest of the country; the total row is their sum."""
+    n = len(tl)
+    total = np.round(1800 * (1 + wander(rng, n, 0.08)), 1)
+    shares = {place: tl.curve(LOCAL_SPEND[place]) for place in places if place in LOCAL_SPEND}
+    shares |= {place: np.full(n, OTHER_PLACE_SPEND[place]) for place in places if place in OTHER_PLACE_SPEND}
+    by_place = {place: np.round(total * share * (1 + wander(rng, n, 0.05)), 1) for place, share in shares.items()}
+    by_place[OUTSIDE] = np.round(total - sum(by_place.values()), 1)
+    add_total_and_parts(x, "sv_supply_chain_spend", SOCIAL_VALUE_TRUST, tl.periods, "supplier_place",
+                        as_values(by_place))
+
+
+def workforce_and_population(x: Extracts, rng, tl: Timeline, headcount: np.ndarray):
+    """Staff by deprivation decile of home postcode, ethnicity and disability each March, and the
+    population of the places served by the same breakdowns (census-based, the same every year)."""
+    march = np.flatnonzero(tl.months == 3)
+    periods = tl.periods[march]
+    staff = headcount[march]
+    x.add_series("sv_staff_headcount", SOCIAL_VALUE_TRUST, periods, value=staff)
+    x.add_series("sv_population_served", SOCIAL_VALUE_TRUST, periods, value=np.full(len(march), POPULATION_SERVED))
+    for dimension, groups in REPRESENTATION.items():
+        add_parts(x, "sv_staff_headcount", SOCIAL_VALUE_TRUST, periods, dimension,
+                  {k: {"value": v} for k, v in split(rng, staff, groups["staff"]).items()})
+        population = {k: {"value": np.full(len(march), round(POPULATION_SERVED * w))}
+                      for k, w in groups["population"].items() if w > 0}
+        add_parts(x, "sv_population_served", SOCIAL_VALUE_TRUST, periods, dimension, population)
 
 
 # --- command line -------------------------------------------------------------------------------

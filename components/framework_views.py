@@ -1,0 +1,233 @@
+"""Views of a framework portfolio (social value): the themes → sub-themes → metrics tree, the KVI
+scorecard, spend by place on a map, a breakdown against the population served, and the
+milestone tracker. Every name on them comes from the portfolio's YAML and the extracts."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from components.charts import NHS_BLUE, PLAN_GREY
+from components.marks import cell_style, marked, status_style
+from components.state import DEEP_DIVE, portfolio_summaries, view_params, workspace, workspace_key
+from portfolio.commentary import portfolio_commentary, sections
+from portfolio.config import Portfolio, ViewSpec
+from portfolio.formatting import format_status, format_target, format_value
+from portfolio.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
+                                 theme_counts)
+from portfolio.periods import month_label, parse_month
+from portfolio.positions import basis_of
+from portfolio.views import natural_order
+from portfolio.workspace import Workspace
+
+ALL_THEMES = "All themes"
+MILESTONE_WORDS = {"achieved": "✔ Achieved", "due": "Due", "overdue": "✘ Overdue"}
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def cached_framework(key: str, portfolio_id: str, org: str, period: str):
+    ws = workspace()
+    summaries = portfolio_summaries(key, portfolio_id, org, period)
+    return framework(ws.engine, ws.config.portfolio(portfolio_id), org, period, summaries)
+
+
+def framework_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    """The themes as a tree: a summary line per theme, then each chosen theme's narrative of
+    actions and its metrics by sub-theme. Choosing a theme drills into it."""
+    tree = cached_framework(workspace_key(), portfolio.id, org, period)
+    if not tree:
+        st.info(f"{portfolio.title} is not reported for {ws.tree[org].name}.")
+        return
+    words = {"metrics": "Metrics", "met": "Meeting target", "not met": "Not meeting target", "baseline": "No target yet"}
+    summary = pd.DataFrame([{"Theme": theme, **{words[k]: v for k, v in theme_counts(rows).items()}}
+                            for theme, rows in tree.items()])
+    st.table(summary.set_index("Theme"))
+    chosen = st.pills("Theme", [ALL_THEMES, *tree], default=ALL_THEMES, key=f"theme-{portfolio.id}",
+                      help="Choose a theme to see only its sub-themes, metrics and actions") or ALL_THEMES
+    note = portfolio_commentary(ws.config.folder, portfolio.id, period)
+    narratives = sections(note.text) if note else {}
+    for theme in tree if chosen == ALL_THEMES else [chosen]:
+        _theme(theme, tree[theme], narratives.get(theme), note.period if note else None, org, period)
+
+
+def _theme(theme: str, rows, narrative: str | None, written: str | None, org: str, period: str) -> None:
+    st.subheader(theme, anchor=False)
+    with st.container(border=True):
+        if narrative:
+            st.caption(f"Actions · written for {month_label(parse_month(written))}")
+            st.markdown(narrative)  # Markdown only, never HTML
+        else:
+            st.caption("No narrative of actions has been written for this theme yet.")
+    table = pd.DataFrame([{
+        "Sub-theme": row.subtheme or "–",
+        "Metric": row.summary.metric.label,
+        "Latest": marked(row.summary.metric, row.summary.value, row.summary.status) if row.summary.value is not None
+        else "–",
+        "Month": month_label(parse_month(row.summary.value_period)) if row.summary.value_period else "–",
+        "Target": row.target_text if row.summary.target is None else format_target(row.summary.metric,
+                                                                                    row.summary.target),
+        "Status": format_status(row.summary.status),
+        "Trend": row.trend,
+        "metric_id": row.summary.metric.id,
+    } for row in rows])
+    event = st.dataframe(
+        table.drop(columns="metric_id").style.map(cell_style, subset=["Latest"]), hide_index=True,
+        key=f"framework-{theme}", on_select="rerun", selection_mode="single-row", lazy=False,
+        height=35 * (len(table) + 1) + 3,
+        column_config={"Sub-theme": st.column_config.TextColumn(width=230),
+                       "Metric": st.column_config.TextColumn(width=280),
+                       "Target": st.column_config.TextColumn(width=220),
+                       "Trend": st.column_config.LineChartColumn("Last 12 months", width=130)},
+        alt=f"{theme}: each metric's latest figure, target, status and trend")
+    if event.selection.rows:
+        st.switch_page(DEEP_DIVE, query_params=view_params(metric=table.iloc[event.selection.rows[0]]["metric_id"]))
+
+
+def kvi_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    """Each key value indicator: its pledge, target, last year's and this year's figure on its own
+    basis (year to date, annual, rolling three months, cohort), status and provenance."""
+    rows = kvi_rows(ws.engine, portfolio, org, period)
+    if not rows:
+        st.info(f"No key value indicators are reported for {ws.tree[org].name}.")
+        return
+    table = pd.DataFrame([{
+        "KVI": row.metric.kvi.code,
+        "Indicator": row.metric.kvi.text,
+        "Target": (row.target.label or format_target(row.metric, row.target)) if row.target else "–",
+        "Basis": BASIS_WORDS[row.metric.kvi.basis],
+        "Previous year": _figure_text(row.metric, row.previous),
+        "This year": _figure_text(row.metric, row.current),
+        "Status": format_status(row.status),
+        "Source and flags": "; ".join(_flags(row.previous) + _flags(row.current)) or "–",
+    } for row in rows])
+    st.table(table.set_index("KVI").style.map(status_style, subset=["Status"]))
+    st.caption(f"As at {month_label(parse_month(period))} · each figure on its indicator's own basis, with the "
+               "months it covers · status: this year's figure against the target in force (last year's where the "
+               "pledge was for last year)")
+
+
+def _figure_text(metric, figure: Figure) -> str:
+    if figure.value is None:
+        return "–"
+    return f"{format_value(metric, figure.value)} ({figure.covers}){' (estimate)' if figure.estimate else ''}"
+
+
+def _flags(figure: Figure) -> list[str]:
+    return [*figure.notes, *(["estimate"] if figure.estimate and not figure.notes else [])]
+
+
+def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    """A breakdown by place (spend by the supplier's place) on a map with no basemap, and as a table
+    with each place's share; places the portfolio counts as local are marked."""
+    metric = ws.config.metrics[view.metric]
+    basis = basis_of(metric)
+    frame = shares(ws.engine, view.metric, org, view.dimension, period, basis)
+    if frame.empty:
+        st.info(f"{metric.label} is not reported by {view.dimension.replace('_', ' ')} for {ws.tree[org].name}.")
+        return
+    local = {m for other in portfolio.metrics  # the members a share of the same rows counts (local places)
+             if other.share and other.source_key == metric.source_key and other.share.dimension == view.dimension
+             for m in other.share.members}
+    places = {o.name: o for o in ws.tree.nodes.values() if o.level == "place"}
+    located = frame[frame["member"].isin(places)]
+    left, right = st.columns([3, 2])
+    with left:
+        deck = _place_map(metric, located, places, local)
+        if deck is not None:
+            st.pydeck_chart(deck, height=420)
+            st.caption("Circle area: spend · dark blue: local in the trust's definition · no map tiles are loaded")
+    with right:
+        st.table(pd.DataFrame({
+            "Place": frame["member"],
+            "Local": ["✔" if m in local else "" for m in frame["member"]],
+            metric.heading: [format_value(metric, v) for v in frame["value"]],
+            "Share": [f"{s:.1f}%" for s in frame["share"]],
+        }).set_index("Place"))
+        if local:
+            share = frame.loc[frame["member"].isin(local), "share"].sum()
+            st.markdown(f"**Local ({', '.join(sorted(local))}): {share:.1f}%** of {metric.label.lower()}, "
+                        f"{'year to date' if basis == 'ytd' else month_label(parse_month(period))}.")
+
+
+def _place_map(metric, frame: pd.DataFrame, places: dict, local: set[str]) -> pdk.Deck | None:
+    rows = [{"lat": places[m].lat, "lon": places[m].lon, "name": m, "value": v,
+             "label": f"{m}: {format_value(metric, v)}",
+             "colour": [0, 48, 135] if m in local else [65, 182, 230]}
+            for m, v in zip(frame["member"], frame["value"]) if places[m].lat is not None]
+    if not rows:
+        return None
+    data = pd.DataFrame(rows)
+    biggest = data["value"].max() or 1
+    data["radius"] = (data["value"].clip(lower=0) / biggest) ** 0.5 * 4500 + 700  # area in proportion to value
+    view = pdk.ViewState(latitude=data["lat"].mean(), longitude=data["lon"].mean(), zoom=8.6)
+    circles = pdk.Layer("ScatterplotLayer", data=data, id="places", get_position="[lon, lat]", get_radius="radius",
+                        get_fill_color="colour", get_line_color=[11, 12, 12], line_width_min_pixels=1, stroked=True,
+                        opacity=0.75, pickable=True)
+    labels = pdk.Layer("TextLayer", data=data, id="place-labels", get_position="[lon, lat]", get_text="label",
+                       get_size=13, get_color=[11, 12, 12], get_text_anchor="'middle'", get_alignment_baseline="'top'",
+                       get_pixel_offset=[0, 12], font_family="'Arial'", background=True,
+                       get_background_color=[255, 255, 255, 210])
+    return pdk.Deck(layers=[circles, labels], initial_view_state=view, map_style=None, tooltip={"text": "{label}"})
+
+
+def comparison_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    """Each member's share of the metric beside its share of the reference (staff against the
+    population served), for any breakdown the two share."""
+    metric, reference = ws.config.metrics[view.metric], ws.config.metrics[view.reference]
+    dimensions = [d for d in metric.drill if d in reference.drill]
+    dimension = st.segmented_control(
+        "Compare by", dimensions, default=view.dimension if view.dimension in dimensions else dimensions[0],
+        format_func=lambda d: d.replace("_", " ").replace("imd", "IMD").capitalize().replace("Imd", "IMD"),
+        key=f"compare-{view.title}") or view.dimension
+    frame = representation(ws.engine, view.metric, view.reference, org, dimension, period)
+    if frame.empty:
+        st.info(f"{metric.label} and {reference.label.lower()} are not both reported for {ws.tree[org].name}.")
+        return
+    order = natural_order(list(frame["member"]))
+    long = pd.concat([frame.assign(group=metric.heading, value=frame["share"]),
+                      frame.assign(group=reference.heading, value=frame["reference_share"])])
+    long = long.assign(shown=[f"{v:.1f}%" if pd.notna(v) else "–" for v in long["value"]])
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("member:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("value:Q", title="% of the total"),
+        yOffset=alt.YOffset("group:N", sort=[metric.heading, reference.heading]),
+        color=alt.Color("group:N", title=None, sort=[metric.heading, reference.heading],
+                        scale=alt.Scale(range=[NHS_BLUE, PLAN_GREY]), legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("member:N", title="Group"), alt.Tooltip("group:N", title="Of"),
+                 alt.Tooltip("shown:N", title="Share")],
+    ).properties(height=max(200, 44 * len(order)))
+    st.altair_chart(chart, alt=f"Bar chart: the share of {metric.label.lower()} and of the "
+                               f"{reference.label.lower()} in each {dimension.replace('_', ' ')} group.")
+    st.caption(f"Latest report to {month_label(parse_month(period))} · {metric.label} against "
+               f"{reference.label.lower()} · gap: percentage points above (+) or below (−) the population")
+    st.table(pd.DataFrame({
+        dimension.replace("_", " ").replace("imd", "IMD").capitalize().replace("Imd", "IMD"): order,
+        metric.heading: [_pct(frame.set_index("member").loc[m, "share"]) for m in order],
+        reference.heading: [_pct(frame.set_index("member").loc[m, "reference_share"]) for m in order],
+        "Gap": [_pct(frame.set_index("member").loc[m, "gap"], signed=True) for m in order],
+    }), hide_index=True)
+
+
+def _pct(value, signed: bool = False) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{value:+.1f} pts" if signed else f"{value:.1f}%"
+
+
+def milestones_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    """Each charter, award and submission as it stood in the reporting month."""
+    found = milestones_at(portfolio, period)
+    if not found:
+        st.info("No milestones are set in this portfolio's YAML.")
+        return
+    table = pd.DataFrame([{
+        "Milestone": m.milestone.name,
+        "Status": MILESTONE_WORDS[m.status],
+        "Date": month_label(parse_month(m.date)) + ("" if m.status == "achieved" else " (due)"),
+        "Next step": m.milestone.next_step or "–",
+        "Source": m.milestone.source or "–",
+    } for m in found])
+    st.table(table.set_index("Milestone").style.map(status_style, subset=["Status"]))
+    st.caption(f"As at {month_label(parse_month(period))}: a milestone achieved later shows as due")
