@@ -161,7 +161,8 @@ def _place_map(metric, frame: pd.DataFrame, places: dict, local: set[str]) -> pd
     data = pd.DataFrame(rows)
     biggest = data["value"].max() or 1
     data["radius"] = (data["value"].clip(lower=0) / biggest) ** 0.5 * 4500 + 700  # area in proportion to value
-    view = pdk.ViewState(latitude=data["lat"].mean(), longitude=data["lon"].mean(), zoom=8.6)
+    view = pdk.ViewState(latitude=(data["lat"].min() + data["lat"].max()) / 2,
+                         longitude=(data["lon"].min() + data["lon"].max()) / 2, zoom=8.1)
     circles = pdk.Layer("ScatterplotLayer", data=data, id="places", get_position="[lon, lat]", get_radius="radius",
                         get_fill_color="colour", get_line_color=[11, 12, 12], line_width_min_pixels=1, stroked=True,
                         opacity=0.75, pickable=True)

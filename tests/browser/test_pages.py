@@ -16,9 +16,10 @@ CONFIG = load_config(ROOT / "config")
 FIRST_METRIC = CONFIG.portfolios[0].headline_metrics[0]
 PAGES = ([("overview", "")] + [(p.id, p.id) for p in CONFIG.portfolios]
          + [("deep-dive", f"deep-dive?metric={FIRST_METRIC.id}"), ("about", "about")])
-# the finance tables and charts, each tab in the browser too (other portfolios' views are swept in AppTest)
-FINANCE_TABS = [(f"finance-{tab.lower().replace(' ', '-').replace('&', 'and')}", f"finance?view={quote(tab)}")
-                for tab in dict.fromkeys(v.tab_title for v in CONFIG.portfolio("finance").views)]
+# the finance and social value tabs in the browser too (the elective views are swept in AppTest)
+OWN_TABS = [(f"{p}-{tab.lower().replace(' ', '-').replace('&', 'and')}", f"{p}?view={quote(tab)}")
+                for p in ("finance", "social_value")
+                for tab in dict.fromkeys(v.tab_title for v in CONFIG.portfolio(p).views)]
 # Streamlit's own chrome (navigation, header, sidebar) is outside our control, so axe scans only
 # the main content the dashboard draws.
 AXE_CONTEXT = {"include": [["[data-testid='stMain']"]],
@@ -33,7 +34,7 @@ def visit(page, dashboard, path: str) -> None:
     settle(page)
 
 
-@pytest.mark.parametrize("name, path", PAGES + FINANCE_TABS, ids=[name for name, _ in PAGES + FINANCE_TABS])
+@pytest.mark.parametrize("name, path", PAGES + OWN_TABS, ids=[name for name, _ in PAGES + OWN_TABS])
 def test_page_renders_cleanly(page, dashboard, name, path):
     visit(page, dashboard, path)
     main = page.locator("[data-testid='stMain']")
@@ -51,7 +52,7 @@ def test_page_renders_cleanly(page, dashboard, name, path):
     screenshot(page, name)
 
 
-@pytest.mark.parametrize("name, path", PAGES + FINANCE_TABS, ids=[name for name, _ in PAGES + FINANCE_TABS])
+@pytest.mark.parametrize("name, path", PAGES + OWN_TABS, ids=[name for name, _ in PAGES + OWN_TABS])
 def test_no_serious_accessibility_violations(page, dashboard, name, path):
     visit(page, dashboard, path)
     results = Axe().run(page, context=AXE_CONTEXT)
