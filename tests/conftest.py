@@ -3,6 +3,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from portfolio.workspace import load_workspace
@@ -33,6 +34,25 @@ def fixture_copy(tmp_path):
     shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
     shutil.copytree(FIXTURE_DATA, tmp_path / "data")
     return tmp_path
+
+
+def extract_rows(name: str) -> pd.DataFrame:
+    """An extract of the bundled sample as written, its figures as numbers: the tests add it up
+    themselves with pandas, to check the dashboard's figures against it."""
+    frame = pd.read_csv(ROOT / "sample_data" / name, keep_default_na=False, dtype=str)
+    for column in ("value", "numerator", "denominator"):
+        frame[column] = pd.to_numeric(frame[column].replace("", None))
+    return frame
+
+
+@pytest.fixture(scope="session")
+def finance_rows():
+    return extract_rows("finance_monthly.csv")
+
+
+@pytest.fixture(scope="session")
+def social_value_rows():
+    return extract_rows("social_value.csv")
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from portfolio.formatting import format_value
 from tests.apptest import chart_data, charts, deep_dive, no_errors, open_page, start
 from tests.conftest import ROOT
 from tests.test_positions import PERIOD, SYSTEM, YEAR_TO_DATE, _total
-from tests.test_positions import rows as rows  # noqa: F401 (a fixture the tests here use too)
 from tests.sweep import SAMPLE
 
 METRICS = SAMPLE.config.metrics
@@ -34,19 +33,19 @@ def _money(metric_id, value, mark=""):
     return format_value(METRICS[metric_id], value) + mark
 
 
-def test_financial_position_shows_year_to_date_and_forecast_outturn_for_each_organisation(finance, rows):
+def test_financial_position_shows_year_to_date_and_forecast_outturn_for_each_organisation(finance, finance_rows):
     _show(finance, "Financial position")
     table = finance.table[0].value
     assert list(table.columns) == ["Surplus plan", "Surplus actual", "Surplus variance", "FOT plan", "FOT",
                                    "FOT variance", "Risk"]
     assert list(table.index[:3]) == ["Cheshire & Merseyside", "C&M ICB", "WCHC"]
-    actual = _total(rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE)
-    plan = _total(rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE, "plan")
+    actual = _total(finance_rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE)
+    plan = _total(finance_rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE, "plan")
     assert actual < 0  # a deficit: in brackets and marked
     assert table.loc["Cheshire & Merseyside", "Surplus actual"] == _money("fin_surplus_deficit", actual, " ✘")
     assert table.loc["Cheshire & Merseyside", "Surplus actual"].startswith("(£")
     assert table.loc["Cheshire & Merseyside", "Surplus variance"].startswith(_money("fin_surplus_deficit", actual - plan))
-    outturn = _total(rows, "fin_forecast_outturn", ["REM"], [PERIOD])
+    outturn = _total(finance_rows, "fin_forecast_outturn", ["REM"], [PERIOD])
     assert table.loc["LUHFT", "FOT"] == _money("fin_forecast_outturn", outturn, " ✘" if outturn < 0 else " ✔")
     assert [s.value for s in finance.subheader] == ["Surplus / (deficit) by organisation, year to date and forecast outturn",
                                                     "From plan to forecast outturn"]
@@ -54,9 +53,9 @@ def test_financial_position_shows_year_to_date_and_forecast_outturn_for_each_org
     steps = chart_data(finance)
     assert list(steps["label"])[0] == "Plan" and list(steps["label"])[-1] == "Forecast"
     assert len(steps) == len(table) + 1  # the plan, each organisation, the forecast
-    bodies = sorted(set(rows.org_code) - {SYSTEM})
+    bodies = sorted(set(finance_rows.org_code) - {SYSTEM})
     assert steps["high"].iloc[-1] == pytest.approx(0)  # the system's forecast deficit, a bar from zero, in £m
-    assert steps["low"].iloc[-1] * 1000 == pytest.approx(_total(rows, "fin_forecast_outturn", bodies, [PERIOD]))
+    assert steps["low"].iloc[-1] * 1000 == pytest.approx(_total(finance_rows, "fin_forecast_outturn", bodies, [PERIOD]))
 
 
 def test_forecast_outturn_is_reported_from_month_3(finance):
@@ -67,12 +66,12 @@ def test_forecast_outturn_is_reported_from_month_3(finance):
     assert any("no plan and actual" in i.value for i in finance.info)  # no waterfall before the first forecast
 
 
-def test_income_and_expenditure_statement_and_its_lines(finance, rows):
+def test_income_and_expenditure_statement_and_its_lines(finance, finance_rows):
     _show(finance, "I&E statement")
     statement, expenditure = finance.table[0].value, finance.table[1].value
     assert list(statement.index) == ["Income", "Pay expenditure", "Non-pay expenditure", "Non-operating items",
                                      "Surplus / (deficit)"]
-    income = _total(rows, "fin_income", ["RBL"], YEAR_TO_DATE)
+    income = _total(finance_rows, "fin_income", ["RBL"], YEAR_TO_DATE)
     assert statement.loc["Income", "WUTH"] == _money("fin_income", income)
     assert statement.loc["Pay expenditure", "WUTH"].startswith("(£")  # costs are negative
     assert statement.loc["Non-operating items", "C&M ICB"] == "–"  # the ICB has none
@@ -80,30 +79,30 @@ def test_income_and_expenditure_statement_and_its_lines(finance, rows):
     assert list(expenditure.loc["Total"]) == list(statement.loc["Non-pay expenditure"])
     finance.session_state["statement-Income and expenditure, year to date"] = "Plan"
     finance.run()
-    plan = _total(rows, "fin_income", ["RBL"], YEAR_TO_DATE, "plan")
+    plan = _total(finance_rows, "fin_income", ["RBL"], YEAR_TO_DATE, "plan")
     assert finance.table[0].value.loc["Income", "WUTH"] == _money("fin_income", plan)
     assert finance.table[0].value.index.name == "Plan, year to date"
 
 
-def test_drilling_from_the_system_to_a_trust_and_its_expenditure_lines(finance, rows):
+def test_drilling_from_the_system_to_a_trust_and_its_expenditure_lines(finance, finance_rows):
     _show(finance, "I&E statement", org="REM")
     statement, expenditure = finance.table[0].value, finance.table[1].value
     assert list(statement.columns) == ["LUHFT"]
     assert list(expenditure.columns) == ["LUHFT"]
-    lines = rows[(rows.metric_id == "fin_non_pay") & (rows.org_code == "REM") & rows.period.isin(YEAR_TO_DATE)
-                 & (rows.breakdown == "expenditure_line")].groupby("breakdown_value")["value"].sum()
+    lines = finance_rows[(finance_rows.metric_id == "fin_non_pay") & (finance_rows.org_code == "REM") & finance_rows.period.isin(YEAR_TO_DATE)
+                 & (finance_rows.breakdown == "expenditure_line")].groupby("breakdown_value")["value"].sum()
     for line, value in lines.items():
         assert expenditure.loc[line, "LUHFT"] == _money("fin_non_pay", value), line
 
 
-def test_efficiency_by_organisation_by_scheme_category_and_month_by_month(finance, rows):
+def test_efficiency_by_organisation_by_scheme_category_and_month_by_month(finance, finance_rows):
     _show(finance, "Efficiency")
     by_org, by_scheme = finance.table[0].value, finance.table[1].value
     assert list(by_org.columns) == ["Recurrent plan", "Recurrent actual", "Recurrent variance", "Recurrent % of plan",
                                     "Non-recurrent plan", "Non-recurrent actual", "Non-recurrent variance",
                                     "Non-recurrent % of plan"]
-    actual = _total(rows, "fin_efficiency_recurrent", sorted(set(rows.org_code) - {SYSTEM}), YEAR_TO_DATE)
-    plan = _total(rows, "fin_efficiency_recurrent", sorted(set(rows.org_code) - {SYSTEM}), YEAR_TO_DATE, "plan")
+    actual = _total(finance_rows, "fin_efficiency_recurrent", sorted(set(finance_rows.org_code) - {SYSTEM}), YEAR_TO_DATE)
+    plan = _total(finance_rows, "fin_efficiency_recurrent", sorted(set(finance_rows.org_code) - {SYSTEM}), YEAR_TO_DATE, "plan")
     assert by_org.loc["Cheshire & Merseyside", "Recurrent % of plan"] == f"{actual / plan * 100:.0f}%"
     assert by_scheme.index.name == "Scheme category" and "Workforce" in by_scheme.index
     assert len(charts(finance)) == 1
@@ -112,7 +111,7 @@ def test_efficiency_by_organisation_by_scheme_category_and_month_by_month(financ
     assert set(points["metric"]) == {"Recurrent", "Non-recurrent"}
 
 
-def test_capital_and_workforce_cost(finance, rows):
+def test_capital_and_workforce_cost(finance, finance_rows):
     _show(finance, "Capital")
     capital = finance.table[0].value
     assert list(capital.columns) == ["Capital full-year plan", "Capital plan", "Capital actual",
@@ -121,9 +120,9 @@ def test_capital_and_workforce_cost(finance, rows):
     _show(finance, "Workforce cost")
     workforce = finance.table[0].value
     assert list(workforce.columns) == ["Pay", "Substantive", "Bank", "Agency", "Agency % (target ≤ 3.2%)"]
-    trusts = sorted(set(rows.org_code) - {SYSTEM})
-    share = (_total(rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="numerator")
-             / _total(rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="denominator") * 100)
+    trusts = sorted(set(finance_rows.org_code) - {SYSTEM})
+    share = (_total(finance_rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="numerator")
+             / _total(finance_rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="denominator") * 100)
     assert workforce.loc["Cheshire & Merseyside", "Agency % (target ≤ 3.2%)"] == f"{share:.1f}% " + (
         "✔" if share <= 3.2 else "✘")
     assert any(cell.endswith("✘") for cell in workforce["Agency % (target ≤ 3.2%)"])  # someone is over the cap

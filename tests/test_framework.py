@@ -5,18 +5,14 @@ import pandas as pd
 import pytest
 
 from portfolio.framework import framework, kvi_rows, milestones_at, representation, shares
-from tests.conftest import ROOT
 
 TRUST = "RY7"
 LOCAL = ["Wirral", "Cheshire East", "Knowsley", "St Helens"]
 
 
 @pytest.fixture(scope="module")
-def rows():
-    frame = pd.read_csv(ROOT / "sample_data" / "social_value.csv", keep_default_na=False, dtype=str)
-    for column in ("value", "numerator", "denominator"):
-        frame[column] = pd.to_numeric(frame[column].replace("", None))
-    return frame
+def rows(social_value_rows):
+    return social_value_rows
 
 
 @pytest.fixture(scope="module")

@@ -1,25 +1,14 @@
 """Plan-against-actual figures (portfolio/positions.py) on the finance sample, checked against
 sums worked out here from the extract itself with pandas."""
 
-import pandas as pd
 import pytest
 
 from portfolio.positions import basis_of, cumulative, lines, positions, waterfall
-from tests.conftest import ROOT
 
 PERIOD = "2026-10"  # M7 of 2026/27
 YEAR_TO_DATE = [f"2026-{m:02d}" for m in range(4, 11)]
 WHOLE_YEAR = [*(f"2026-{m:02d}" for m in range(4, 13)), "2027-01", "2027-02", "2027-03"]
 SYSTEM = "E54000008"
-
-
-@pytest.fixture(scope="module")
-def rows():
-    """The finance extract as written: the totals (no breakdown) of every metric."""
-    frame = pd.read_csv(ROOT / "sample_data" / "finance_monthly.csv", keep_default_na=False, dtype=str)
-    for column in ("value", "numerator", "denominator"):
-        frame[column] = pd.to_numeric(frame[column].replace("", None))
-    return frame
 
 
 def _total(rows, metric, orgs, months, series="actual", column="value"):
@@ -28,15 +17,15 @@ def _total(rows, metric, orgs, months, series="actual", column="value"):
     return chosen[column].sum()
 
 
-def test_year_to_date_is_the_sum_of_the_months_and_the_variance_is_actual_less_plan(sample, rows):
+def test_year_to_date_is_the_sum_of_the_months_and_the_variance_is_actual_less_plan(sample, finance_rows):
     table = positions(sample.engine, ["fin_surplus_deficit"], SYSTEM, "provider", PERIOD)
     system = table[SYSTEM]["fin_surplus_deficit"]
-    assert system.actual == pytest.approx(_total(rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE))
-    assert system.plan == pytest.approx(_total(rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE, "plan"))
-    assert system.year_plan == pytest.approx(_total(rows, "fin_surplus_deficit", [SYSTEM], WHOLE_YEAR, "plan"))
+    assert system.actual == pytest.approx(_total(finance_rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE))
+    assert system.plan == pytest.approx(_total(finance_rows, "fin_surplus_deficit", [SYSTEM], YEAR_TO_DATE, "plan"))
+    assert system.year_plan == pytest.approx(_total(finance_rows, "fin_surplus_deficit", [SYSTEM], WHOLE_YEAR, "plan"))
     assert system.variance == pytest.approx(system.actual - system.plan)
     liverpool = table["REM"]["fin_surplus_deficit"]
-    assert liverpool.actual == pytest.approx(_total(rows, "fin_surplus_deficit", ["REM"], YEAR_TO_DATE))
+    assert liverpool.actual == pytest.approx(_total(finance_rows, "fin_surplus_deficit", ["REM"], YEAR_TO_DATE))
     # the organisations add up to the system's own row
     trusts = [code for code in table if code != SYSTEM]
     assert sum(table[c]["fin_surplus_deficit"].actual for c in trusts) == pytest.approx(system.actual, abs=0.5)
@@ -52,22 +41,22 @@ def test_a_deficit_is_marked_not_met_and_an_adverse_variance_is_flagged(sample):
     assert not capital.adverse  # neither direction is better for capital spend
 
 
-def test_a_forecast_outturn_is_read_at_the_month_not_added_up(sample, rows):
+def test_a_forecast_outturn_is_read_at_the_month_not_added_up(sample, finance_rows):
     table = positions(sample.engine, ["fin_forecast_outturn"], SYSTEM, "provider", PERIOD)
     outturn = table["RBL"]["fin_forecast_outturn"]
     assert basis_of(outturn.metric) == "month"
-    assert outturn.actual == pytest.approx(_total(rows, "fin_forecast_outturn", ["RBL"], [PERIOD]))
-    assert outturn.plan == pytest.approx(_total(rows, "fin_surplus_deficit", ["RBL"], WHOLE_YEAR, "plan"), abs=0.1)
+    assert outturn.actual == pytest.approx(_total(finance_rows, "fin_forecast_outturn", ["RBL"], [PERIOD]))
+    assert outturn.plan == pytest.approx(_total(finance_rows, "fin_surplus_deficit", ["RBL"], WHOLE_YEAR, "plan"), abs=0.1)
 
 
-def test_a_rate_year_to_date_is_recomputed_from_summed_parts(sample, rows):
+def test_a_rate_year_to_date_is_recomputed_from_summed_parts(sample, finance_rows):
     position = positions(sample.engine, ["fin_agency_pct_pay"], SYSTEM, "provider", PERIOD)[SYSTEM]["fin_agency_pct_pay"]
-    trusts = sorted(set(rows.org_code) - {SYSTEM})
-    agency = _total(rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="numerator")
-    pay_bill = _total(rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="denominator")
+    trusts = sorted(set(finance_rows.org_code) - {SYSTEM})
+    agency = _total(finance_rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="numerator")
+    pay_bill = _total(finance_rows, "fin_agency_pct_pay", trusts, YEAR_TO_DATE, column="denominator")
     assert position.actual == pytest.approx(agency / pay_bill * 100)
-    monthly = rows[(rows.metric_id == "fin_agency_pct_pay") & rows.org_code.isin(trusts) & (rows.series == "actual")
-                   & rows.period.isin(YEAR_TO_DATE)]
+    monthly = finance_rows[(finance_rows.metric_id == "fin_agency_pct_pay") & finance_rows.org_code.isin(trusts) & (finance_rows.series == "actual")
+                   & finance_rows.period.isin(YEAR_TO_DATE)]
     assert position.actual != pytest.approx((monthly.numerator / monthly.denominator * 100).mean(), abs=1e-4)
     assert position.target.value == 3.2  # the cap in force in 2026/27
 

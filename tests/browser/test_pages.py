@@ -28,6 +28,12 @@ AXE_CONTEXT = {"include": [["[data-testid='stMain']"]],
 IGNORED_CONSOLE = ("Failed to load resource",)
 
 
+def _deck_fetch(message: str) -> bool:
+    """deck.gl's loader now and then reports a fetch that failed (there is no network here) while
+    the map itself draws; seen once in several runs of the suite, on the local spend map."""
+    return message.startswith("Error: Failed to fetch") and "DeckGlJsonChart" in message
+
+
 def visit(page, dashboard, path: str) -> None:
     page.errors.clear()
     page.goto(f"{dashboard}/{path}")
@@ -40,7 +46,7 @@ def test_page_renders_cleanly(page, dashboard, name, path):
     main = page.locator("[data-testid='stMain']")
     assert main.locator("[data-testid='stException']").count() == 0
     assert main.locator("[data-testid='stAlertContentError']").count() == 0
-    errors = [e for e in page.errors if not e.startswith(IGNORED_CONSOLE)]
+    errors = [e for e in page.errors if not e.startswith(IGNORED_CONSOLE) and not _deck_fetch(e)]
     assert errors == []
     for chart in main.locator("[data-testid='stVegaLiteChart']").all():
         assert chart.locator("svg, canvas").count() > 0, "a chart was not drawn"
