@@ -127,9 +127,10 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
     if frame.empty:
         st.info(f"{metric.label} is not reported by {view.dimension.replace('_', ' ')} for {ws.tree[org].name}.")
         return
-    local = {m for other in portfolio.metrics  # the members a share of the same rows counts (local places)
-             if other.share and other.source_key == metric.source_key and other.share.dimension == view.dimension
-             for m in other.share.members}
+    share_metric = next((other for other in portfolio.metrics  # a share of the same rows: what counts as local
+                         if other.share and other.source_key == metric.source_key
+                         and other.share.dimension == view.dimension), None)
+    local = set(share_metric.share.members) if share_metric else set()
     places = {o.name: o for o in ws.tree.nodes.values() if o.level == "place"}
     located = frame[frame["member"].isin(places)]
     left, right = st.columns([3, 2])
@@ -145,10 +146,14 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
             metric.heading: [format_value(metric, v) for v in frame["value"]],
             "Share": [f"{s:.1f}%" for s in frame["share"]],
         }).set_index("Place"))
-        if local:
+        if share_metric:
             share = frame.loc[frame["member"].isin(local), "share"].sum()
+            target = share_metric.target_for(period)
+            judged = "" if target is None else (
+                f" {format_status(ws.engine.status_of(share_metric, share, target)).lower()}: target "
+                f"{format_target(share_metric, target)}")
             st.markdown(f"**Local ({', '.join(sorted(local))}): {share:.1f}%** of {metric.label.lower()}, "
-                        f"{'year to date' if basis == 'ytd' else month_label(parse_month(period))}.")
+                        f"{'year to date' if basis == 'ytd' else month_label(parse_month(period))}{judged}.")
 
 
 def _place_map(metric, frame: pd.DataFrame, places: dict, local: set[str]) -> pdk.Deck | None:
