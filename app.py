@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.banners import data_warnings
 from components.filters import shared_filters
+from components.presenter import asked_to_present, share_and_present, start_presenting, stop_presenting
 from components.state import DEEP_DIVE, workspace
 
 # a local icon: a Material icon name would be fetched from a font server that NHS networks may block
@@ -16,24 +17,33 @@ portfolio_pages = [
     st.Page(PORTFOLIO_PAGE, title=p.title, icon=p.icon or ":material/dashboard:", url_path=p.id)
     for p in ws.config.portfolios
 ]
-navigation = st.navigation(position="top", pages={
+sections = {
     "": [st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True)],
     "Portfolios": portfolio_pages,
     "About": [
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+        st.Page("app_pages/meetings.py", title="Board meetings", icon=":material/slideshow:", url_path="meetings"),
         st.Page(DEEP_DIVE, title="Deep dive", icon=":material/query_stats:", url_path="deep-dive",
                 visibility="hidden"),
     ],
-})
+}
+presenting = asked_to_present() and bool(ws.engine.periods)
+navigation = st.navigation(position="hidden" if presenting else "top", pages=sections)
+pages = {page.url_path: page for section in sections.values() for page in section}
 if not ws.engine.periods:
     st.error("No extract rows could be loaded, so there is nothing to show. See *About the data* for the problems.")
     data_warnings(ws)
     if navigation.url_path != "about":
         st.stop()
+elif presenting:
+    start_presenting(ws, pages, navigation.url_path)
+    data_warnings(ws)
 else:
-    shared_filters(ws)
+    stop_presenting()
+    shared_filters(ws, extra=share_and_present)
     data_warnings(ws)
 # the portfolio page is one file shared by every portfolio: tell it which one it is showing
 st.session_state["portfolio_id"] = navigation.url_path
 st.session_state["portfolio_pages"] = {page.url_path: page for page in portfolio_pages}
+st.session_state["pages"] = pages
 navigation.run()

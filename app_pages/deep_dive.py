@@ -10,7 +10,7 @@ from components.drill import breadcrumbs
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
 from components.filters import url_synced
 from components.maps import status_map
-from components.state import request_drill, selected_org, selected_period, workspace
+from components.state import interactive, on_select, request_drill, selected_org, selected_period, workspace
 from portfolio.commentary import metric_commentary
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
@@ -22,7 +22,7 @@ with st.columns([3, 2])[0]:
     metric_id = url_synced(
         st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
         lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
-        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}")
+        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}", disabled=not interactive())
 metric = metrics[metric_id]
 period, org = selected_period(), selected_org()
 
@@ -85,11 +85,11 @@ if levels:
         st.info("No breakdown is reported for this month.")
     else:
         chosen = st.altair_chart(
-            breakdown_chart(metric, members, selectable=True, target=summary.target and summary.target.value),
-            key=f"breakdown-{org}-{level}", on_select="rerun",
+            breakdown_chart(metric, members, selectable=interactive(), target=summary.target and summary.target.value),
+            key=f"breakdown-{org}-{level}", on_select=on_select(),
             alt=f"Bar chart of {title} by {level.replace('_', ' ')} for {ws.tree[org].name}, worst first.")
         st.caption("Worst first; the red dashed line is the target. Click one to look at it on its own.")
-        picked = (chosen or {}).get("selection", {}).get("pick") or []
+        picked = (chosen if interactive() else {}).get("selection", {}).get("pick") or []
         code = picked[0].get("code") if picked else None
         if code and level in ORG_LEVELS and code in ws.tree and code != org:
             request_drill(code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.state import ORG_KEY
+from components.state import ORG_KEY, interactive
 from portfolio.workspace import Workspace
 
 LEVEL_NAMES = {"place": "places", "provider": "providers", "site": "sites"}
@@ -17,7 +17,7 @@ def _go_to(code: str) -> None:
 def breadcrumbs(ws: Workspace, org: str, key: str) -> None:
     """System › place › provider › site, each a button back up to it."""
     path = [*reversed(ws.tree.ancestors(org)), ws.tree[org]]
-    if len(path) == 1:
+    if len(path) == 1 or not interactive():
         return
     with st.container(horizontal=True):
         for node in path:
@@ -28,7 +28,7 @@ def breadcrumbs(ws: Workspace, org: str, key: str) -> None:
 def drill_into(ws: Workspace, org: str, key: str) -> None:
     """A choice of the places, providers or sites directly below the organisation."""
     below = ws.tree.children(org)
-    if not below:
+    if not below or not interactive():
         return
     codes = [o.code for o in sorted(below, key=lambda o: (o.level, o.name))]
     st.selectbox("Drill into", codes, index=None, key=key, placeholder="Choose a place, provider or site",

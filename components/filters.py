@@ -53,14 +53,15 @@ def url_synced(widget, label: str, options: list[str], key: str, default: str, d
     return value
 
 
-def shared_filters(ws: Workspace) -> tuple[str, str]:
+def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
+    """The period and organisation choices; ``extra`` draws more controls at the end of their row."""
     if DRILL_TO_KEY in st.session_state:
         st.session_state[ORG_KEY] = st.session_state.pop(DRILL_TO_KEY)
     periods = list(reversed(ws.engine.periods))
     organisations = organisation_options(ws)
     describe_period = (lambda p: month_label(parse_month(p)) if p in periods else f"the period '{p}'")
     describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation '{code}'")
-    period_column, org_column, _ = st.columns([1, 2, 2])
+    period_column, org_column, _, extra_column = st.columns([1, 2, 0.6, 1.4], vertical_alignment="bottom")
     with period_column:
         period = url_synced(
             st.selectbox, "Reporting period", periods, PERIOD_KEY, ws.engine.default_period(), describe_period,
@@ -71,4 +72,7 @@ def shared_filters(ws: Workspace) -> tuple[str, str]:
             st.selectbox, "Organisation", organisations, ORG_KEY, ws.tree.root, describe_org,
             format_func=lambda code: organisation_label(ws, code),
             help="The system, a place, a provider or a site. Figures are added up from the organisations within it.")
+    if extra is not None:
+        with extra_column:
+            extra()
     return period, org

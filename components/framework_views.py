@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.charts import NHS_BLUE, PLAN_GREY
 from components.marks import cell_style, marked, status_style
-from components.state import DEEP_DIVE, portfolio_summaries, view_params, workspace, workspace_key
+from components.state import DEEP_DIVE, interactive, on_select, portfolio_summaries, view_params, workspace, workspace_key
 from portfolio.commentary import portfolio_commentary, sections
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.formatting import format_status, format_target, format_value
@@ -74,14 +74,14 @@ def _theme(theme: str, rows, narrative: str | None, written: str | None, org: st
     } for row in rows])
     event = st.dataframe(
         table.drop(columns="metric_id").style.map(cell_style, subset=["Latest"]), hide_index=True,
-        key=f"framework-{theme}", on_select="rerun", selection_mode="single-row", lazy=False,
+        key=f"framework-{theme}", on_select=on_select(), selection_mode="single-row", lazy=False,
         height=35 * (len(table) + 1) + 3,
         column_config={"Sub-theme": st.column_config.TextColumn(width=230),
                        "Metric": st.column_config.TextColumn(width=280),
                        "Target": st.column_config.TextColumn(width=220),
                        "Trend": st.column_config.LineChartColumn("Last 12 months", width=130)},
         alt=f"{theme}: each metric's latest figure, target, status and trend")
-    if event.selection.rows:
+    if interactive() and event.selection.rows:
         st.switch_page(DEEP_DIVE, query_params=view_params(metric=table.iloc[event.selection.rows[0]]["metric_id"]))
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.metric_views import headline
-from components.state import DEEP_DIVE, view_params
+from components.state import DEEP_DIVE, interactive, view_params
 from portfolio.commentary import Commentary, sections
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
@@ -56,5 +56,6 @@ def focus_metrics(summaries: list[MetricSummary], period: str) -> None:
         for column, summary in zip(st.columns(2), focus[first:first + 2]):
             with column:
                 headline(summary)
-                st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}", icon=":material/query_stats:",
-                             query_params=view_params(metric=summary.metric.id))
+                if interactive():
+                    st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}", icon=":material/query_stats:",
+                                 query_params=view_params(metric=summary.metric.id))

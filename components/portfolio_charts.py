@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import breakdown_chart, member_trend_chart
-from components.state import DEEP_DIVE, request_drill, view_params
+from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
 from portfolio.engine import ORG_LEVELS
 from portfolio.config import ChartSpec, Portfolio
 from portfolio.periods import month_key, parse_month
@@ -46,11 +46,11 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
         return
     target = metric.target_for(period)
     chosen = st.altair_chart(
-        breakdown_chart(metric, members, selectable=True, target=target.value if target else None), key=key,
-        on_select="rerun",
+        breakdown_chart(metric, members, selectable=interactive(), target=target.value if target else None), key=key,
+        on_select=on_select(),
         alt=f"Bar chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name}, worst first.")
     st.caption("Worst first; red dashed: target. Click one to look into it.")
-    picked = (chosen or {}).get("selection", {}).get("pick") or []
+    picked = (chosen if interactive() else {}).get("selection", {}).get("pick") or []
     code = picked[0].get("code") if picked else None
     if code and spec.by in ORG_LEVELS and code in ws.tree and code != org:
         request_drill(code)

@@ -10,7 +10,7 @@ from components.charts import SERIES_COLOURS, chart_units, plan_chart
 from components.marks import MISS, cell_style, marked
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
-from components.state import DEEP_DIVE, view_params
+from components.state import DEEP_DIVE, interactive, on_select, view_params
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
@@ -46,13 +46,13 @@ def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     } for row in rows])
     event = st.dataframe(
         table.style.map(cell_style, subset=names), hide_index=True, key=f"standards-{org}-{view.title}",
-        on_select="rerun", selection_mode="single-cell", lazy=False, height=35 * (len(table) + 1) + 3,
+        on_select=on_select(), selection_mode="single-cell", lazy=False, height=35 * (len(table) + 1) + 3,
         column_config={"Standard": st.column_config.TextColumn(width=280)},
         alt=f"{view.title}: each standard for {ws.tree[org].name} and its providers in "
             f"{month_label(parse_month(period))}")
     st.caption(f"{month_label(parse_month(period))} · ✔ meets target · {MISS} and red: below target · "
                "– no data for this month · choose a cell to open its deep dive")
-    cells = event.selection.cells
+    cells = event.selection.cells if interactive() else []
     if cells:
         row, column = cells[0]
         if column in names:

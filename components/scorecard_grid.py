@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.icons import data_uri, variation_svg
 from components.marks import MISS, cell_style, marked
+from components.state import interactive, on_select
 from portfolio.formatting import format_progress, format_target, format_value
 from portfolio.periods import month_label, parse_month
 from portfolio.scorecard import ScorecardRow
@@ -50,7 +51,7 @@ def scorecard_grid(rows: list[ScorecardRow], categories: list[str], key: str) ->
         months = [c for c in shown.columns if c[:3].isalpha() and c[3:4] == "-"]
         styled = shown.style.map(cell_style, subset=months)
         event = st.dataframe(
-            styled, hide_index=True, key=f"{key}-{category}", on_select="rerun", selection_mode="single-row",
+            styled, hide_index=True, key=f"{key}-{category}", on_select=on_select(), selection_mode="single-row",
             lazy=False, height=35 * (len(shown) + 1) + 3,
             alt=f"{category}: {len(shown)} metrics by month, with target, progress and SPC indicator",
             column_config={
@@ -62,7 +63,7 @@ def scorecard_grid(rows: list[ScorecardRow], categories: list[str], key: str) ->
                 "Year to date": st.column_config.TextColumn(width=100),  # a year's money is wider than a month's
             },
         )
-        if event.selection.rows:
+        if interactive() and event.selection.rows:
             picked = table.iloc[event.selection.rows[0]]["metric_id"]
     st.caption(f"{MISS} and red shading: below target · ★ focus metric this month · – no data · "
                "2019/20: a typical month of that year · Progress: on the month before, judged by which way is "

@@ -12,6 +12,8 @@ DEEP_DIVE = "app_pages/deep_dive.py"  # the hidden page every metric opens into
 PERIOD_KEY = "period"
 ORG_KEY = "org"
 DRILL_TO_KEY = "drill_to"  # an organisation chosen by a drill-down, applied before the filters are drawn
+PRESENTING_KEY = "_presenting"  # set by app.py on every run: whether presenter mode is on
+ALLOW_DRILL_KEY = "allow_drill"  # the presenter's choice to let clicks drill while presenting
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading portfolios and extracts…")
@@ -49,11 +51,29 @@ def selected_org() -> str:
 
 
 def view_params(**extra: str) -> dict[str, str]:
-    """Query parameters that carry the shared filters to another page."""
-    return {PERIOD_KEY: selected_period(), ORG_KEY: selected_org(), **extra}
+    """Query parameters that carry the shared filters to another page (and presenter mode, when
+    the presenter drills while presenting)."""
+    carried = {name: st.query_params[name] for name in ("present", "meeting", "slide")
+               if presenting() and name in st.query_params}
+    return {PERIOD_KEY: selected_period(), ORG_KEY: selected_org(), **carried, **extra}
 
 
 def request_drill(org_code: str) -> None:
     """Change the organisation filter on the next run (a widget's value cannot change mid-run)."""
     st.session_state[DRILL_TO_KEY] = org_code
     st.rerun()
+
+
+def presenting() -> bool:
+    return st.session_state.get(PRESENTING_KEY, False)
+
+
+def interactive() -> bool:
+    """Whether clicks may change the view: always, except while presenting, unless the presenter
+    has chosen to allow drilling (so a stray click in front of the board does nothing)."""
+    return not presenting() or st.session_state.get(ALLOW_DRILL_KEY, False)
+
+
+def on_select() -> str:
+    """``on_select`` for tables and charts: rerun on a selection only when clicks may drill."""
+    return "rerun" if interactive() else "ignore"

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.metric_views import headline, progress_text
-from components.state import DEEP_DIVE, view_params
+from components.state import DEEP_DIVE, interactive, view_params
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
 from portfolio.formatting import format_change, format_target, format_value
@@ -28,8 +28,9 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
     with st.container(border=True):
         title, link = st.columns([4, 1], vertical_alignment="center")
         title.subheader(portfolio.title, anchor=False)
-        link.page_link(portfolio_page(portfolio.id), label="Open portfolio", icon=":material/arrow_forward:",
-                       query_params=view_params())
+        if interactive():
+            link.page_link(portfolio_page(portfolio.id), label="Open portfolio", icon=":material/arrow_forward:",
+                           query_params=view_params())
         st.caption(
             f"SRO: {portfolio.sro} · **{score['not met']} of {score['metrics']} metrics not meeting target** · "
             f"{score['improving']} improving · {score['deteriorating']} deteriorating")
@@ -40,8 +41,9 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
             for column, summary in zip(st.columns(2), shown[first:first + 2]):
                 with column:
                     headline(summary)
-                    st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}", icon=":material/query_stats:",
-                                 query_params=view_params(metric=summary.metric.id))
+                    if interactive():
+                        st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}",
+                                     icon=":material/query_stats:", query_params=view_params(metric=summary.metric.id))
 
 
 def portfolio_page(portfolio_id: str) -> st.Page:

@@ -431,11 +431,26 @@ class ExtractInfo(Strict):
     synthetic: bool = False
 
 
+class SmallNumbers(Strict):
+    """Counts small enough to identify people, hidden when presenting to a meeting in public."""
+
+    low: Annotated[int, Field(ge=0)] = 1
+    high: Annotated[int, Field(ge=0)] = 7
+    symbol: str = Field(default="*", min_length=1, max_length=3)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> SmallNumbers:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+
 class Settings(Strict):
     title: str = "Portfolio performance"
     default_period: Literal["latest"] | YearMonth = "latest"
     no_change_tolerance: Annotated[float, Field(ge=0)] = 0.005
     stale_grace_days: Annotated[int, Field(ge=0)] = 14
+    small_numbers: SmallNumbers = SmallNumbers()
     extracts: dict[str, ExtractInfo] = {}
 
     @field_validator("extracts")
@@ -444,6 +459,35 @@ class Settings(Strict):
         for name in extracts:
             Source(extract=name)  # the same path rules as a metric's source
         return extracts
+
+
+class Slide(Strict):
+    """One step of a meeting's running order."""
+
+    show: Literal["overview", "portfolio", "focus", "deep_dive"]
+    portfolio: Snake | None = None
+    view: str = "Front sheet"
+    metric: Snake | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_show(self) -> Slide:
+        if self.show in ("portfolio", "focus") and self.portfolio is None:
+            raise ValueError(f"a '{self.show}' slide needs 'portfolio'")
+        if self.show == "deep_dive" and self.metric is None:
+            raise ValueError("a 'deep_dive' slide needs 'metric'")
+        return self
+
+
+class Meeting(Strict):
+    """A meeting's running order, in config/meetings/: what is shown, for which period, in order."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: str = Field(min_length=1)
+    date: date
+    period: YearMonth
+    organisation: str | None = None
+    public: bool = False
+    slides: list[Slide] = Field(min_length=1)
 
 
 # --- reading YAML with line numbers ----------------------------------------------------------
@@ -590,6 +634,7 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     problems: list[Problem] = field(default_factory=list)
     disabled: dict[str, str] = field(default_factory=dict)  # portfolio file → why it was left out
+    meetings: dict[str, Meeting] = field(default_factory=dict)
 
     @property
     def metrics(self) -> dict[str, Metric]:
@@ -644,7 +689,44 @@ def load_config(folder: Path | str) -> Config:
     if not config.portfolios and not config.disabled:
         config.problems.append(Problem("portfolios/", "holds no portfolio files (*.yaml)"))
     config.portfolios.sort(key=lambda p: (p.order, p.title))
+    _load_meetings(config)
     return config
+
+
+def _load_meetings(config: Config) -> None:
+    """Each meeting file in config/meetings/; one that names an unknown portfolio, metric or
+    organisation is reported and left out."""
+    codes = {config.organisations.system.code} | {o.code for o in (
+        *config.organisations.places, *config.organisations.providers, *config.organisations.sites)} \
+        if config.organisations else set()
+    for path in sorted((config.folder / "meetings").glob("*.yaml")):
+        relative = f"meetings/{path.name}"
+        meeting, problems = _load_file(config.folder, relative, Meeting)
+        if meeting is not None:
+            data, lines, _ = read_yaml(path, relative)
+            problems = _meeting_references(config, meeting, relative, lines, codes)
+        if problems:
+            config.problems += problems
+            continue
+        config.meetings[meeting.id] = meeting
+
+
+def _meeting_references(config: Config, meeting: Meeting, relative: str, lines, codes: set[str]) -> list[Problem]:
+    problems = []
+    if meeting.id in config.meetings:
+        problems.append(Problem(relative, f"meeting id '{meeting.id}' is used twice", location="id",
+                                line=lines.get(("id",))))
+    if meeting.organisation and meeting.organisation not in codes:
+        problems.append(Problem(relative, f"'{meeting.organisation}' is not in organisations.yaml",
+                                location="organisation", line=lines.get(("organisation",))))
+    for number, slide in enumerate(meeting.slides):
+        if slide.portfolio and config.portfolio(slide.portfolio) is None:
+            problems.append(Problem(relative, f"'{slide.portfolio}' is not a portfolio", location=f"slides[{number}].portfolio",
+                                    line=lines.get(("slides", number, "portfolio"))))
+        if slide.metric and slide.metric not in config.metrics:
+            problems.append(Problem(relative, f"'{slide.metric}' is not a metric of any portfolio",
+                                    location=f"slides[{number}].metric", line=lines.get(("slides", number, "metric"))))
+    return problems
 
 
 def _clashes(portfolio: Portfolio, relative: str, lines, seen_ids, seen_portfolios) -> list[Problem]:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 
-from portfolio.config import Metric
+from portfolio.config import Metric, SmallNumbers
+
+# The small-number rule in force for this run of the dashboard (set while presenting a meeting in
+# public, None otherwise): counts it covers are written as its symbol wherever they are formatted.
+SUPPRESSION: ContextVar[SmallNumbers | None] = ContextVar("suppression", default=None)
 
 NO_DATA = "no data"
 ARROWS = {"up": "↑", "down": "↓", "no change": "→", "no data": ""}
@@ -22,6 +27,13 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def is_small(metric: Metric, value: float | None, rule: SmallNumbers | None = None) -> bool:
+    """A count small enough to identify people under the rule in force (or ``rule``)."""
+    rule = rule or SUPPRESSION.get()
+    return (rule is not None and metric.unit == "count" and not _missing(value)
+            and rule.low <= value <= rule.high)
+
+
 def hhmmss(seconds: float) -> str:
     total = round(abs(seconds))
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
@@ -31,6 +43,8 @@ def format_value(metric: Metric, value: float | None, *, style: str | None = Non
     """The figure as a board paper would print it; "no data" when there is none."""
     if _missing(value):
         return NO_DATA
+    if is_small(metric, value):
+        return SUPPRESSION.get().symbol
     style = style or metric.style
     decimals = metric.decimals
     if style == "percent":

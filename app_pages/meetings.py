@@ -1,0 +1,45 @@
+"""Board meetings: each meeting's running order (config/meetings/*.yaml), a link that starts
+presenting it, and its board pack as a PDF and a workbook of every table."""
+
+import streamlit as st
+
+from components.board_pack import board_pack
+from components.state import workspace, workspace_key
+from portfolio.meetings import organisation, running_order
+from portfolio.periods import month_label, parse_month
+
+ws = workspace()
+st.title("Board meetings", anchor=False)
+st.caption("Each meeting's running order is set in config/meetings/. Presenting a meeting freezes its period and "
+           "organisation, shows one slide at a time (Next and Previous, or the → and ← keys), and, for a meeting "
+           "in public, hides counts small enough to identify people.")
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner="Preparing the board pack…")
+def _pack(key: str, meeting_id: str) -> tuple[bytes, bytes]:
+    pack = board_pack(workspace(), workspace().config.meetings[meeting_id])
+    return pack.pdf, pack.xlsx
+
+
+if not ws.config.meetings:
+    st.info("No meetings are set up. Add a file to config/meetings/ (see docs/configuration.md).")
+for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse=True):
+    org = organisation(ws.config, meeting)
+    steps = running_order(ws.config, ws.engine, meeting)
+    with st.container(border=True):
+        st.subheader(meeting.title, anchor=False)
+        st.caption(f"{meeting.date:%d %B %Y} · Period: {month_label(parse_month(meeting.period))} · "
+                   f"{ws.tree[org].name} · {'in public: small numbers hidden' if meeting.public else 'in private'} · "
+                   f"{len(steps)} slides")
+        st.page_link(st.session_state["pages"][steps[0].page], label="Present this meeting",
+                     icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))
+        st.markdown("\n".join(f"{n}. {step.title}" for n, step in enumerate(steps, start=1)))
+        if st.toggle("Prepare the board pack", key=f"pack-{meeting.id}",
+                     help="Builds the PDF and the workbook on the server: a few seconds"):
+            pdf, xlsx = _pack(workspace_key(), meeting.id)
+            left, right = st.columns(2)
+            left.download_button("Board pack (PDF)", pdf, file_name=f"{meeting.id}.pdf", mime="application/pdf",
+                                 icon=":material/picture_as_pdf:", on_click="ignore")
+            right.download_button("Every table (Excel)", xlsx, file_name=f"{meeting.id}.xlsx",
+                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  icon=":material/table:", on_click="ignore")

@@ -1,0 +1,230 @@
+"""The board pack: a meeting's running order as a PDF (one section per slide, charts rendered by
+vl-convert at twice screen resolution, tables split across pages with their headings repeated, a
+footer with the period, data as at and page number) and a workbook of every table in it.
+Built on the server from the same figures and chart builders as the pages; nothing here reads a
+browser. Text from the config and the extracts is escaped, never read as markup."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import pandas as pd
+import vl_convert
+from openpyxl import Workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, LongTable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.pdfgen import canvas as pdf_canvas
+
+from components.banners import context_line
+from components.charts import spc_chart
+from components.front_sheet import scoring_table
+from components.metric_views import ASSURANCE_WORDS, progress_text
+from portfolio.commentary import portfolio_commentary, sections
+from portfolio.config import Meeting
+from portfolio.exports import neutralise
+from portfolio.formatting import SUPPRESSION, format_status, format_target, format_value
+from portfolio.meetings import OVERVIEW, Step, organisation, running_order
+from portfolio.periods import month_label, parse_month
+from portfolio.workspace import Workspace
+
+PAGE = landscape(A4)
+STYLES = getSampleStyleSheet()
+NHS_BLUE = colors.HexColor("#005EB8")
+FAILING = colors.HexColor("#fde8e8")
+HEADLINE_COLUMNS = ["Metric", "Latest", "Month", "Target", "Status", "Progress"]
+
+
+@dataclass
+class BoardPack:
+    pdf: bytes
+    xlsx: bytes
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def board_pack(ws: Workspace, meeting: Meeting) -> BoardPack:
+    """The PDF and workbook for ``meeting``; small numbers hidden when the meeting is in public."""
+    token = SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)
+    try:
+        org = organisation(ws.config, meeting)
+        story, tables = [], {}
+        for number, step in enumerate(running_order(ws.config, ws.engine, meeting), start=1):
+            if number > 1:
+                story.append(PageBreak())
+            story += _slide(ws, meeting, org, number, step, tables)
+        footer = _footer(ws, meeting, org)
+        buffer = io.BytesIO()
+        document = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=14 * mm, rightMargin=14 * mm,
+                                     topMargin=12 * mm, bottomMargin=16 * mm, title=meeting.title,
+                                     author=ws.config.settings.title)
+        document.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=footer, **k))
+        return BoardPack(buffer.getvalue(), _workbook(tables), tables)
+    finally:
+        SUPPRESSION.reset(token)
+
+
+def _footer(ws: Workspace, meeting: Meeting, org: str) -> str:
+    parts = [meeting.title, f"Period: {month_label(parse_month(meeting.period))}"]
+    if as_at := ws.data_as_at():
+        parts.append(f"Data as at {as_at:%d %b %Y}")
+    if ws.synthetic:
+        parts.append("Synthetic sample data")
+    if meeting.public:
+        parts.append(f"Counts of {ws.config.settings.small_numbers.low}–{ws.config.settings.small_numbers.high} "
+                     f"shown as {ws.config.settings.small_numbers.symbol}")
+    return " · ".join(parts)
+
+
+class _NumberedCanvas(pdf_canvas.Canvas):
+    """Writes the footer with "Page N of M" once every page is laid out."""
+
+    def __init__(self, *args, footer: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._footer, self._pages = footer, []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self.setFont("Helvetica", 8)
+            self.setFillColor(colors.HexColor("#425563"))
+            self.drawString(14 * mm, 8 * mm, self._footer)
+            self.drawRightString(PAGE[0] - 14 * mm, 8 * mm, f"Page {number} of {len(self._pages)}")
+            super().showPage()
+        super().save()
+
+
+def _slide(ws: Workspace, meeting: Meeting, org: str, number: int, step: Step, tables: dict) -> list:
+    period = meeting.period
+    if step.page == OVERVIEW:
+        title, extracts = ws.config.settings.title, None
+    elif step.metric:
+        title, extracts = step.title, {ws.config.metrics[step.metric].source.extract}
+    else:
+        portfolio = ws.config.portfolio(step.page)
+        title, extracts = portfolio.title, {m.source.extract for m in portfolio.metrics}
+    flow = [Paragraph(f"{number}. {escape(title)}", STYLES["Title"]),
+            Paragraph(escape(context_line(ws, period, org, extracts)), STYLES["Italic"]), Spacer(1, 4 * mm)]
+    if step.page == OVERVIEW:
+        for portfolio in ws.config.portfolios:
+            summaries = [ws.engine.summary(m.id, org, period) for m in portfolio.headline_metrics]
+            flow += _table(f"{number} {portfolio.title}", _headlines(summaries), tables, portfolio.title)
+    elif step.metric:
+        flow += _deep_dive(ws, org, period, step.metric, number, tables)
+    else:
+        flow += _front_sheet(ws, org, period, step, number, tables)
+    return flow
+
+
+def _headlines(summaries) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Metric": s.metric.label,
+        "Latest": format_value(s.metric, s.value),
+        "Month": month_label(parse_month(s.value_period)) if s.value_period else "–",
+        "Target": format_target(s.metric, s.target),
+        "Status": format_status(s.status),
+        "Progress": progress_text(s),
+    } for s in summaries if s.available], columns=HEADLINE_COLUMNS)
+
+
+def _front_sheet(ws: Workspace, org: str, period: str, step: Step, number: int, tables: dict) -> list:
+    portfolio = ws.config.portfolio(step.page)
+    summaries = ws.engine.portfolio_summaries(portfolio.id, org, period)
+    flow = _table(f"{number} {portfolio.title} scoring", scoring_table(portfolio, summaries), tables,
+                  "Scoring by category")
+    note = portfolio_commentary(ws.config.folder, portfolio.id, period)
+    if note is not None:
+        for heading, text in sections(note.text).items():
+            if heading:
+                flow += [Paragraph(escape(heading), STYLES["Heading3"]), Paragraph(_plain(text), STYLES["BodyText"])]
+    focus = [s for s in summaries if s.available and s.metric.is_focus(period)]
+    if focus:
+        flow += _table(f"{number} {portfolio.title} focus", _headlines(focus), tables, "Focus this month")
+    if step.view and step.view != "Front sheet":
+        flow.append(Paragraph(escape(f"The meeting shows the {step.view} view here; the pack gives its front sheet."),
+                              STYLES["Italic"]))
+    return flow
+
+
+def _deep_dive(ws: Workspace, org: str, period: str, metric_id: str, number: int, tables: dict) -> list:
+    metric = ws.config.metrics[metric_id]
+    summary = ws.engine.summary(metric_id, org, period)
+    if not summary.available:
+        return [Paragraph(escape(f"{metric.label} is not reported for {ws.tree[org].name}."), STYLES["BodyText"])]
+    flow = [Paragraph(escape(metric.definition), STYLES["BodyText"]), Spacer(1, 2 * mm)]
+    flow += _table(f"{number} {metric.label}", pd.DataFrame([{
+        "Latest": format_value(metric, summary.value),
+        "Target": format_target(metric, summary.target),
+        "Status": format_status(summary.status),
+        "Year to date": format_value(metric, summary.fytd) if summary.fytd is not None else "–",
+        "Variation": progress_text(summary),
+        "Assurance": ASSURANCE_WORDS.get(summary.assurance_icon, "–"),
+    }]), tables, "Headline")
+    series = ws.engine.series(metric_id, org, end=period)
+    series = series[series["value"].notna()]
+    spc = ws.engine.spc(metric_id, org, period)
+    if spc is not None:
+        chart = spc_chart(metric, spc.points, series, period).properties(width=900, height=300)
+        png = vl_convert.vegalite_to_png(chart.to_dict(), scale=2)
+        flow += [Image(io.BytesIO(png), width=250 * mm, height=250 * mm * 340 / 1000, kind="proportional"),
+                 Paragraph("Grey: common cause · blue: special cause improvement · orange: special cause concern · "
+                           "dashed: process limits · red: target", STYLES["Italic"])]
+    recent = series.tail(13).iloc[::-1]
+    flow += _table(f"{number} {metric.label} by month", pd.DataFrame({
+        "Month": [month_label(parse_month(p)) for p in recent["period"]],
+        "Value": [format_value(metric, v) for v in recent["value"]],
+        "Target": [format_value(metric, t) if pd.notna(t) else "–" for t in recent["target"]],
+        "Status": [format_status(s) for s in recent["status"]],
+    }), tables, "The last 13 months")
+    return flow
+
+
+def _table(name: str, frame: pd.DataFrame, tables: dict, heading: str) -> list:
+    """A table that splits across pages with its heading row repeated; kept for the workbook."""
+    tables[name] = frame
+    if frame.empty:
+        return []
+    cell = STYLES["BodyText"].clone("cell", fontSize=9, leading=11)
+    head = cell.clone("head", textColor=colors.white, fontName="Helvetica-Bold")
+    rows = [[Paragraph(escape(str(c)), head) for c in frame.columns]]
+    rows += [[Paragraph(escape(str(v)), cell) for v in row] for row in frame.itertuples(index=False)]
+    table = LongTable(rows, repeatRows=1, hAlign="LEFT")
+    style = [("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE), ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#AEB7BD")),
+             ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    style += [("BACKGROUND", (c, r + 1), (c, r + 1), FAILING) for r, row in enumerate(frame.itertuples(index=False))
+              for c, v in enumerate(row) if isinstance(v, str) and ("✘" in v)]
+    table.setStyle(TableStyle(style))
+    return [Paragraph(escape(heading), STYLES["Heading3"]), table, Spacer(1, 4 * mm)]
+
+
+def _plain(markdown: str) -> str:
+    """Markdown as escaped plain text: emphasis marks dropped, list items on their own lines."""
+    text = re.sub(r"[*_`]+", "", markdown)
+    return "<br/>".join(escape(line) for line in text.splitlines())
+
+
+def _workbook(tables: dict[str, pd.DataFrame]) -> bytes:
+    """Every table on its own sheet; text a spreadsheet would run as a formula is neutralised."""
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for name, frame in tables.items():
+        title = re.sub(r"[\[\]:*?/\\]", " ", name)[:31]
+        while title in used:
+            title = title[:28] + f"~{len(used)}"
+        used.add(title)
+        sheet = book.create_sheet(title)
+        sheet.append([neutralise(str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,117 @@
+"""Presenter mode (``?present=1``): the view frozen for a meeting, larger type, no filters or
+navigation, and, for a meeting in config/meetings/, its running order with Previous / Next
+buttons and the ← / → keys."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY
+from portfolio.config import Meeting
+from portfolio.formatting import SUPPRESSION
+from portfolio.meetings import Step, organisation, running_order
+from portfolio.workspace import Workspace
+
+PRESENT_PARAMS = ("present", "meeting", "slide")
+# Larger type for a shared screen: everything scales from the root size (18 px, not 16), headline
+# figures with it (2rem: 36 px). Streamlit's header, toolbar and sidebar are hidden.
+PRESENTER_CSS = """
+<style>
+html { font-size: 18px; }
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"] { display: none !important; }
+[data-testid="stMetricValue"] { font-size: 2rem !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem !important; }
+</style>
+"""
+
+
+def asked_to_present() -> bool:
+    return st.query_params.get("present") == "1"
+
+
+def start_presenting(ws: Workspace, pages: dict, current: str) -> None:
+    """Freeze the period and organisation (the meeting's, else the link's), hide the chrome and
+    draw the presenter bar. ``pages`` maps each page's URL path to its st.Page; ``current`` is the
+    URL path of the page being shown."""
+    st.session_state[PRESENTING_KEY] = True
+    st.html(PRESENTER_CSS)
+    meeting = ws.config.meetings.get(st.query_params.get("meeting", ""))
+    if "meeting" in st.query_params and meeting is None:
+        st.warning(f"There is no meeting '{st.query_params['meeting']}' in config/meetings; presenting this view "
+                   "on its own.", icon=":material/link_off:")
+    if meeting is not None:
+        _freeze(ws, meeting.period, organisation(ws.config, meeting))
+        SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)
+        _running_order(ws, meeting, pages, current)
+    else:
+        _freeze(ws, st.query_params.get(PERIOD_KEY), st.query_params.get(ORG_KEY))
+        SUPPRESSION.set(None)
+        _bar(None, pages)
+
+
+def stop_presenting() -> None:
+    st.session_state[PRESENTING_KEY] = False
+    SUPPRESSION.set(None)
+
+
+def _freeze(ws: Workspace, period: str | None, org: str | None) -> None:
+    st.session_state[PERIOD_KEY] = period if period in ws.engine.periods else ws.engine.default_period()
+    st.session_state[ORG_KEY] = org if org in ws.tree else ws.tree.root
+
+
+def _running_order(ws: Workspace, meeting: Meeting, pages: dict, current: str) -> None:
+    steps = running_order(ws.config, ws.engine, meeting)
+    try:
+        number = min(max(int(st.query_params.get("slide", "1")), 1), len(steps))
+    except ValueError:
+        number = 1
+    org = organisation(ws.config, meeting)
+    step = steps[number - 1]
+    # the tab is not compared: the first tab is left out of the URL
+    if current != step.page or (step.metric and st.query_params.get("metric") != step.metric):
+        if not st.session_state.get(ALLOW_DRILL_KEY):  # a link to a slide shows that slide
+            st.switch_page(pages[step.page], query_params=step.params(meeting, number, org))
+    _bar((meeting, steps, number, org), pages)
+
+
+def _bar(order: tuple[Meeting, list[Step], int, str] | None, pages: dict) -> None:
+    with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
+        if order is not None:
+            meeting, steps, number, org = order
+            go = lambda n: st.switch_page(pages[steps[n - 1].page], query_params=steps[n - 1].params(meeting, n, org))
+            if st.button("Previous", icon=":material/arrow_back:", shortcut="left", disabled=number == 1,
+                         key="slide-previous", help="Previous slide (← key)"):
+                go(number - 1)
+            st.markdown(f"**Slide {number} of {len(steps)}** · {meeting.title}")
+            if st.button("Next", icon=":material/arrow_forward:", shortcut="right", disabled=number == len(steps),
+                         key="slide-next", help="Next slide (→ key)"):
+                go(number + 1)
+        st.toggle("Allow drilling", key=ALLOW_DRILL_KEY,
+                  help="Off: clicks on tables and charts do nothing, so a stray click cannot move away")
+        if st.button("Exit", icon=":material/close:", key="presenter-exit", help="Leave presenter mode"):
+            for name in PRESENT_PARAMS:
+                st.query_params.pop(name, None)
+            st.rerun()
+
+
+def share_and_present() -> None:
+    """A link that reproduces this view (with a copy button), and presenter mode for it."""
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        with st.popover("Share", icon=":material/link:", help="A link to this view: page, period, organisation, "
+                                                                  "tab, metric and drill"):
+            st.caption("Anyone with access to the dashboard sees this view from this link (copy it with the "
+                       "button at its right).")
+            st.code(str(st.context.url) + _query_string(), language=None, wrap_lines=True)
+        if st.button("Present", icon=":material/slideshow:", key="present-start",
+                     help="Presenter mode for this view: larger type, the period and organisation frozen, "
+                          "no filters. Board meetings has each meeting's running order."):
+            st.query_params["present"] = "1"
+            st.rerun()
+
+
+def _query_string() -> str:
+    params = {k: v for k, v in st.query_params.to_dict().items()}
+    return ("?" + urlencode(params)) if params else ""
