@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 
 from portfolio.config import Metric
-from portfolio.formatting import format_value
+from portfolio.formatting import format_value, is_small
+from portfolio.suppression import mask
 
 NHS_BLUE = "#005EB8"
 TARGET_RED = "#D5281B"
@@ -14,6 +15,14 @@ PLAN_GREY = "#768692"
 # NHS identity colours, without red (kept for targets) or grey (kept for plans)
 SERIES_COLOURS = ["#005EB8", "#41B6E6", "#00A499", "#AE2573", "#ED8B00", "#330072", "#78BE20", "#FFB81C",
                   "#003087", "#006747"]
+
+
+def drawable(metric: Metric, values: pd.Series, members: bool = False) -> pd.Series:
+    """``values`` with the small counts hidden while presenting in public taken out, so no chart
+    draws them; with ``members`` (the parts of one total) the complementary one goes too."""
+    if members:
+        return pd.Series(mask(metric, list(values)), index=values.index, dtype="float64")
+    return values.where([not is_small(metric, v) for v in values])
 
 
 def chart_units(metric: Metric) -> tuple[float, str]:
@@ -54,7 +63,7 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
     frame = pd.DataFrame({
         "month": pd.to_datetime(points["date"]),
         "segment": points["segment"],
-        "value": points["value"] / factor,
+        "value": drawable(metric, points["value"]) / factor,
         "mean": points["mean"] / factor,
         "lpl": points["lpl"] / factor,
         "upl": points["upl"] / factor,
@@ -100,7 +109,9 @@ def breakdown_chart(metric: Metric, frame: pd.DataFrame, selectable: bool, targe
     """One mark per member (place, provider, site, specialty …), worst at the top: bars for counts
     and money, which add up, and dots for rates and times, whose axis need not start at zero."""
     factor, axis_title = chart_units(metric)
-    data = frame.assign(plotted=frame["value"] / factor, shown=[format_value(metric, v) for v in frame["value"]])
+    values = drawable(metric, frame["value"], members=True)
+    data = frame.assign(plotted=values / factor, shown=[format_value(metric, v) if pd.notna(v) else "*"
+                                                        for v in values])
     additive = metric.unit in ("count", "gbp") and metric.compute == "value"
     x = alt.X("plotted:Q", title=axis_title, axis=alt.Axis(tickCount=6), scale=alt.Scale(zero=additive))
     y = alt.Y("member:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
@@ -123,7 +134,7 @@ def member_trend_chart(metric: Metric, frame: pd.DataFrame, targets: pd.Series, 
 
     ``frame`` has period, member and value; ``targets`` and ``plans`` are indexed by period."""
     factor, axis_title = chart_units(metric)
-    data = frame.assign(month=pd.to_datetime(frame["period"]), plotted=frame["value"] / factor,
+    data = frame.assign(month=pd.to_datetime(frame["period"]), plotted=drawable(metric, frame["value"]) / factor,
                         shown=[format_value(metric, v) for v in frame["value"]])
     x = alt.X("month:T", title=None, axis=alt.Axis(format="%b-%y", labelAngle=0, tickCount=8))
     lines = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=25)).encode(
@@ -145,7 +156,7 @@ def member_trend_chart(metric: Metric, frame: pd.DataFrame, targets: pd.Series, 
 def plan_chart(metric: Metric, series: pd.DataFrame, period: str) -> alt.LayerChart:
     """Actual by month against the plan (trajectory) and the target, the reporting month marked."""
     factor, axis_title = chart_units(metric)
-    frame = series.assign(month=pd.to_datetime(series["period"]), actual=series["value"] / factor,
+    frame = series.assign(month=pd.to_datetime(series["period"]), actual=drawable(metric, series["value"]) / factor,
                           target_line=series["target"] / factor, plan_line=series["plan"] / factor,
                           shown=[format_value(metric, v) for v in series["value"]])
     x = alt.X("month:T", title=None, axis=alt.Axis(format="%b-%y", labelAngle=0, tickCount=8))

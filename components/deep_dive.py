@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.charts import POINT_WORDS
+from components.charts import POINT_WORDS, drawable
 from components.icons import icon_markdown, icon_words
 from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary
 from portfolio.exports import safe_csv
-from portfolio.formatting import format_status, format_target, format_value
+from portfolio.formatting import SUPPRESSION, format_status, format_target, format_value
 from portfolio.periods import month_label, parse_month
 from portfolio.spc import SPCResult
 
@@ -76,11 +76,13 @@ def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file
         "Status": [format_status(status) for status in series["status"]],
         "SPC": [POINT_WORDS.get(point_types.get(p), "") for p in series["period"]],
     }).iloc[::-1]
-    if not metric.is_ratio:
+    if not metric.is_ratio or SUPPRESSION.get():  # the parts of a rate may be small counts
         table = table.drop(columns=["Numerator", "Denominator"])
     st.dataframe(table, hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
-    raw = series.assign(point_type=series["period"].map(point_types))[
+    raw = series.assign(point_type=series["period"].map(point_types), value=drawable(metric, series["value"]))[
         ["period", "value", "numerator", "denominator", "target", "plan", "point_type"]]
+    if SUPPRESSION.get():
+        raw = raw.drop(columns=["numerator", "denominator"])
     st.download_button("Download these figures (CSV)", safe_csv(raw), file_name=file_name, mime="text/csv",
                        icon=":material/download:", on_click="ignore")
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components.charts import NHS_BLUE, PLAN_GREY
+from components.charts import NHS_BLUE, PLAN_GREY, drawable
 from components.marks import cell_style, marked, status_style
 from components.state import DEEP_DIVE, interactive, on_select, portfolio_summaries, view_params, workspace, workspace_key
 from portfolio.commentary import portfolio_commentary, sections
@@ -69,7 +69,7 @@ def _theme(theme: str, rows, narrative: str | None, written: str | None, org: st
         "Target": row.target_text if row.summary.target is None else format_target(row.summary.metric,
                                                                                     row.summary.target),
         "Status": format_status(row.summary.status),
-        "Trend": row.trend,
+        "Trend": list(drawable(row.summary.metric, pd.Series(row.trend, dtype="float64")).dropna()),
         "metric_id": row.summary.metric.id,
     } for row in rows])
     event = st.dataframe(

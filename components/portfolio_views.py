@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.charts import SERIES_COLOURS, chart_units, plan_chart
+from components.charts import SERIES_COLOURS, chart_units, drawable, plan_chart
 from components.marks import MISS, cell_style, marked
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
@@ -71,7 +71,7 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
         return
     order = natural_order(list(frame["member"]))
     factor, axis_title = chart_units(metric)
-    data = frame.assign(month=pd.to_datetime(frame["period"]), plotted=frame["value"] / factor,
+    data = frame.assign(month=pd.to_datetime(frame["period"]), plotted=drawable(metric, frame["value"]) / factor,
                         shown=[format_value(metric, v) for v in frame["value"]],
                         rank=frame["member"].map({m: i for i, m in enumerate(order)}))
     chart = alt.Chart(data).mark_area().encode(
@@ -88,11 +88,12 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                                f"{month_label(parse_month(period))}.")
     latest = frame[frame["period"] == frame["period"].max()].set_index("member").reindex(order)
     total = latest["value"].sum()
+    latest["value"] = drawable(metric, latest["value"], members=True)  # the bands of one total
     st.table(pd.DataFrame({
         view.dimension.replace("_", " ").capitalize(): order,
         month_label(parse_month(frame["period"].max())): [format_value(metric, v) if pd.notna(v) else "–"
                                                            for v in latest["value"]],
-        "Share": [f"{v / total * 100:.1f}%" if total else "–" for v in latest["value"]],
+        "Share": [f"{v / total * 100:.1f}%" if total and pd.notna(v) else "–" for v in latest["value"]],
     }), hide_index=True)
 
 

@@ -102,7 +102,7 @@ def share_and_present() -> None:
     with st.container(horizontal=True, horizontal_alignment="right"):
         with st.popover("Share", icon=":material/link:", help="A link to this view: page, period, organisation, "
                                                                   "tab, metric and drill"):
-            st.caption("Anyone with access to the dashboard sees this view from this link (copy it with the "
+            st.markdown("Anyone with access to the dashboard sees this view from this link (copy it with the "
                        "button at its right).")
             st.code(str(st.context.url) + _query_string(), language=None, wrap_lines=True)
         if st.button("Present", icon=":material/slideshow:", key="present-start",

@@ -13,7 +13,7 @@ def at(monkeypatch):
 
 def test_navigation_lists_every_page(at):
     assert navigation(at) == {"": "Overview", "demo": "Demo portfolio", "about": "About the data",
-                              "deep-dive": "Deep dive"}
+                              "meetings": "Board meetings", "deep-dive": "Deep dive"}
 
 
 def test_overview_headlines_and_context(at):

@@ -14,7 +14,8 @@ SECTIONS = {
     "Format": schema.Format, "Chart": schema.ChartSpec, "View": schema.ViewSpec, "Organisations": schema.OrganisationsFile, "System": schema.System,
     "Place": schema.Place, "Provider": schema.Provider, "Site": schema.Site, "Settings": schema.Settings,
     "Extract": schema.ExtractInfo, "Reconcile": schema.Reconcile, "Identity": schema.Identity,
-    "Share": schema.Share, "KVI": schema.KVI, "Milestone": schema.Milestone,
+    "Share": schema.Share, "KVI": schema.KVI, "Milestone": schema.Milestone, "Small numbers": schema.SmallNumbers,
+    "Meetings": schema.Meeting, "Slide": schema.Slide,
 }
 
 

@@ -1,0 +1,65 @@
+"""Shareable links: every page reproduces its view from the URL (page, period, organisation, tab,
+metric, drill and presenter mode), and a link with values the dashboard does not know shows a clear
+message and the nearest valid view, never a traceback."""
+
+import pytest
+
+from tests.apptest import open_page, start
+from tests.conftest import ROOT
+from tests.sweep import SAMPLE
+
+PORTFOLIO_TABS = {p.id: next(iter(dict.fromkeys(v.tab_title for v in p.views)), "Charts") for p in SAMPLE.config.portfolios}
+PAGES = ["", *PORTFOLIO_TABS, "about", "meetings", "deep-dive"]
+
+
+def _visit(monkeypatch, page, **params):
+    """The page opened by a link carrying ``params``. AppTest starts on the default page, so the
+    link's first run is on the overview (whose warnings are kept on ``at.arrival``), then on the page."""
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    arrival = [w.value for w in at.warning]
+    if page:
+        at = open_page(at, page).run()
+    at.arrival = arrival
+    return at
+
+
+def _extra(page):
+    if page in PORTFOLIO_TABS:
+        return {"view": PORTFOLIO_TABS[page]}
+    if page == "deep-dive":
+        return {"metric": "rtt_52w", "part": "treatment_function:Ophthalmology"}
+    return {}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p or "overview" for p in PAGES])
+def test_a_link_reproduces_its_view(monkeypatch, page):
+    at = _visit(monkeypatch, page, period="2025-06", org="REM", **_extra(page))
+    assert not at.exception and not at.warning and not at.arrival, [w.value for w in at.warning]
+    assert at.session_state["period"] == "2025-06" and at.session_state["org"] == "REM"
+    assert at.query_params["period"] == "2025-06" and at.query_params["org"] == "REM"  # written back for sharing
+    for key, value in _extra(page).items():
+        assert at.query_params[key] == value
+    if page == "deep-dive":
+        assert at.title[0].value == "RTT waits of 52 weeks or more: Ophthalmology"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p or "overview" for p in PAGES])
+def test_a_link_with_unknown_values_shows_the_nearest_valid_view(monkeypatch, page):
+    at = _visit(monkeypatch, page, period="1999-01", org="NOPE", metric="nope", part="weeks:none", view="Nope")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "the period '1999-01'" in " ".join(at.arrival) and "the organisation 'NOPE'" in " ".join(at.arrival)
+    warnings = " ".join(w.value for w in at.warning)
+    assert at.session_state["period"] == SAMPLE.engine.default_period() and at.session_state["org"] == SAMPLE.tree.root
+    if page == "deep-dive":
+        assert "the metric 'nope'" in warnings
+        assert at.title[0].value == next(iter(SAMPLE.config.metrics.values())).label
+
+
+def test_a_presenter_link_reproduces_the_slide(monkeypatch):
+    at = _visit(monkeypatch, "deep-dive", present="1", meeting="board-2026-11", slide="3", metric="amb_cat2_mean")
+    assert not at.exception
+    assert at.markdown[0].value.startswith("**Slide 3 of")
+    assert at.title[0].value == SAMPLE.config.metrics["amb_cat2_mean"].label
