@@ -1,4 +1,4 @@
-"""Command line: ``python -m portfolio check`` and ``python -m portfolio values``."""
+"""Command line: ``python -m portfolio check``, ``values`` and ``import``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import difflib
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from portfolio.engine import Engine
+from portfolio.imports.published import UnknownLayout
+from portfolio.imports.run import import_files
 from portfolio.periods import parse_month
 from portfolio.workspace import default_folders, load_workspace
 
@@ -32,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     values.add_argument("--org", help="organisation code (default: the whole system)")
     values.add_argument("--from", dest="start", help="first month, YYYY-MM")
     values.add_argument("--to", dest="end", help="last month, YYYY-MM")
+    values.add_argument("--extract", type=Path, help="an imported extract to read instead of the configured data "
+                                                     "(its rows are summed as counts and ratios)")
+    importing = commands.add_parser("import", help="convert NHS England publications into the tidy extract layout")
+    importing.add_argument("kind", help="what the files are: ae")
+    importing.add_argument("files", nargs="+", type=Path, help="the published files, as downloaded")
+    importing.add_argument("--out", type=Path, required=True, help="the tidy CSV to write")
     return parser
 
 
@@ -51,7 +61,50 @@ def _fail(message: str) -> int:
     return 2
 
 
+def run_import(args) -> int:
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        return _fail(f"no such file: {', '.join(missing)}")
+    try:
+        result = import_files(args.kind, args.files)
+    except UnknownLayout as error:
+        return _fail(str(error))
+    for note in result.notes:
+        print(note)
+    if not result.rows:
+        return _fail("nothing was imported")
+    print(f"wrote {result.write(args.out):,} rows to {args.out}")
+    return 0
+
+
+def run_values_from_extract(args) -> int:
+    """A metric's series straight from a tidy extract (an imported one): sums per month for the
+    organisation, a ratio of sums as a percentage where the rows carry numerators."""
+    if not args.extract.is_file():
+        return _fail(f"no such extract: {args.extract}")
+    frame = pd.read_csv(args.extract, dtype={"period": str, "org_code": str, "breakdown": str}, keep_default_na=False)
+    rows = frame[(frame["metric_id"] == args.metric) & (frame["breakdown"] == "")]
+    if rows.empty:
+        known = sorted(frame["metric_id"].unique())
+        return _fail(f"no metric '{args.metric}' in {args.extract.name}; it holds {', '.join(known)}")
+    if args.org:
+        rows = rows[rows["org_code"] == args.org]
+    numbers = rows[["value", "numerator", "denominator"]].apply(pd.to_numeric, errors="coerce")
+    summed = numbers.assign(period=rows["period"]).groupby("period").sum(min_count=1)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(VALUES_HEADER)
+    for period, row in summed.iterrows():
+        if args.start and period < args.start or args.end and period > args.end:
+            continue
+        value = row["numerator"] / row["denominator"] * 100 if pd.notna(row["denominator"]) else row["value"]
+        writer.writerow([period, args.org or "", _plain(value), _plain(row["numerator"]), _plain(row["denominator"]),
+                         "", ""])
+    return 0
+
+
 def run_values(args) -> int:
+    if args.extract:
+        return run_values_from_extract(args)
     workspace = load_workspace(args.config, args.data)
     engine: Engine = workspace.engine
     metrics = workspace.config.metrics
@@ -85,4 +138,4 @@ def _plain(number) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"check": run_check, "values": run_values}[args.command](args)
+    return {"check": run_check, "values": run_values, "import": run_import}[args.command](args)

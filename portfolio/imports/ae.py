@@ -1,0 +1,87 @@
+"""NHS England's monthly A&E attendances and emergency admissions.
+
+Two layouts are recognised from their header: the native "Monthly A&E CSV" (a column per
+department type, booked appointments separately, a Period column such as ``MSitAE-APRIL-2025``)
+and the "A&E by provider" sheet saved as CSV (department columns repeated, type 1 including
+booked appointments, the month only in the file name). Both give the same metrics:
+
+- ``ae_attendances_all``, ``ae_attendances_type1``: attendances, booked appointments included;
+- ``ae_4hr_all``, ``ae_4hr_type1``: the share within 4 hours, 100 × (1 − over 4 hours ÷
+  attendances), booked appointments included as in NHS England's published headline;
+- ``ae_12hr_dta``: patients waiting 12 hours or more from decision to admit to admission;
+- ``ae_emergency_admissions``: emergency admissions via A&E (all department types).
+"""
+
+from __future__ import annotations
+
+from portfolio.imports.published import Imported, Table, UnknownLayout, is_total, month_from_words, number
+
+NATIVE = "A&E attendances Type 1"
+BY_PROVIDER = "Percentage in 4 hours or less (all)"
+KIND = "ae"
+
+
+def recognises(table: Table) -> bool:
+    return NATIVE in table.header or BY_PROVIDER in table.header
+
+
+def read(table: Table, into: Imported) -> str:
+    """Add the file's figures to ``into``; return the month they are for."""
+    if NATIVE in table.header:
+        return _native(table, into)
+    if BY_PROVIDER in table.header:
+        return _by_provider(table, into)
+    raise UnknownLayout(f"not an A&E file (no '{NATIVE}' or '{BY_PROVIDER}' column)")
+
+
+def _native(table: Table, into: Imported) -> str:
+    period = None
+    # attendances name the third type "Other A&E Department"; the other columns "Other Department"
+    kinds = {"Type 1": "Type 1", "Type 2": "Type 2", "Other A&E Department": "Other Department"}
+    for row, line in zip(table.rows, table.line_numbers):
+        if is_total(row.get("Org Code", ""), row.get("Parent Org", ""), row.get("Org name", "")):
+            continue
+        period = period or month_from_words(row["Period"])
+        if period is None:
+            raise UnknownLayout(f"row {line}: no month in Period '{row['Period']}'")
+        get = lambda name: number(row.get(name)) or 0.0
+        arrivals = {k: get(f"A&E attendances {k}") + get(f"A&E attendances Booked Appointments {short}")
+                    for k, short in kinds.items()}
+        over = {k: get(f"Attendances over 4hrs {short}") + get(f"Attendances over 4hrs Booked Appointments {short}")
+                for k, short in kinds.items()}
+        admissions = sum(get(f"Emergency admissions via A&E - {k}") for k in
+                         ("Type 1", "Type 2", "Other A&E department"))
+        _add(into, period, row["Org Code"].strip(), sum(arrivals.values()), sum(over.values()),
+             arrivals["Type 1"], over["Type 1"], number(row.get("Patients who have waited 12+ hrs from DTA to admission")),
+             admissions)
+    if period is None:
+        raise UnknownLayout("no organisation rows")
+    return period
+
+
+def _by_provider(table: Table, into: Imported) -> str:
+    period = month_from_words(table.path.stem)
+    if period is None:
+        raise UnknownLayout(f"the 'A&E by provider' sheet has no month in it; name the file "
+                            "after its month, as published (April-2025-AE.csv)")
+    type1_name = table.header[3]  # "Type 1 Departments - Major A&E" (mangled in one month): three times over
+    for index, row in enumerate(table.rows):
+        if is_total(row.get("Code", ""), row.get("Name", "")):
+            continue
+        attendances, type1 = number(row["Total attendances"]), number(table.at(index, type1_name, 0))
+        over, over_type1 = number(row["Total Attendances > 4 hours"]), number(table.at(index, type1_name, 2))
+        _add(into, period, row["Code"].strip(), attendances, over, type1, over_type1,
+             number(row.get("Number of patients spending >12 hours from decision to admit to admission")),
+             number(row.get("Total Emergency Admissions via A&E")))
+    return period
+
+
+def _add(into: Imported, period: str, org: str, attendances, over, type1, over_type1, waits_12h, admissions):
+    into.add("ae_attendances_all", period, org, value=attendances)
+    into.add("ae_attendances_type1", period, org, value=type1)
+    if attendances:
+        into.add("ae_4hr_all", period, org, numerator=attendances - over, denominator=attendances)
+    if type1:
+        into.add("ae_4hr_type1", period, org, numerator=type1 - over_type1, denominator=type1)
+    into.add("ae_12hr_dta", period, org, value=waits_12h)
+    into.add("ae_emergency_admissions", period, org, value=admissions)

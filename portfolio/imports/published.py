@@ -1,0 +1,130 @@
+"""What every NHS England file needs before its figures can be read: its text decoded (UTF-8 with
+or without a byte-order mark, else Windows-1252 / Latin-1), its header tidied (space-padded names,
+empty trailing columns), and its cells read as numbers the way the publications write them
+(quoted thousands, "-" for none, "80.00%"), with a blank kept as missing, never zero."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portfolio.extracts import decode
+
+TOTAL_WORDS = {"total", "england", "all english providers"}
+TIDY_COLUMNS = ["metric_id", "period", "org_code", "breakdown", "breakdown_value", "series", "value",
+                "numerator", "denominator", "status", "note", "breakdown2", "breakdown2_value"]
+MONTHS = {name: number for number, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+
+
+class UnknownLayout(ValueError):
+    """A file whose header matches none of the layouts a reader knows."""
+
+
+@dataclass
+class Table:
+    """A published CSV: its tidied header and its rows (each a dict by tidied header name)."""
+
+    path: Path
+    header: list[str]
+    rows: list[dict[str, str]]
+    line_numbers: list[int]
+    cells: list[list[str]]  # the same rows by position, for headers that repeat a name
+
+    def at(self, row: int, name: str, occurrence: int = 0) -> str:
+        """The cell under the ``occurrence``-th column called ``name`` (0 for the first)."""
+        positions = [i for i, h in enumerate(self.header) if h == name]
+        line = self.cells[row]
+        return line[positions[occurrence]] if occurrence < len(positions) and positions[occurrence] < len(line) else ""
+
+
+@dataclass
+class Imported:
+    """Tidy rows by (metric, period, org, breakdown, member), and what was skipped and why."""
+
+    rows: dict[tuple, dict] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, metric: str, period: str, org: str, *, value=None, numerator=None, denominator=None,
+            breakdown: str = "", member: str = ""):
+        key = (metric, period, org, breakdown, member)
+        self.rows[key] = {"metric_id": metric, "period": period, "org_code": org, "breakdown": breakdown,
+                          "breakdown_value": member, "series": "actual", "value": value, "numerator": numerator,
+                          "denominator": denominator, "status": "", "note": "", "breakdown2": "",
+                          "breakdown2_value": ""}
+
+    def periods(self) -> set[str]:
+        return {key[1] for key in self.rows}
+
+    def drop_period(self, period: str) -> None:
+        self.rows = {key: row for key, row in self.rows.items() if key[1] != period}
+
+    def write(self, path: Path) -> int:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=TIDY_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for key in sorted(self.rows):
+                writer.writerow({k: _text(v) for k, v in self.rows[key].items()})
+        return len(self.rows)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.6g}"
+    return str(value)
+
+
+def tidy_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip()
+
+
+def read_table(path: Path, delimiter: str = ",") -> Table:
+    """The file's header row and data rows; trailing columns with no name are left out."""
+    text, _ = decode(path.read_bytes())
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    lines = list(reader)
+    if not lines:
+        raise UnknownLayout(f"{path.name} is empty")
+    header = [tidy_name(h) for h in lines[0]]
+    while header and not header[-1]:  # empty trailing columns
+        header.pop()
+    rows, numbers, cells = [], [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in line):
+            continue
+        rows.append({name: cell for name, cell in zip(header, line) if name})
+        numbers.append(number)
+        cells.append(line[:len(header)])
+    return Table(path, header, rows, numbers, cells)
+
+
+def number(cell: str | None) -> float | None:
+    """A published figure: "17,712" → 17712, "-" → 0, "80.00%" → 80.0; blank → missing."""
+    if cell is None:
+        return None
+    text = cell.strip().replace(",", "").rstrip("%").strip()
+    if text == "":
+        return None
+    if text == "-":
+        return 0.0
+    return float(text)
+
+
+def is_total(*cells: str) -> bool:
+    """A total row, however spelled: TOTAL, Total, "Total ", England …"""
+    return any(cell.strip().casefold() in TOTAL_WORDS for cell in cells if cell)
+
+
+def month_from_words(text: str) -> str | None:
+    """"MSitAE-APRIL-2025", "RTT-April-2026", "March-2025" → "2025-04" (first month name and year)."""
+    words = re.findall(r"[A-Za-z]+|\d{4}", text)
+    month = next((MONTHS[w.lower()] for w in words if w.lower() in MONTHS), None)
+    year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
+    return f"{year:04d}-{month:02d}" if month and year else None

@@ -1,0 +1,46 @@
+"""Importing a set of published files of one kind: each file's layout recognised from its header,
+a later vintage of a month replacing an earlier one (and saying so), and a report of what was
+read and what was skipped and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from portfolio.imports import ae
+from portfolio.imports.published import Imported, UnknownLayout, read_table
+
+READERS = {"ae": ae}
+REVISED_MARKS = ("revised", "-v2", "_v2", "v2.0")
+
+
+def vintage_order(files: list[Path]) -> list[Path]:
+    """The files in the order given, except that a file marked as a revision comes after the
+    others (so that it replaces the first vintage of its month)."""
+    return sorted(files, key=lambda f: any(mark in f.name.lower() for mark in REVISED_MARKS))
+
+
+def import_files(kind: str, files: list[Path]) -> Imported:
+    if kind not in READERS:
+        raise UnknownLayout(f"cannot import '{kind}' yet: the kinds that can be imported are "
+                            f"{', '.join(sorted(READERS))}")
+    reader = READERS[kind]
+    result = Imported()
+    source: dict[str, str] = {}  # month → the file it was read from
+    for path in vintage_order(files):
+        try:
+            table = read_table(path)
+            if not reader.recognises(table):
+                raise UnknownLayout(f"its header is not a {kind} layout (first columns: "
+                                    f"{', '.join(table.header[:4])})")
+            month = Imported()
+            period = reader.read(table, month)
+        except (UnknownLayout, ValueError, KeyError) as error:
+            result.notes.append(f"skipped {path.name}: {error}")
+            continue
+        if period in source:
+            result.drop_period(period)
+            result.notes.append(f"{period}: {path.name} replaces {source[period]} (a later vintage of the month)")
+        source[period] = path.name
+        result.rows.update(month.rows)
+        result.notes.append(f"read {path.name}: {period}, {len(month.rows):,} rows")
+    return result

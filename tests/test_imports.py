@@ -1,0 +1,110 @@
+"""Importing NHS England publications as published: small fixtures of our own in each layout, and,
+when they are present beside the repository, the real files in ../shared/nhs_data, whose own
+published figures the derived ones must equal."""
+
+import csv
+
+import pytest
+
+from portfolio.cli import main as cli
+from portfolio.imports.published import Imported, number, read_table
+from portfolio.imports.run import import_files
+from tests.conftest import FIXTURES
+
+NHS = FIXTURES / "nhs"
+
+
+def _rows(result: Imported, metric: str, org: str) -> dict:
+    return next(row for key, row in result.rows.items() if key[0] == metric and key[2] == org)
+
+
+def test_published_numbers_are_read_as_published():
+    assert number('17,712') == 17712 and number("80.00%") == 80.0 and number("-") == 0
+    assert number("") is None and number("  ") is None  # blank is missing, never zero
+    assert number(" 73.5 ") == 73.5
+
+
+def test_the_native_ae_file(tmp_path):
+    result = import_files("ae", [NHS / "MSitAE_2025-05.csv"])
+    assert {key[1] for key in result.rows} == {"2025-05"}
+    assert {key[2] for key in result.rows} == {"RXA", "RXB", "NTV0B"}  # the TOTAL row is dropped
+    attendances = _rows(result, "ae_attendances_all", "RXA")["value"]
+    assert attendances == 1000 + 400 + 100  # booked appointments included
+    four_hours = _rows(result, "ae_4hr_all", "RXA")
+    over = 300 + 10 + 20
+    assert (four_hours["numerator"], four_hours["denominator"]) == (attendances - over, attendances)
+    type1 = _rows(result, "ae_4hr_type1", "RXA")
+    assert (type1["numerator"], type1["denominator"]) == (1100 - 320, 1100)
+    assert _rows(result, "ae_12hr_dta", "RXA")["value"] == 12
+    assert _rows(result, "ae_emergency_admissions", "RXB")["value"] == 125
+    assert not [k for k in result.rows if k[0] == "ae_4hr_type1" and k[2] == "NTV0B"]  # no type 1: no rate
+
+
+def test_a_later_vintage_replaces_the_month_and_says_so():
+    result = import_files("ae", [NHS / "Monthly-AE-May-2025-revised.csv", NHS / "MSitAE_2025-05.csv"])
+    assert _rows(result, "ae_attendances_type1", "RXB")["value"] == 520  # the revised figure wins
+    assert any("Monthly-AE-May-2025-revised.csv replaces MSitAE_2025-05.csv" in note for note in result.notes)
+    assert {key[2] for key in result.rows} == {"RXA", "RXB", "NTV0B"}  # "Total " dropped; empty columns ignored
+
+
+def test_the_ae_by_provider_sheet_agrees_with_its_own_percentage():
+    result = import_files("ae", [NHS / "May-2025-AE.csv"])
+    row = _rows(result, "ae_4hr_all", "RXA")
+    assert row["denominator"] == 1500 and round(row["numerator"] / row["denominator"] * 100, 2) == 78.00
+    assert _rows(result, "ae_4hr_type1", "RXA")["denominator"] == 1100
+
+
+def test_a_file_that_is_not_ae_is_skipped_with_its_reason(tmp_path):
+    other = tmp_path / "notes.csv"
+    other.write_text("Region,Provider Code\nY62,RXA\n")
+    result = import_files("ae", [other, NHS / "MSitAE_2025-05.csv"])
+    assert result.notes[0].startswith("skipped notes.csv: its header is not a ae layout")
+    assert result.rows
+
+
+def test_the_import_and_values_commands(tmp_path, capsys):
+    out = tmp_path / "ae.csv"
+    assert cli(["import", "ae", str(NHS / "MSitAE_2025-05.csv"), "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    header = next(csv.reader(open(out)))
+    assert header[:3] == ["metric_id", "period", "org_code"]  # the layout sample_data uses
+    assert cli(["values", "--extract", str(out), "--metric", "ae_4hr_all", "--org", "RXA"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "period,org_code,value,numerator,denominator,target,status"
+    assert lines[1].startswith("2025-05,RXA,78,1170,1500")
+    assert cli(["import", "rtt_nope", str(NHS / "MSitAE_2025-05.csv"), "--out", str(out)]) == 2
+
+
+# --- the real publications, when present ------------------------------------------------------
+
+
+def test_every_real_ae_file_imports(nhs_data):
+    files = sorted((nhs_data / "ae").glob("*/*.csv"))
+    result = import_files("ae", files)
+    skipped = [n for n in result.notes if n.startswith("skipped")]
+    assert skipped == []
+    assert len({key[1] for key in result.rows}) == 24  # April 2024 to March 2026
+    assert any("replaces MSitAE_2025-08.csv" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("native, published", [("msitae_2025-26/MSitAE_2025-04.csv", "April-2025-AE.csv"),
+                                               ("msitae_2025-26/MSitAE_2026-03.csv", "March-2026-AE.csv")])
+def test_derived_four_hour_performance_equals_the_published_figure(nhs_data, native, published):
+    result = import_files("ae", [nhs_data / "ae" / native])
+    table = read_table(nhs_data / "ae" / "by_provider_xls_export" / published)
+    compared = 0
+    for row in table.rows:
+        code = row["Code"].strip()
+        for metric, column in (("ae_4hr_all", "Percentage in 4 hours or less (all)"),
+                               ("ae_4hr_type1", "Percentage in 4 hours or less (type 1)")):
+            shown = number(row[column])
+            key = (metric, result.periods().pop(), code, "", "")
+            if shown is None or key not in result.rows or (shown == 0 and row[column].strip() == "-"):
+                continue
+            derived = result.rows[key]["numerator"] / result.rows[key]["denominator"] * 100
+            # published to one decimal place (written 80.00% in March): equal once rounded alike, and
+            # within 0.01 percentage points of the rounding boundary
+            assert abs(derived - shown) <= 0.05 + 0.01, (code, metric, derived, shown)
+            assert round(derived + 1e-9, 1) == round(shown, 1), (code, metric, derived, shown)
+            compared += 1
+    assert compared > 300
