@@ -108,3 +108,54 @@ def test_derived_four_hour_performance_equals_the_published_figure(nhs_data, nat
             assert round(derived + 1e-9, 1) == round(shown, 1), (code, metric, derived, shown)
             compared += 1
     assert compared > 300
+
+
+RTT = NHS / "20250611-RTT-May-2025-full-extract.csv"
+
+
+def _value(result, metric, org, member=""):
+    row = result.rows[(metric, "2025-05", org, "treatment_function" if member else "", member)]
+    return row["value"] if row["value"] is not None else (row["numerator"], row["denominator"])
+
+
+def test_rtt_is_summed_across_commissioners_without_counting_the_total_function_twice():
+    result = import_files("rtt", [RTT])
+    assert _value(result, "rtt_waiting_list", "RXA") == 110  # two commissioners, the hub's rows included
+    assert _value(result, "rtt_waiting_list", "QYG") == 150  # the ICB: its own commissioners only, not the hub
+    assert _value(result, "rtt_waiting_list", "RXA", "Trauma and Orthopaedic Service") == 18
+    assert _value(result, "rtt_18w_pct", "RXA") == (75, 110)
+    assert _value(result, "rtt_52w", "RXA") == 10 and _value(result, "rtt_78w", "RXA") == 2
+    bands = {k[4]: r["value"] for k, r in result.rows.items() if k[:4] == ("rtt_waiting_list", "2025-05", "RXA", "weeks_band")}
+    assert sum(bands.values()) == 110 and bands["52-65 weeks"] == 8
+    assert _value(result, "rtt_clock_starts", "RXA") == 55  # Part 3: the total, its blank bands left blank
+    assert _value(result, "rtt_clock_stops_admitted", "RXA") == 15
+    assert 0 < _value(result, "rtt_median_wait", "RXA") < 18
+
+
+def test_every_real_rtt_file_imports(nhs_data):
+    result = import_files("rtt", sorted((nhs_data / "rtt").glob("*.csv")))
+    assert [n for n in result.notes if n.startswith("skipped")] == []
+    assert result.periods() == {"2025-03", "2026-04"}
+    assert result.rows[("rtt_waiting_list", "2026-04", "QYG", "", "")]["value"] > 100_000
+
+
+def test_derived_rtt_figures_equal_the_published_ones(nhs_data):
+    path = nhs_data / "rtt" / "Incomplete-Provider-Mar25-XLSX-9M-38145.csv"
+    result = import_files("rtt", [path])
+    compared = 0
+    for row in read_table(path).rows:
+        code, function = row["Provider Code"].strip(), row["Treatment Function Code"].strip()
+        key = lambda metric: (metric, "2025-03", code, "", "")
+        if function != "C_999" or key("rtt_18w_pct") not in result.rows:
+            continue
+        share = result.rows[key("rtt_18w_pct")]
+        assert round(share["numerator"] / share["denominator"] * 100 + 1e-9, 1) == number(row["% within 18 weeks"])
+        assert result.rows[key("rtt_52w")]["value"] == number(row["Total 52 plus weeks"])
+        assert result.rows[key("rtt_waiting_list")]["value"] == number(row["Total number of incomplete pathways"])
+        # the median and 92nd centile, read off the bands as NHS England does, to its rounding
+        assert abs(result.rows[key("rtt_median_wait")]["value"]
+                   - number(row["Average (median) waiting time (in weeks)"])) <= 0.05 + 1e-9
+        assert abs(result.rows[key("rtt_92nd_centile_wait")]["value"]
+                   - number(row["92nd percentile waiting time (in weeks)"])) <= 0.05 + 1e-9
+        compared += 1
+    assert compared > 100

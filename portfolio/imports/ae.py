@@ -62,7 +62,7 @@ def _native(table: Table, into: Imported) -> str:
 def _by_provider(table: Table, into: Imported) -> str:
     period = month_from_words(table.path.stem)
     if period is None:
-        raise UnknownLayout(f"the 'A&E by provider' sheet has no month in it; name the file "
+        raise UnknownLayout("the 'A&E by provider' sheet has no month in it; name the file "
                             "after its month, as published (April-2025-AE.csv)")
     type1_name = table.header[3]  # "Type 1 Departments - Major A&E" (mangled in one month): three times over
     for index, row in enumerate(table.rows):

@@ -123,8 +123,19 @@ def is_total(*cells: str) -> bool:
 
 
 def month_from_words(text: str) -> str | None:
-    """"MSitAE-APRIL-2025", "RTT-April-2026", "March-2025" → "2025-04" (first month name and year)."""
-    words = re.findall(r"[A-Za-z]+|\d{4}", text)
-    month = next((MONTHS[w.lower()] for w in words if w.lower() in MONTHS), None)
-    year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
-    return f"{year:04d}-{month:02d}" if month and year else None
+    """"MSitAE-APRIL-2025", "RTT-April-2026", "March-2025", "Provider-Mar25" → "2025-04" style months
+    (the first month name, whole or as three letters, and the year beside it or the first one)."""
+    words = re.findall(r"[A-Za-z]+|\d+", text)
+    for i, word in enumerate(words):
+        name = word.lower()
+        month = MONTHS.get(name) or next((n for full, n in MONTHS.items() if len(name) == 3 and full.startswith(name)),
+                                          None)
+        if month is None:
+            continue
+        later = words[i + 1] if i + 1 < len(words) else ""
+        if later.isdigit() and len(later) in (2, 4):
+            return f"{(2000 + int(later)) if len(later) == 2 else int(later):04d}-{month:02d}"
+        year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
+        if year:
+            return f"{year:04d}-{month:02d}"
+    return None
