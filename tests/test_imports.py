@@ -159,3 +159,30 @@ def test_derived_rtt_figures_equal_the_published_ones(nhs_data):
                    - number(row["92nd percentile waiting time (in weeks)"])) <= 0.05 + 1e-9
         compared += 1
     assert compared > 100
+
+
+def test_dm01_by_test_with_its_total_and_the_month_from_the_file_name():
+    result = import_files("dm01", [NHS / "Monthly-Diagnostics-Web-File-Provider-May-2025_TEST1.csv"])
+    rows = {(k[0], k[4]): r for k, r in result.rows.items() if k[1] == "2025-05" and k[2] == "RXA"}
+    assert rows[("dm01_waiting_list", "")]["value"] == 1500  # test 16, "Total", is the total row
+    assert rows[("dm01_waiting_list", "Magnetic Resonance Imaging")]["value"] == 1000
+    assert rows[("dm01_6wk", "Computed Tomography")]["value"] == 0  # "-" is none
+    share = rows[("dm01_6wk_pct", "")]
+    assert (share["numerator"], share["denominator"]) == (1450, 1500)
+    assert rows[("dm01_activity", "")]["value"] == 15 + 20 + 2100
+
+
+def test_derived_diagnostics_figures_equal_the_published_ones(nhs_data):
+    for path in sorted((nhs_data / "diagnostics").glob("*.csv")):
+        result = import_files("dm01", [path])
+        period, compared = result.periods().pop(), 0
+        for row in read_table(path).rows:
+            test = row.get("Diagnostic Test Name", "Total").strip()
+            key = ("dm01_6wk_pct", period, row["Provider Code"].strip(), *(("", "") if test == "Total"
+                                                                           else ("diagnostic_test", test)))
+            published = number(row["Percentage waiting 6+ weeks"])
+            if key in result.rows and published is not None:
+                share = result.rows[key]
+                assert abs(100 - share["numerator"] / share["denominator"] * 100 - published) <= 0.05 + 1e-9, key
+                compared += 1
+        assert compared > 300, path.name

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portfolio.imports import ae, rtt
+from portfolio.imports import ae, dm01, rtt
 from portfolio.imports.published import Imported, UnknownLayout, read_table
 
-READERS = {"ae": ae, "rtt": rtt}
+READERS = {"ae": ae, "rtt": rtt, "dm01": dm01}
 REVISED_MARKS = ("revised", "-v2", "_v2", "v2.0")
 
 
