@@ -186,3 +186,36 @@ def test_derived_diagnostics_figures_equal_the_published_ones(nhs_data):
                 assert abs(100 - share["numerator"] / share["denominator"] * 100 - published) <= 0.05 + 1e-9, key
                 compared += 1
         assert compared > 300, path.name
+
+
+def test_cancer_waiting_times_all_care_only_with_the_month_from_the_excel_date():
+    result = import_files("cwt", [NHS / "201705-11.-62-Day-Wait-for-first-treatment-All-Cancers-Provider-Data.csv"])
+    assert result.periods() == {"2017-05"}
+    total = result.rows[("cancer_62d_gp_pct", "2017-05", "RXA", "", "")]
+    assert (total["numerator"], total["denominator"]) == (32.5, 40)  # the all-care block; fractions kept
+    lung = result.rows[("cancer_62d_gp_pct", "2017-05", "RXA", "tumour_site", "Lung")]
+    assert (lung["numerator"], lung["denominator"]) == (6, 8)
+    assert len(result.rows) == 2  # the admitted block and the all-providers total are not read
+
+
+def test_every_real_cancer_file_imports_or_says_why_not(nhs_data):
+    result = import_files("cwt", sorted((nhs_data / "cancer").glob("*")))
+    skipped = [n for n in result.notes if n.startswith("skipped")]
+    assert skipped == ["skipped APRIL-2025-CWT-CRS-PROVIDER-WORKBOOK-PROVISIONAL.xlsx: is an Excel workbook, not a "
+                       "CSV file: save the sheet you need as CSV (File → Save As → CSV UTF-8) and import that"]
+    metrics = {key[0] for key in result.rows}
+    assert metrics == {"cancer_62d_gp_pct", "cancer_31d_first_pct", "cancer_31d_subsequent_radiotherapy_pct"}
+    compared = 0
+    for path in sorted((nhs_data / "cancer").glob("*.csv")):
+        table = read_table(path)
+        all_care = False
+        for cells in table.cells:
+            if cells[0].startswith("PART"):
+                all_care = "ALL CARE" in cells[0]
+            elif all_care and len(cells) > 8 and cells[1].strip() and cells[8].endswith("%"):
+                metric = {"11.": "cancer_62d_gp_pct", "5.-": "cancer_31d_first_pct"}.get(
+                    path.name[7:10], "cancer_31d_subsequent_radiotherapy_pct")
+                row = result.rows[(metric, "2017-07", cells[1].strip(), "", "")]
+                assert abs(row["numerator"] / row["denominator"] * 100 - number(cells[8])) <= 0.005 + 1e-9
+                compared += 1
+    assert compared > 250

@@ -60,8 +60,9 @@ class Imported:
     def periods(self) -> set[str]:
         return {key[1] for key in self.rows}
 
-    def drop_period(self, period: str) -> None:
-        self.rows = {key: row for key, row in self.rows.items() if key[1] != period}
+    def drop(self, period: str, metrics: frozenset[str]) -> None:
+        """Forget a month of these metrics (an earlier vintage being replaced)."""
+        self.rows = {key: row for key, row in self.rows.items() if key[1] != period or key[0] not in metrics}
 
     def write(self, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,9 +88,15 @@ def tidy_name(name: str) -> str:
 
 def read_table(path: Path, delimiter: str = ",") -> Table:
     """The file's header row and data rows; trailing columns with no name are left out."""
-    text, _ = decode(path.read_bytes())
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    lines = list(reader)
+    raw = path.read_bytes()
+    if raw[:2] == b"PK":
+        raise UnknownLayout("is an Excel workbook, not a CSV file: save the sheet you need as CSV (File → Save As → "
+                            "CSV UTF-8) and import that")
+    text, _ = decode(raw)
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:
+        raise UnknownLayout(f"is not a readable CSV file ({error})") from None
     if not lines:
         raise UnknownLayout(f"{path.name} is empty")
     header = [tidy_name(h) for h in lines[0]]
@@ -101,7 +108,7 @@ def read_table(path: Path, delimiter: str = ",") -> Table:
             continue
         rows.append({name: cell for name, cell in zip(header, line) if name})
         numbers.append(number)
-        cells.append(line[:len(header)])
+        cells.append(line)
     return Table(path, header, rows, numbers, cells)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portfolio.imports import ae, dm01, rtt
+from portfolio.imports import ae, cwt, dm01, rtt
 from portfolio.imports.published import Imported, UnknownLayout, read_table
 
-READERS = {"ae": ae, "rtt": rtt, "dm01": dm01}
+READERS = {"ae": ae, "rtt": rtt, "dm01": dm01, "cwt": cwt}
 REVISED_MARKS = ("revised", "-v2", "_v2", "v2.0")
 
 
@@ -25,7 +25,7 @@ def import_files(kind: str, files: list[Path]) -> Imported:
                             f"{', '.join(sorted(READERS))}")
     reader = READERS[kind]
     result = Imported()
-    source: dict[str, str] = {}  # month → the file it was read from
+    source: dict[tuple, str] = {}  # (month, metrics) → the file they were read from
     for path in vintage_order(files):
         try:
             table = read_table(path)
@@ -37,10 +37,11 @@ def import_files(kind: str, files: list[Path]) -> Imported:
         except (UnknownLayout, ValueError, KeyError) as error:
             result.notes.append(f"skipped {path.name}: {error}")
             continue
-        if period in source:
-            result.drop_period(period)
-            result.notes.append(f"{period}: {path.name} replaces {source[period]} (a later vintage of the month)")
-        source[period] = path.name
+        metrics = frozenset(key[0] for key in month.rows)  # one publication: a month of these metrics
+        if (period, metrics) in source:
+            result.drop(period, metrics)
+            result.notes.append(f"{period}: {path.name} replaces {source[period, metrics]} (a later vintage of the month)")
+        source[period, metrics] = path.name
         result.rows.update(month.rows)
         result.notes.append(f"read {path.name}: {period}, {len(month.rows):,} rows")
     return result
