@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from portfolio.engine import Engine
+from portfolio.imports.icb import prepare
 from portfolio.imports.published import UnknownLayout
 from portfolio.imports.run import import_files
 from portfolio.periods import parse_month
@@ -42,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("kind", help="what the files are: ae")
     importing.add_argument("files", nargs="+", type=Path, help="the published files, as downloaded")
     importing.add_argument("--out", type=Path, required=True, help="the tidy CSV to write")
+    preparing = commands.add_parser("prepare", help="a config and data folder for one ICB from NHS England's files")
+    preparing.add_argument("--icb", required=True, help="the ICB's ODS code, such as QYG")
+    preparing.add_argument("--from", dest="source", type=Path, required=True,
+                           help="a folder holding the publications and the ODS reference files")
+    preparing.add_argument("--out", type=Path, required=True, help="the folder to write config/ and data/ into")
     return parser
 
 
@@ -74,6 +80,20 @@ def run_import(args) -> int:
     if not result.rows:
         return _fail("nothing was imported")
     print(f"wrote {result.write(args.out):,} rows to {args.out}")
+    return 0
+
+
+def run_prepare(args) -> int:
+    if not args.source.is_dir():
+        return _fail(f"no such folder: {args.source}")
+    try:
+        notes = prepare(args.icb, args.source, args.out)
+    except UnknownLayout as error:
+        return _fail(str(error))
+    for note in notes:
+        print(note)
+    print(f"run it: PORTFOLIO_CONFIG={args.out / 'config'} PORTFOLIO_DATA={args.out / 'data'} "
+          "python3 -m streamlit run app.py")
     return 0
 
 
@@ -138,4 +158,4 @@ def _plain(number) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"check": run_check, "values": run_values, "import": run_import}[args.command](args)
+    return {"check": run_check, "values": run_values, "import": run_import, "prepare": run_prepare}[args.command](args)

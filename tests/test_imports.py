@@ -7,8 +7,12 @@ import csv
 import pytest
 
 from portfolio.cli import main as cli
+from portfolio.config import OrganisationsFile
+from portfolio.imports.ods import organisations
 from portfolio.imports.published import Imported, number, read_table
 from portfolio.imports.run import import_files
+from portfolio.workspace import load_workspace
+from tests.apptest import open_page, start
 from tests.conftest import FIXTURES
 
 NHS = FIXTURES / "nhs"
@@ -219,3 +223,38 @@ def test_every_real_cancer_file_imports_or_says_why_not(nhs_data):
                 assert abs(row["numerator"] / row["denominator"] * 100 - number(cells[8])) <= 0.005 + 1e-9
                 compared += 1
     assert compared > 250
+
+
+def test_organisations_from_the_ods_files():
+    document, notes = organisations("QYG", sorted((NHS / "reference").glob("*")))
+    assert document["system"] == {"code": "E54000008", "name": "NHS Cheshire and Merseyside", "short_name": "QYG"}
+    codes = [p["code"] for p in document["providers"]]
+    assert codes == ["QYG", "RXA", "RXB", "RXC"]  # the ICB's trusts only
+    closed = next(p for p in document["providers"] if p["code"] == "RXC")
+    assert closed["closed"] == "2023-06"
+    assert next(p for p in document["providers"] if p["code"] == "RXB")["type"] == "community"
+    sites = {s["code"]: s for s in document["sites"]}
+    assert set(sites) == {"RXA01", "RXA02"}  # a site with no coordinates is left out
+    assert sites["RXA02"]["lon"] == -0.0819  # scientific notation in the hospital file, Latin-1 and "¬"
+    OrganisationsFile.model_validate(document)
+
+
+def test_an_icb_dashboard_prepared_from_the_publications(tmp_path, monkeypatch):
+    assert cli(["prepare", "--icb", "QYG", "--from", str(NHS), "--out", str(tmp_path)]) == 0
+    ws = load_workspace(tmp_path / "config", tmp_path / "data")
+    assert [str(p) for p in ws.problems] == []
+    assert ws.engine.summary("ae_4hr_all", "RXA", "2025-05").value == pytest.approx(1170 / 1500 * 100)
+    assert ws.engine.summary("rtt_waiting_list", "E54000008", "2025-05").value == 150  # the ICB's own figure
+    at = open_page(start(monkeypatch, tmp_path / "config", tmp_path / "data").run(), "nhs_england").run()
+    assert not at.exception and at.title[0].value == "NHS England statistics"
+
+
+def test_the_real_icb_dashboard(nhs_data, tmp_path):
+    assert cli(["prepare", "--icb", "QYG", "--from", str(nhs_data), "--out", str(tmp_path)]) == 0
+    ws = load_workspace(tmp_path / "config", tmp_path / "data")
+    assert [str(p) for p in ws.problems] == []
+    assert len(ws.engine.periods) >= 24
+    published = next(r for r in read_table(nhs_data / "ae" / "by_provider_xls_export" / "March-2026-AE.csv").rows
+                     if r["Code"].strip() == "RBL")
+    assert round(ws.engine.summary("ae_4hr_all", "RBL", "2026-03").value, 1) == number(
+        published["Percentage in 4 hours or less (all)"])
