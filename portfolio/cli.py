@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from portfolio.engine import Engine
 from portfolio.imports.icb import prepare
+from portfolio.imports.ods import organisations
 from portfolio.imports.published import UnknownLayout
 from portfolio.imports.run import import_files
 from portfolio.periods import parse_month
@@ -40,9 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     values.add_argument("--extract", type=Path, help="an imported extract to read instead of the configured data "
                                                      "(its rows are summed as counts and ratios)")
     importing = commands.add_parser("import", help="convert NHS England publications into the tidy extract layout")
-    importing.add_argument("kind", help="what the files are: ae")
+    importing.add_argument("kind", help="what the files are: ae, rtt, dm01, cwt or ods")
     importing.add_argument("files", nargs="+", type=Path, help="the published files, as downloaded")
-    importing.add_argument("--out", type=Path, required=True, help="the tidy CSV to write")
+    importing.add_argument("--out", type=Path, required=True,
+                           help="the tidy CSV to write (for ods: the organisations YAML to write)")
+    importing.add_argument("--icb", help="for ods: the ICB whose trusts and sites to write, such as QYG")
     preparing = commands.add_parser("prepare", help="a config and data folder for one ICB from NHS England's files")
     preparing.add_argument("--icb", required=True, help="the ICB's ODS code, such as QYG")
     preparing.add_argument("--from", dest="source", type=Path, required=True,
@@ -71,6 +75,8 @@ def run_import(args) -> int:
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
         return _fail(f"no such file: {', '.join(missing)}")
+    if args.kind == "ods":
+        return _import_organisations(args)
     try:
         result = import_files(args.kind, args.files)
     except UnknownLayout as error:
@@ -80,6 +86,20 @@ def run_import(args) -> int:
     if not result.rows:
         return _fail("nothing was imported")
     print(f"wrote {result.write(args.out):,} rows to {args.out}")
+    return 0
+
+
+def _import_organisations(args) -> int:
+    if not args.icb:
+        return _fail("importing ods needs --icb: the ICB whose trusts to write, such as QYG")
+    try:
+        document, notes = organisations(args.icb, args.files)
+    except UnknownLayout as error:
+        return _fail(str(error))
+    for note in notes:
+        print(note)
+    args.out.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    print(f"wrote {args.out}: check each trust's type, which ODS does not give")
     return 0
 
 

@@ -83,11 +83,11 @@ def test_the_import_and_values_commands(tmp_path, capsys):
 
 
 def test_every_real_ae_file_imports(nhs_data):
-    files = sorted((nhs_data / "ae").glob("*/*.csv"))
+    files = sorted((nhs_data / "ae").glob("**/*.csv"))
     result = import_files("ae", files)
     skipped = [n for n in result.notes if n.startswith("skipped")]
     assert skipped == []
-    assert len({key[1] for key in result.rows}) == 24  # April 2024 to March 2026
+    assert len({key[1] for key in result.rows}) == 36 + 24  # the tidy 2016–19 series, and April 2024 to March 2026
     assert any("replaces MSitAE_2025-08.csv" in n for n in result.notes)
 
 
@@ -258,3 +258,24 @@ def test_the_real_icb_dashboard(nhs_data, tmp_path):
                      if r["Code"].strip() == "RBL")
     assert round(ws.engine.summary("ae_4hr_all", "RBL", "2026-03").value, 1) == number(
         published["Percentage in 4 hours or less (all)"])
+
+
+def test_the_ods_import_writes_organisations_yaml(tmp_path, capsys):
+    out = tmp_path / "organisations.yaml"
+    assert cli(["import", "ods", *map(str, sorted((NHS / "reference").glob("*"))), "--out", str(out)]) == 2
+    assert "needs --icb" in capsys.readouterr().err
+    assert cli(["import", "ods", *map(str, sorted((NHS / "reference").glob("*"))), "--icb", "QYG",
+                "--out", str(out)]) == 0
+    import yaml
+    assert OrganisationsFile.model_validate(yaml.safe_load(out.read_text())).system.code == "E54000008"
+
+
+def test_the_tidy_nhsr_ae_series(tmp_path):
+    path = tmp_path / "ae_attendances.csv"
+    path.write_text("period,org_code,type,attendances,breaches,admissions\n2017-03-01,RXA,1,100,20,30\n"
+                    "2017-03-01,RXA,other,50,1,0\n2017-04-01,RXA,1,90,9,25\n")
+    result = import_files("ae", [path])
+    assert result.periods() == {"2017-03", "2017-04"}
+    row = result.rows[("ae_4hr_all", "2017-03", "RXA", "", "")]
+    assert (row["numerator"], row["denominator"]) == (129, 150)
+    assert ("ae_12hr_dta", "2017-03", "RXA", "", "") not in result.rows  # not in this series: missing, not 0

@@ -21,14 +21,19 @@ BY_PROVIDER = "Percentage in 4 hours or less (all)"
 KIND = "ae"
 
 
+TIDY = {"period", "org_code", "type", "attendances", "breaches", "admissions"}  # NHSRdatasets' ae_attendances
+
+
 def recognises(table: Table) -> bool:
-    return NATIVE in table.header or BY_PROVIDER in table.header
+    return NATIVE in table.header or BY_PROVIDER in table.header or TIDY <= set(table.header)
 
 
 def read(table: Table, into: Imported) -> str:
-    """Add the file's figures to ``into``; return the month they are for."""
+    """Add the file's figures to ``into``; return the (latest) month they are for."""
     if NATIVE in table.header:
         return _native(table, into)
+    if TIDY <= set(table.header):
+        return _tidy(table, into)
     if BY_PROVIDER in table.header:
         return _by_provider(table, into)
     raise UnknownLayout(f"not an A&E file (no '{NATIVE}' or '{BY_PROVIDER}' column)")
@@ -83,5 +88,28 @@ def _add(into: Imported, period: str, org: str, attendances, over, type1, over_t
         into.add("ae_4hr_all", period, org, numerator=attendances - over, denominator=attendances)
     if type1:
         into.add("ae_4hr_type1", period, org, numerator=type1 - over_type1, denominator=type1)
-    into.add("ae_12hr_dta", period, org, value=waits_12h)
+    if waits_12h is not None:
+        into.add("ae_12hr_dta", period, org, value=waits_12h)
     into.add("ae_emergency_admissions", period, org, value=admissions)
+
+
+def _tidy(table: Table, into: Imported) -> str:
+    """The tidy NHSRdatasets series (many months: a row per month × organisation × department type,
+    with attendances, breaches and admissions; no booked appointments or 12-hour waits)."""
+    totals: dict[tuple[str, str], dict[str, float]] = {}
+    for row in table.rows:
+        period, org = row["period"][:7], row["org_code"].strip()
+        figures = totals.setdefault((period, org), {"all": 0.0, "over": 0.0, "type1": 0.0, "over1": 0.0,
+                                                     "admissions": 0.0})
+        attendances, breaches = number(row["attendances"]) or 0.0, number(row["breaches"]) or 0.0
+        figures["all"] += attendances
+        figures["over"] += breaches
+        figures["admissions"] += number(row["admissions"]) or 0.0
+        if row["type"].strip() == "1":
+            figures["type1"] += attendances
+            figures["over1"] += breaches
+    for (period, org), f in totals.items():
+        _add(into, period, org, f["all"], f["over"], f["type1"], f["over1"], None, f["admissions"])
+    if not totals:
+        raise UnknownLayout("no rows")
+    return max(period for period, _ in totals)
