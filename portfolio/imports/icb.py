@@ -31,6 +31,7 @@ def prepare(icb: str, source: Path, out: Path) -> list[str]:
     document, notes = organisations(icb, reference)
     system = document["system"]["code"]
     keep = {icb} | {p["code"] for p in document["providers"]} | {s["code"] for s in document["sites"]}
+    closed = {p["code"]: p["closed"] for p in document["providers"] if p.get("closed")}
     (out / "config" / "portfolios").mkdir(parents=True, exist_ok=True)
     (out / "data").mkdir(parents=True, exist_ok=True)
     extracts = {}
@@ -38,6 +39,11 @@ def prepare(icb: str, source: Path, out: Path) -> list[str]:
         result = import_files(kind, [p for p in files if p not in reference])
         notes += [n for n in result.notes if not n.startswith("skipped")]
         rows = {key: row for key, row in result.rows.items() if key[2] in keep}
+        late = [key for key in rows if key[2] in closed and key[1] > closed[key[2]]]
+        if late:  # a closed trust's code still reported: ODS says it closed, so the rows are left out
+            notes.append(f"{name}: {len(late):,} rows left out for trusts reported after ODS says they closed "
+                         f"({', '.join(sorted({key[2] for key in late}))})")
+            rows = {key: row for key, row in rows.items() if key not in set(late)}
         for row in rows.values():  # the ICB's commissioner figures are its system's
             if row["org_code"] == icb:
                 row["org_code"] = system
