@@ -385,6 +385,7 @@ class Provider(Strict):
     place: str | None = None
     closed: YearMonth | None = None  # the last month it operated (merged or dissolved)
     successor: str | None = None
+    postcode: str | None = None
 
 
 class Site(Strict):

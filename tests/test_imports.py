@@ -233,6 +233,7 @@ def test_organisations_from_the_ods_files():
     closed = next(p for p in document["providers"] if p["code"] == "RXC")
     assert closed["closed"] == "2023-06"
     assert next(p for p in document["providers"] if p["code"] == "RXB")["type"] == "community"
+    assert next(p for p in document["providers"] if p["code"] == "RXA")["postcode"] == "CH49 5PE"
     sites = {s["code"]: s for s in document["sites"]}
     assert set(sites) == {"RXA01", "RXA02"}  # a site with no coordinates is left out
     assert sites["RXA02"]["lon"] == -0.0819  # scientific notation in the hospital file, Latin-1 and "¬"
@@ -279,3 +280,22 @@ def test_the_tidy_nhsr_ae_series(tmp_path):
     row = result.rows[("ae_4hr_all", "2017-03", "RXA", "", "")]
     assert (row["numerator"], row["denominator"]) == (129, 150)
     assert ("ae_12hr_dta", "2017-03", "RXA", "", "") not in result.rows  # not in this series: missing, not 0
+
+
+KINDS_BY_FOLDER = {"ae": "ae", "rtt": "rtt", "diagnostics": "dm01", "cancer": "cwt", "ambulance": "ae"}
+
+
+def test_every_real_file_imports_or_fails_with_a_precise_message(nhs_data):
+    for folder, kind in KINDS_BY_FOLDER.items():
+        for path in sorted((nhs_data / folder).rglob("*.*")):
+            result = import_files(kind, [path])
+            [note] = [n for n in result.notes if path.name in n]
+            if note.startswith("skipped"):
+                assert ("is an Excel workbook" in note or f"is not a {kind} layout (first columns:" in note), note
+                assert folder in ("cancer", "ambulance"), note  # no ambulance import yet; the workbook needs saving as CSV
+            else:
+                assert result.rows, path.name
+    document, notes = organisations("QYG", sorted((nhs_data / "reference").glob("*")))
+    assert notes[0] == "skipped System-Mapping_AE_provider_to_ICB.csv: not a reference file this import knows " \
+                       "(etr, eccg, the ONS ICB lookup, Hospital.csv or a postcode lookup)"
+    assert len(document["providers"]) > 15 and len(document["sites"]) > 20

@@ -75,7 +75,8 @@ def organisations(icb: str, files: list[Path]) -> tuple[dict, list[str]]:
             continue
         seen.add(row[0])
         entry = {"code": row[0], "name": _title(row[1]), "short_name": short_name(row[1]),
-                 "type": next((t for word, t in TYPE_WORDS if word in row[1].upper()), "acute")}
+                 "type": next((t for word, t in TYPE_WORDS if word in row[1].upper()), "acute"),
+                 "postcode": row[9].strip()}
         if row[11].strip():
             entry["closed"] = f"{row[11][:4]}-{row[11][4:6]}"
         providers.append(entry)
