@@ -93,7 +93,7 @@ def imports(folder: Path, months: int, rtt_rows: int) -> list[tuple]:
                                        check=True).stdout.splitlines()[-1])
     label = f"{months} months of RTT ({rtt_rows:,} rows × 121 columns each) and A&E"
     return [(f"first import: {label}", result["seconds"], 60.0, naive),
-            (f"peak memory of that import (MB)", result["peak_mb"], 1536.0, None)]
+            ("peak memory of that import (MB)", result["peak_mb"], 1536.0, None)]
 
 
 def not_built() -> list[tuple]:
