@@ -55,27 +55,14 @@ def _provider_incomplete(table: Table, into: Imported) -> str:
                             "(Incomplete-Provider-Mar25)")
     bands = [(name, int(m.group(1))) for name in table.header if (m := PROVIDER_BAND.match(name))]
     bands.append(("104 plus", 104))
-    for index, row in enumerate(table.rows):
-        values = {name: number(row.get(name)) for name, _ in bands}
-        if row.get("Provider Code", "").strip() == "" or all(v is None for v in values.values()):
+    starts = np.array([low for _, low in bands])
+    for row in table.rows:
+        counts = np.array([number(row.get(name)) for name, _ in bands], dtype="float64")  # None → nan
+        if row.get("Provider Code", "").strip() == "" or np.isnan(counts).all():
             continue
-        counts = np.array([values[name] if values[name] is not None else np.nan for name, _ in bands])
-        record = {"_0": row["Provider Code"].strip(), "_1": "Part_2", "_2": row["Treatment Function Code"].strip(),
-                  "_3": row["Treatment Function"].strip(),
-                  **{f"_{4 + i}": c for i, c in enumerate(counts)},
-                  f"_{4 + len(bands)}": number(row["Total number of incomplete pathways"])}
-        _add(into, period, _Row(record), "", bands)
+        _add(into, period, row["Provider Code"].strip(), "Part_2", row["Treatment Function Code"].strip(),
+             row["Treatment Function"].strip(), counts, starts, number(row["Total number of incomplete pathways"]))
     return period
-
-
-class _Row:
-    """A row read by position, as ``itertuples`` gives them."""
-
-    def __init__(self, record: dict):
-        self._record = record
-
-    def _asdict(self) -> dict:
-        return self._record
 
 
 def _full_extract(table: Table, into: Imported) -> str:
@@ -84,39 +71,37 @@ def _full_extract(table: Table, into: Imported) -> str:
     if period is None:
         raise UnknownLayout("no month in its Period column (expected such as RTT-April-2026)")
     bands = [(name, int(m.group(1))) for name in table.header if (m := BAND.match(name))]
-    numbers = frame[[b for b, _ in bands] + ["Total All"]].apply(lambda c: pd.to_numeric(
+    band_names = [name for name, _ in bands]
+    starts = np.array([low for _, low in bands])
+    numbers = frame[band_names + ["Total All"]].apply(lambda c: pd.to_numeric(
         c.str.replace(",", "").str.strip().replace({"": None, "-": "0"}), errors="coerce"))
-    frame = pd.concat([frame[["Provider Org Code", "Commissioner Parent Org Code", "RTT Part Type",
-                              "Treatment Function Code", "Treatment Function Name"]].apply(lambda c: c.str.strip()),
+    keys = ["RTT Part Type", "Treatment Function Code", "Treatment Function Name"]
+    frame = pd.concat([frame[["Provider Org Code", "Commissioner Parent Org Code", *keys]].apply(lambda c: c.str.strip()),
                        numbers], axis=1)
     for owner in ("Provider Org Code", "Commissioner Parent Org Code"):
-        chosen = frame[frame[owner] != ""]
-        summed = chosen.groupby([owner, "RTT Part Type", "Treatment Function Code", "Treatment Function Name"],
-                                as_index=False).sum(min_count=1, numeric_only=True)
-        for row in summed.itertuples(index=False):
-            _add(into, period, row, owner, bands)
+        summed = frame[frame[owner] != ""].groupby([owner, *keys], as_index=False).sum(min_count=1, numeric_only=True)
+        counts = summed[band_names].to_numpy(dtype="float64")
+        for i, (org, part, function, name, total_all) in enumerate(
+                summed[[owner, *keys, "Total All"]].itertuples(index=False, name=None)):
+            _add(into, period, org, part, function, name, counts[i], starts, total_all)
     return period
 
 
-def _add(into: Imported, period: str, row, owner: str, bands: list[tuple[str, int]]):
-    record = row._asdict()
-    org = record["_0"]  # the owner: a provider's code or a commissioning ICB's
-    part = record["_1"]
-    function, name = record["_2"], record["_3"]
+def _add(into: Imported, period: str, org: str, part: str, function: str, name: str, counts: np.ndarray,
+         starts: np.ndarray, total_all: float | None):
+    """One owner's (a provider's or a commissioning ICB's) row of one part and treatment function:
+    ``counts`` by weekly band, each band starting at ``starts`` weeks."""
     total = function == TOTAL_FUNCTION
     breakdown, member = ("", "") if total else ("treatment_function", name)
     if part in PARTS:
-        into.add(PARTS[part], period, org, value=record["_" + str(4 + len(bands))], breakdown=breakdown, member=member)
+        into.add(PARTS[part], period, org, value=total_all, breakdown=breakdown, member=member)
         return
     if part != "Part_2":
         return
-    counts = np.array([record["_" + str(4 + i)] for i in range(len(bands))], dtype="float64")
-    starts = np.array([low for _, low in bands])
     known = np.nansum(counts)
-    into.add("rtt_waiting_list", period, org, value=record["_" + str(4 + len(bands))], breakdown=breakdown,
-             member=member)
+    into.add("rtt_waiting_list", period, org, value=total_all, breakdown=breakdown, member=member)
     if known:
-        into.add("rtt_18w_pct", period, org, numerator=float(np.nansum(counts[starts < 18])), denominator=known,
+        into.add("rtt_18w_pct", period, org, numerator=float(np.nansum(counts[starts < 18])), denominator=float(known),
                  breakdown=breakdown, member=member)
     for metric, weeks in OVER.items():
         into.add(metric, period, org, value=float(np.nansum(counts[starts >= weeks])), breakdown=breakdown, member=member)
