@@ -44,6 +44,5 @@ else:
     data_warnings(ws)
 # the portfolio page is one file shared by every portfolio: tell it which one it is showing
 st.session_state["portfolio_id"] = navigation.url_path
-st.session_state["portfolio_pages"] = {page.url_path: page for page in portfolio_pages}
 st.session_state["pages"] = pages
 navigation.run()

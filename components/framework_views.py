@@ -185,7 +185,7 @@ def comparison_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: st
     dimensions = [d for d in metric.drill if d in reference.drill]
     dimension = st.segmented_control(
         "Compare by", dimensions, default=view.dimension if view.dimension in dimensions else dimensions[0],
-        format_func=lambda d: d.replace("_", " ").replace("imd", "IMD").capitalize().replace("Imd", "IMD"),
+        format_func=_dimension_words,
         key=f"compare-{view.title}") or view.dimension
     frame = representation(ws.engine, view.metric, view.reference, org, dimension, period)
     if frame.empty:
@@ -208,12 +208,18 @@ def comparison_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: st
                                f"{reference.label.lower()} in each {dimension.replace('_', ' ')} group.")
     st.caption(f"Latest report to {month_label(parse_month(period))} · {metric.label} against "
                f"{reference.label.lower()} · gap: percentage points above (+) or below (−) the population")
+    rows = frame.set_index("member").reindex(order)
     st.table(pd.DataFrame({
-        dimension.replace("_", " ").replace("imd", "IMD").capitalize().replace("Imd", "IMD"): order,
-        metric.heading: [_pct(frame.set_index("member").loc[m, "share"]) for m in order],
-        reference.heading: [_pct(frame.set_index("member").loc[m, "reference_share"]) for m in order],
-        "Gap": [_pct(frame.set_index("member").loc[m, "gap"], signed=True) for m in order],
+        _dimension_words(dimension): order,
+        metric.heading: [_pct(v) for v in rows["share"]],
+        reference.heading: [_pct(v) for v in rows["reference_share"]],
+        "Gap": [_pct(v, signed=True) for v in rows["gap"]],
     }), hide_index=True)
+
+
+def _dimension_words(dimension: str) -> str:
+    """"imd_decile" → "IMD decile"."""
+    return dimension.replace("_", " ").capitalize().replace("Imd", "IMD")
 
 
 def _pct(value, signed: bool = False) -> str:

@@ -15,6 +15,7 @@ from portfolio.meetings import Step, organisation, running_order
 from portfolio.workspace import Workspace
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
+SLIDE_WARNING_KEY = "_slide_warning"  # a link's unknown slide, said on the slide shown instead
 # Larger type for a shared screen: everything scales from the root size (18 px, not 16), headline
 # figures with it (2rem: 36 px). Streamlit's header, toolbar and sidebar are hidden.
 PRESENTER_CSS = """
@@ -64,16 +65,19 @@ def _freeze(ws: Workspace, period: str | None, org: str | None) -> None:
 
 def _running_order(ws: Workspace, meeting: Meeting, pages: dict, current: str) -> None:
     steps = running_order(ws.config, ws.engine, meeting)
-    try:
-        number = min(max(int(st.query_params.get("slide", "1")), 1), len(steps))
-    except ValueError:
-        number = 1
+    asked = st.query_params.get("slide", "1")
+    number = min(max(int(asked), 1), len(steps)) if asked.lstrip("-").isdigit() else 1
+    if str(number) != asked:
+        st.session_state[SLIDE_WARNING_KEY] = f"{meeting.title} has no slide '{asked}'; showing slide {number} " \
+                                              f"of {len(steps)}."
     org = organisation(ws.config, meeting)
     step = steps[number - 1]
     # the tab is not compared: the first tab is left out of the URL
-    if current != step.page or (step.metric and st.query_params.get("metric") != step.metric):
-        if not st.session_state.get(ALLOW_DRILL_KEY):  # a link to a slide shows that slide
-            st.switch_page(pages[step.page], query_params=step.params(meeting, number, org))
+    elsewhere = current != step.page or (step.metric and st.query_params.get("metric") != step.metric)
+    if elsewhere and not st.session_state.get(ALLOW_DRILL_KEY):  # a link to a slide shows that slide
+        st.switch_page(pages[step.page], query_params=step.params(meeting, number, org))  # the warning waits for it
+    if SLIDE_WARNING_KEY in st.session_state:
+        st.warning(st.session_state.pop(SLIDE_WARNING_KEY), icon=":material/link_off:")
     _bar((meeting, steps, number, org), pages)
 
 
@@ -104,14 +108,11 @@ def share_and_present() -> None:
                                                                   "tab, metric and drill"):
             st.markdown("Anyone with access to the dashboard sees this view from this link (copy it with the "
                        "button at its right).")
-            st.code(str(st.context.url) + _query_string(), language=None, wrap_lines=True)
+            query = urlencode(st.query_params.to_dict())
+            st.code((st.context.url or "") + (f"?{query}" if query else ""), language=None, wrap_lines=True)
         if st.button("Present", icon=":material/slideshow:", key="present-start",
                      help="Presenter mode for this view: larger type, the period and organisation frozen, "
                           "no filters. Board meetings has each meeting's running order."):
             st.query_params["present"] = "1"
             st.rerun()
 
-
-def _query_string() -> str:
-    params = {k: v for k, v in st.query_params.to_dict().items()}
-    return ("?" + urlencode(params)) if params else ""

@@ -48,7 +48,7 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
 
 def portfolio_page(portfolio_id: str) -> st.Page:
     """The navigation page of a portfolio (every portfolio shares one page file)."""
-    return st.session_state["portfolio_pages"][portfolio_id]
+    return st.session_state["pages"][portfolio_id]
 
 
 def show_exceptions(items: list[tuple[Portfolio, MetricSummary]]) -> None:

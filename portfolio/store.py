@@ -78,7 +78,7 @@ class FactStore:
         query = f"""
             SELECT {groups + ',' if by else ''}
                    SUM(value) AS value, {parts},
-                   COUNT(DISTINCT org_code) AS orgs_reporting,  -- duplicates are refused on load
+                   {"COUNT(DISTINCT org_code)" if share else "COUNT(*)"} AS orgs_reporting,  -- one row each, but a share reads its members
                    BOOL_OR(status = 'provisional') AS provisional,
                    BOOL_OR(status = 'estimate') AS estimate,
                    STRING_AGG(NULLIF(note, ''), '; ') AS note

@@ -151,8 +151,10 @@ def test_presenter_mode_without_a_known_meeting_presents_the_view(presenting):
     at = presenting(meeting="nope", period="2025-06")
     assert "no meeting 'nope'" in at.warning[0].value
     assert at.session_state["period"] == "2025-06" and not at.exception
-    clamped = presenting(slide="999")  # a slide past the end shows the last
+    clamped = presenting(slide="999")  # a slide past the end shows the last, and says so
     assert re.match(r"\*\*Slide (\d+) of \1\*\*", clamped.markdown[0].value)
+    assert "has no slide '999'" in clamped.warning[0].value
+    assert "has no slide 'two'" in presenting(slide="two").warning[0].value
 
 
 def test_no_drilling_while_presenting_unless_the_presenter_allows_it(presenting):

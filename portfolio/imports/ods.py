@@ -41,9 +41,9 @@ def kind_of(path: Path) -> str:
 
 
 def _title(name: str) -> str:
-    small = {"And", "Of", "The", "For", "Nhs", "Icb"}
-    words = [w.capitalize() for w in name.lower().split()]
-    return " ".join(w.upper() if w in ("Nhs", "Icb") else (w.lower() if w in small - {"Nhs", "Icb"} and i else w)
+    """"WIRRAL UNIVERSITY TEACHING HOSPITAL NHS FOUNDATION TRUST" → "Wirral University … NHS Foundation Trust"."""
+    words = name.lower().split()
+    return " ".join(w.upper() if w in ("nhs", "icb") else (w if i and w in ("and", "of", "the", "for") else w.capitalize())
                     for i, w in enumerate(words))
 
 
