@@ -28,9 +28,11 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
     steps = running_order(ws.config, ws.engine, meeting)
     with st.container(border=True):
         st.subheader(meeting.title, anchor=False)
+        as_at = ws.data_as_at()
         st.caption(f"{meeting.date:%d %B %Y} · Period: {month_label(parse_month(meeting.period))} · "
-                   f"{ws.tree[org].name} · {'in public: small numbers hidden' if meeting.public else 'in private'} · "
-                   f"{len(steps)} slides")
+                   f"{ws.tree[org].name} · {f'Data as at {as_at:%d %b %Y} · ' if as_at else ''}"
+                   f"{'Synthetic sample data · ' if ws.synthetic else ''}"
+                   f"{'in public: small numbers hidden' if meeting.public else 'in private'} · {len(steps)} slides")
         st.page_link(st.session_state["pages"][steps[0].page], label="Present this meeting",
                      icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))
         st.markdown("\n".join(f"{n}. {step.title}" for n, step in enumerate(steps, start=1)))
