@@ -7,13 +7,17 @@ Nothing is coerced silently: a blank number stays missing, a malformed one is an
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from portfolio.config import Config, ExtractInfo, Metric
 from portfolio.problems import Problem
+from portfolio.storage import built, store_folder
 
 REQUIRED = ("metric_id", "period", "org_code")
 OPTIONAL = ("breakdown", "breakdown_value", "series", "value", "numerator", "denominator", "status", "note",
@@ -22,6 +26,9 @@ NUMBERS = ("value", "numerator", "denominator")
 KEY = ("metric_id", "period", "org_code", "breakdown", "breakdown_value", "breakdown2", "breakdown2_value", "series")
 SERIES = ("actual", "plan", "forecast")
 STATUSES = ("validated", "provisional", "estimate")
+FACT_SCHEMA = pa.schema([("extract", pa.string()), *((column, pa.string()) for column in KEY),
+                         *((column, pa.float64()) for column in NUMBERS), ("status", pa.string()),
+                         ("note", pa.string()), ("line", pa.int64())])
 MAX_LISTED = 25  # per check and file; the rest are counted in one line
 
 
@@ -203,13 +210,17 @@ def _months(text: pd.Series) -> pd.Series:
     return short.fillna(long).dt.to_period("M").dt.to_timestamp()
 
 
-def load_extracts(config: Config, data_dir: Path) -> tuple[pd.DataFrame, list[ExtractReport]]:
-    """Read every extract that a metric names; return all valid rows and a report per file."""
+def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> tuple[list[Path], list[ExtractReport]]:
+    """Every extract that a metric names, validated into the columnar store (one Parquet file each,
+    in ``store``, by default the data folder's); a current store file is read instead of its CSV.
+    Returns the store files and a report per extract."""
+    store = store or store_folder(data_dir)
     org_codes = _org_codes(config)
+    closed = _closed(config)
     by_file: dict[str, list[Metric]] = {}
     for metric in config.metrics.values():
         by_file.setdefault(metric.source.extract, []).append(metric)
-    frames, reports = [], []
+    files, reports = [], []
     for name in sorted(set(by_file) | set(config.settings.extracts)):
         info = config.settings.extracts.get(name)
         path = safe_path(data_dir, name)
@@ -221,17 +232,46 @@ def load_extracts(config: Config, data_dir: Path) -> tuple[pd.DataFrame, list[Ex
             users = ", ".join(m.id for m in by_file.get(name, [])[:5]) or "no metric"
             report.problems.append(Problem(name, f"is missing from the data folder {data_dir} (needed by {users})"))
         else:
-            facts, report = read_extract(path, name, by_file.get(name, []), org_codes, info, _closed(config))
-            frames.append(facts)
+            metrics = by_file.get(name, [])
+
+            def build(target: Path, path=path, name=name, metrics=metrics) -> None:
+                facts, report = read_extract(path, name, metrics, org_codes, None, closed)
+                _write_facts(facts, report, target)
+
+            stored, _ = built(path, store, "facts", build, name, _validation_stamp(metrics, org_codes, closed))
+            report = _read_report(stored, info)
+            files.append(stored)
         if info is None:
             report.problems.append(Problem(
                 "settings.yaml", f"extracts: no entry for {name}; add its title, publisher, data_as_at and refresh_days",
                 location=f"extracts.{name}", severity="warning"))
         reports.append(report)
-    facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        {c: pd.Series(dtype="float64" if c in NUMBERS else "str") for c in ["extract", *KEY, *NUMBERS, "status", "note"]}
-        | {"line": pd.Series(dtype="int64")})
-    return facts, reports
+    return files, reports
+
+
+# bump when a change to read_extract changes what a stored extract holds, so old store files are rebuilt
+STORE_VERSION = "1"
+
+
+def _validation_stamp(metrics: list[Metric], org_codes: set[str], closed: dict) -> str:
+    """What a stored extract's checks depended on, besides the file itself: the metrics that read it
+    (their keys, kinds and units), the organisations that exist and the ones that closed."""
+    keys = sorted((m.source_key, m.compute, m.unit) for m in metrics)
+    return repr((STORE_VERSION, keys, sorted(org_codes), sorted(closed.items())))
+
+
+def _write_facts(facts: pd.DataFrame, report: ExtractReport, target: Path) -> None:
+    """The valid rows as Parquet, with the report (counts and problems) in the file's metadata."""
+    table = pa.Table.from_pandas(facts, schema=FACT_SCHEMA, preserve_index=False)
+    summary = {k: v for k, v in asdict(report).items() if k != "info"}
+    table = table.replace_schema_metadata({"report": json.dumps(summary)})
+    pq.write_table(table, target)
+
+
+def _read_report(stored: Path, info: ExtractInfo | None) -> ExtractReport:
+    summary = json.loads(pq.read_schema(stored).metadata[b"report"])
+    problems = [Problem(**problem) for problem in summary.pop("problems")]
+    return ExtractReport(**summary, info=info, problems=problems)
 
 
 def _closed(config: Config) -> dict[str, tuple[str, str | None]]:

@@ -11,21 +11,41 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
+from portfolio.extracts import FACT_SCHEMA
+
+DUCKDB_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int64": "BIGINT"}
 GROUPABLE = ("period", "org_code", "breakdown_value", "breakdown2_value")
 
 
 class FactStore:
-    def __init__(self, facts: pd.DataFrame):
+    def __init__(self, files: list[Path]):
+        """The facts of the extracts' store files (Parquet, one per extract) in an in-memory table."""
         self._connection = duckdb.connect(":memory:")
-        self._connection.register("incoming", facts)
-        self._connection.execute(
-            "CREATE TABLE facts AS SELECT * FROM incoming ORDER BY extract, metric_id, org_code, period"
-        )
-        self._connection.unregister("incoming")
+        self._connection.execute(f"CREATE TABLE facts ({', '.join(f'{c.name} {DUCKDB_TYPES[str(c.type)]}' for c in FACT_SCHEMA)})")
+        if files:
+            self._connection.execute(
+                "INSERT INTO facts SELECT * FROM read_parquet(?) ORDER BY extract, metric_id, org_code, period",
+                [[str(f) for f in files]])
         self._local = threading.local()
+        self._coverage = self._read_coverage()
+
+    def _read_coverage(self) -> dict[tuple, list]:
+        """Which organisations report each metric, series and breakdown cell, and over which months:
+        one pass over the facts, grouped by what ``spans`` can be asked to filter on."""
+        coverage: dict[tuple, list] = {}
+        rows = self._cursor().execute(
+            """SELECT extract, metric_id, series, breakdown, breakdown_value, breakdown2, status, org_code,
+                      MIN(period), MAX(period)
+               FROM facts GROUP BY ALL""").fetchall()
+        for extract, key, series, breakdown, member, breakdown2, status, org_code, first, last in rows:
+            cells = {"breakdown_value": member, "breakdown2": breakdown2, "status": status}
+            coverage.setdefault((extract, key, series, breakdown), []).append((cells, org_code, first, last))
+        return coverage
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         # DuckDB connections are not shared across threads; each Streamlit thread gets a cursor.
@@ -41,12 +61,16 @@ class FactStore:
 
     def spans(self, extract: str, key: str, filters: Mapping[str, str] = {}, *,
               series: str = "actual", breakdown: str = "") -> dict[str, tuple[str, str]]:
-        """Each reporting organisation's first and last period."""
-        where, params = self._where(extract, key, filters, series, breakdown)
-        rows = self._cursor().execute(
-            f"SELECT org_code, MIN(period), MAX(period) FROM facts WHERE {where} GROUP BY org_code", params
-        ).fetchall()
-        return {code: (first, last) for code, first, last in rows}
+        """Each reporting organisation's first and last period (read from the coverage table, which
+        is small, instead of the facts: the engine asks this for every metric it shows)."""
+        wanted = {"breakdown": breakdown, "breakdown2": "", "series": series, **filters}
+        group = (extract, key, wanted.pop("series"), wanted.pop("breakdown"))
+        spans: dict[str, tuple[str, str]] = {}
+        for cells, org_code, first, last in self._coverage.get(group, ()):
+            if all(cells.get(column) == value for column, value in wanted.items()):
+                known = spans.get(org_code)
+                spans[org_code] = (min(first, known[0]), max(last, known[1])) if known else (first, last)
+        return spans
 
     def sums(self, extract: str, key: str, org_codes: Iterable[str], filters: Mapping[str, str] = {}, *,
              series: str = "actual", breakdown: str = "", by: tuple[str, ...] = ("period",),
@@ -70,25 +94,21 @@ class FactStore:
             where += " AND period <= ?"
             params.append(end)
         groups = ", ".join(by)
-        parts = "SUM(numerator) AS numerator, SUM(denominator) AS denominator"
+        parts = "SUM(numerator)::DOUBLE AS numerator, SUM(denominator)::DOUBLE AS denominator"
         if share:
-            parts = ("SUM(value) FILTER (WHERE list_contains(?::VARCHAR[], breakdown_value)) AS numerator, "
-                     "SUM(value) AS denominator")
+            parts = ("SUM(value) FILTER (WHERE list_contains(?::VARCHAR[], breakdown_value))::DOUBLE AS numerator, "
+                     "SUM(value)::DOUBLE AS denominator")
             params = [list(share), *params]
         query = f"""
             SELECT {groups + ',' if by else ''}
-                   SUM(value) AS value, {parts},
+                   SUM(value)::DOUBLE AS value, {parts},
                    {"COUNT(DISTINCT org_code)" if share else "COUNT(*)"} AS orgs_reporting,  -- one row each, but a share reads its members
                    BOOL_OR(status = 'provisional') AS provisional,
                    BOOL_OR(status = 'estimate') AS estimate,
                    STRING_AGG(NULLIF(note, ''), '; ') AS note
             FROM facts WHERE {where}
             {f'GROUP BY {groups} ORDER BY {groups}' if by else ''}"""
-        cursor = self._cursor().execute(query, params)
-        columns = [d[0] for d in cursor.description]
-        # building the frame from tuples is several times quicker than DuckDB's .df() for small results
-        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
-        return frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
+        return self._cursor().execute(query, params).df()
 
     def rows(self, extract: str, key: str, filters: Mapping[str, str] = {}) -> pd.DataFrame:
         """Every stored row of one metric (all series, the total and every breakdown member, not the

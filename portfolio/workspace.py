@@ -78,6 +78,6 @@ def load_workspace(config_dir: Path | str | None = None, data_dir: Path | str | 
     data_dir = Path(data_dir or default_data)
     config = load_config(config_dir)
     tree = OrgTree(config.organisations)
-    facts, reports = load_extracts(config, data_dir)
-    store = FactStore(facts)
+    files, reports = load_extracts(config, data_dir)
+    store = FactStore(files)
     return Workspace(config, data_dir, tree, store, Engine(config, store, tree), reports)
