@@ -78,7 +78,7 @@ def run_import(args) -> int:
     if args.kind == "ods":
         return _import_organisations(args)
     try:
-        result = import_files(args.kind, args.files)
+        result = import_files(args.kind, args.files, progress=progress_bar)
     except UnknownLayout as error:
         return _fail(str(error))
     for note in result.notes:
@@ -87,6 +87,17 @@ def run_import(args) -> int:
         return _fail("nothing was imported")
     print(f"wrote {result.write(args.out):,} rows to {args.out}")
     return 0
+
+
+def progress_bar(done: int, total: int, name: str, width: int = 30) -> None:
+    """A bar on standard error, redrawn in place on a terminal (one line per file elsewhere, so a
+    log shows how far it got)."""
+    filled = width * done // total if total else width
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files{'  reading ' + name if name else ''}"
+    if sys.stderr.isatty():
+        print(f"\r{line:<100}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr, flush=True)
 
 
 def _import_organisations(args) -> int:

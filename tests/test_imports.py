@@ -68,8 +68,13 @@ def test_a_file_that_is_not_ae_is_skipped_with_its_reason(tmp_path):
 
 def test_the_import_and_values_commands(tmp_path, capsys):
     out = tmp_path / "ae.csv"
-    assert cli(["import", "ae", str(NHS / "MSitAE_2025-05.csv"), "--out", str(out)]) == 0
-    assert "wrote" in capsys.readouterr().out
+    assert cli(["import", "ae", str(NHS / "MSitAE_2025-05.csv"), str(NHS / "May-2025-AE.csv"), "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "wrote" in printed.out
+    assert printed.err.splitlines() == [  # a progress bar, a line per file when not on a terminal
+        f"[{'.' * 30}] 0/2 files  reading MSitAE_2025-05.csv",
+        f"[{'#' * 15}{'.' * 15}] 1/2 files  reading May-2025-AE.csv",
+        f"[{'#' * 30}] 2/2 files"]
     header = next(csv.reader(open(out)))
     assert header[:3] == ["metric_id", "period", "org_code"]  # the layout sample_data uses
     assert cli(["values", "--extract", str(out), "--metric", "ae_4hr_all", "--org", "RXA"]) == 0

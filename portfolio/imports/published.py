@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from portfolio.extracts import decode
@@ -27,13 +28,41 @@ class UnknownLayout(ValueError):
 
 @dataclass
 class Table:
-    """A published CSV: its tidied header and its rows (each a dict by tidied header name)."""
+    """A published CSV: its tidied header and its rows (each a dict by tidied header name). The rows
+    are parsed on first use, so a reader that hands the file to DuckDB never pays for them."""
 
     path: Path
     header: list[str]
-    rows: list[dict[str, str]]
-    line_numbers: list[int]
-    cells: list[list[str]]  # the same rows by position, for headers that repeat a name
+    text: str = field(repr=False)
+    encoding: str = "utf-8"
+    delimiter: str = ","
+
+    @cached_property
+    def _parsed(self) -> tuple[list[dict[str, str]], list[int], list[list[str]]]:
+        rows, numbers, cells = [], [], []
+        try:
+            for number, line in enumerate(csv.reader(io.StringIO(self.text), delimiter=self.delimiter), start=1):
+                if number == 1 or not any(cell.strip() for cell in line):
+                    continue
+                rows.append({name: cell for name, cell in zip(self.header, line) if name})
+                numbers.append(number)
+                cells.append(line)
+        except csv.Error as error:
+            raise UnknownLayout(f"is not a readable CSV file ({error})") from None
+        return rows, numbers, cells
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        return self._parsed[0]
+
+    @property
+    def line_numbers(self) -> list[int]:
+        return self._parsed[1]
+
+    @property
+    def cells(self) -> list[list[str]]:
+        """The same rows by position, for headers that repeat a name."""
+        return self._parsed[2]
 
     def at(self, row: int, name: str, occurrence: int = 0) -> str:
         """The cell under the ``occurrence``-th column called ``name`` (0 for the first)."""
@@ -87,29 +116,24 @@ def tidy_name(name: str) -> str:
 
 
 def read_table(path: Path, delimiter: str = ",") -> Table:
-    """The file's header row and data rows; trailing columns with no name are left out."""
+    """The file's header row (its data rows are read when first asked for); trailing columns with no
+    name are left out."""
     raw = path.read_bytes()
     if raw[:2] == b"PK":
         raise UnknownLayout("is an Excel workbook, not a CSV file: save the sheet you need as CSV (File → Save As → "
                             "CSV UTF-8) and import that")
-    text, _ = decode(raw)
+    text, encoding = decode(raw)
+    del raw
     try:
-        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        first = next(csv.reader(io.StringIO(text[:text.find("\n") + 1 or None]), delimiter=delimiter), None)
     except csv.Error as error:
         raise UnknownLayout(f"is not a readable CSV file ({error})") from None
-    if not lines:
+    if not first:
         raise UnknownLayout(f"{path.name} is empty")
-    header = [tidy_name(h) for h in lines[0]]
+    header = [tidy_name(h) for h in first]
     while header and not header[-1]:  # empty trailing columns
         header.pop()
-    rows, numbers, cells = [], [], []
-    for number, line in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in line):
-            continue
-        rows.append({name: cell for name, cell in zip(header, line) if name})
-        numbers.append(number)
-        cells.append(line)
-    return Table(path, header, rows, numbers, cells)
+    return Table(path, header, text, encoding, delimiter)
 
 
 def number(cell: str | None) -> float | None:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import numpy as np
-import pandas as pd
 
 from portfolio.imports.published import Imported, Table, UnknownLayout, month_from_words, number
 
@@ -29,6 +29,8 @@ TOTAL_FUNCTION = "C_999"
 WEEKS_BANDS = {"0-18 weeks": (0, 18), "18-52 weeks": (18, 52), "52-65 weeks": (52, 65), "65-78 weeks": (65, 78),
                "78-104 weeks": (78, 104), "104+ weeks": (104, 10_000)}
 OVER = {"rtt_52w": 52, "rtt_65w": 65, "rtt_78w": 78, "rtt_104w": 104}
+TEXT = {"Period": "period", "Provider Org Code": "provider", "Commissioner Parent Org Code": "commissioner",
+        "RTT Part Type": "part", "Treatment Function Code": "function", "Treatment Function Name": "name"}
 PARTS = {"Part_1A": "rtt_clock_stops_admitted", "Part_1B": "rtt_clock_stops_non_admitted", "Part_3": "rtt_clock_starts"}
 
 
@@ -66,25 +68,44 @@ def _provider_incomplete(table: Table, into: Imported) -> str:
 
 
 def _full_extract(table: Table, into: Imported) -> str:
-    frame = pd.DataFrame(table.cells, columns=table.header)
-    period = month_from_words(frame["Period"].iloc[0]) if len(frame) else None
-    if period is None:
-        raise UnknownLayout("no month in its Period column (expected such as RTT-April-2026)")
+    """The full extract (about 180,000 rows × 121 columns at national size) is read and summed by
+    DuckDB, once for providers and once for commissioning ICBs; Python sees only the sums."""
+    position = {name: i for i, name in enumerate(table.header)}
     bands = [(name, int(m.group(1))) for name in table.header if (m := BAND.match(name))]
-    band_names = [name for name, _ in bands]
     starts = np.array([low for _, low in bands])
-    numbers = frame[band_names + ["Total All"]].apply(lambda c: pd.to_numeric(
-        c.str.replace(",", "").str.strip().replace({"": None, "-": "0"}), errors="coerce"))
-    keys = ["RTT Part Type", "Treatment Function Code", "Treatment Function Name"]
-    frame = pd.concat([frame[["Provider Org Code", "Commissioner Parent Org Code", *keys]].apply(lambda c: c.str.strip()),
-                       numbers], axis=1)
-    for owner in ("Provider Org Code", "Commissioner Parent Org Code"):
-        summed = frame[frame[owner] != ""].groupby([owner, *keys], as_index=False).sum(min_count=1, numeric_only=True)
-        counts = summed[band_names].to_numpy(dtype="float64")
-        for i, (org, part, function, name, total_all) in enumerate(
-                summed[[owner, *keys, "Total All"]].itertuples(index=False, name=None)):
-            _add(into, period, org, part, function, name, counts[i], starts, total_all)
+    column = [f"c{i}" for i in range(len(table.header))]
+    text = ", ".join(f"trim({column[position[name]]}) AS {alias}" for name, alias in TEXT.items())
+    figures = ", ".join(f"{_figure(column[position[name]])} AS n{i}"
+                        for i, name in enumerate([*(name for name, _ in bands), "Total All"]))
+    sums = ", ".join(f"SUM(n{i})" for i in range(len(bands) + 1))
+    with duckdb.connect() as connection:
+        # each cell is read as a number once, then summed twice (by provider and by commissioning ICB)
+        connection.execute(f"""
+            CREATE TEMP TABLE extract AS SELECT {text}, {figures}
+            FROM read_csv(?, header = false, skip = 1, all_varchar = true, names = {column!r}, null_padding = true,
+                          encoding = ?, quote = '"', delim = ',')""",
+                           [str(table.path), "utf-8" if table.encoding == "utf-8" else "latin-1"])
+        first = connection.execute("SELECT period FROM extract LIMIT 1").fetchone()
+        period = month_from_words(first[0]) if first else None
+        if period is None:
+            raise UnknownLayout("no month in its Period column (expected such as RTT-April-2026)")
+        for owner in ("provider", "commissioner"):
+            rows = connection.execute(f"""
+                SELECT {owner}, part, function, name, {sums} FROM extract
+                WHERE {owner} <> '' GROUP BY ALL ORDER BY ALL""").fetchall()
+            for org, part, function, name, *counts in rows:
+                # a band with no figure at all is missing (nan), as for a blank cell
+                _add(into, period, org, part, function, name, np.array(counts[:-1], dtype="float64"), starts,
+                     counts[-1])
     return period
+
+
+def _figure(column: str) -> str:
+    """A published cell as a number in SQL, as ``number`` reads it: thousands commas dropped, "-"
+    is 0, blank is missing. Most cells are plain digits, so those are cast directly."""
+    cleaned = f"replace(trim({column}), ',', '')"
+    return (f"COALESCE(TRY_CAST({column} AS DOUBLE), "
+            f"CASE WHEN {cleaned} = '-' THEN 0 ELSE TRY_CAST(NULLIF({cleaned}, '') AS DOUBLE) END)")
 
 
 def _add(into: Imported, period: str, org: str, part: str, function: str, name: str, counts: np.ndarray,

@@ -4,6 +4,7 @@ read and what was skipped and why."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from portfolio.imports import ae, cwt, dm01, rtt
@@ -19,14 +20,20 @@ def vintage_order(files: list[Path]) -> list[Path]:
     return sorted(files, key=lambda f: any(mark in f.name.lower() for mark in REVISED_MARKS))
 
 
-def import_files(kind: str, files: list[Path]) -> Imported:
+def import_files(kind: str, files: list[Path],
+                 progress: Callable[[int, int, str], None] | None = None) -> Imported:
+    """Every file read into one set of tidy rows. ``progress(done, total, name)`` is called as each
+    file is finished, for a progress bar."""
     if kind not in READERS:
         raise UnknownLayout(f"cannot import '{kind}' yet: the kinds that can be imported are "
                             f"{', '.join(sorted(READERS))}")
     reader = READERS[kind]
     result = Imported()
     source: dict[tuple, str] = {}  # (month, metrics) → the file they were read from
-    for path in vintage_order(files):
+    ordered = vintage_order(files)
+    for done, path in enumerate(ordered, start=1):
+        if progress:
+            progress(done - 1, len(ordered), path.name)
         try:
             table = read_table(path)
             if not reader.recognises(table):
@@ -44,4 +51,6 @@ def import_files(kind: str, files: list[Path]) -> Imported:
         source[period, metrics] = path.name
         result.rows.update(month.rows)
         result.notes.append(f"read {path.name}: {period}, {len(month.rows):,} rows")
+    if progress:
+        progress(len(ordered), len(ordered), "")
     return result
