@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -19,13 +21,17 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
+from portfolio.imports.icb import TEMPLATE  # noqa: E402
+from portfolio.storage import STORE_FOLDER  # noqa: E402
 
 PAGES = ["", "uec", "elective", "finance", "social_value", "deep-dive"]
+ELECTIVE = "nhs_england"  # the imported statistics' page, with the RTT metrics
 NOT_BUILT = "not built yet (#11)"
 
 
@@ -72,35 +78,136 @@ def dashboard(pages: list[str], warm_runs: int) -> list[tuple]:
 
 
 IMPORT = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
+from benchmarks.run import peak_mb
 from pathlib import Path
 from portfolio.imports.run import import_files
 started = time.perf_counter()
-rtt = import_files("rtt", [Path(p) for p in {rtt!r}])
-ae = import_files("ae", [Path(p) for p in {ae!r}])
-rtt.write(Path({out!r}) / "rtt.csv"); ae.write(Path({out!r}) / "ae.csv")
+for kind, files in (("rtt", {rtt!r}), ("ae", {ae!r})):
+    import_files(kind, [Path(p) for p in files]).write(Path({out!r}) / f"{{kind}}.csv")
 print(json.dumps({{"seconds": time.perf_counter() - started,
-                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                   "peak_mb": peak_mb()}}))
+"""
+
+# a new process each: the store built on a first start, then a restart that finds it
+START = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from benchmarks.run import peak_mb
+import streamlit, altair, pydeck  # the modules a server has loaded before any page is asked for
+from streamlit.testing.v1 import AppTest
+from tests.apptest import open_page
+started = time.perf_counter()
+if {page!r}:
+    at = AppTest.from_file({app!r}, default_timeout=600)
+    at.run()
+    open_page(at, {page!r}).run()
+    assert not at.exception, [e.value for e in at.exception]
+else:
+    from portfolio.workspace import load_workspace
+    load_workspace()
+print(json.dumps({{"seconds": time.perf_counter() - started,
+                   "peak_mb": peak_mb()}}))
 """
 
 
-def imports(folder: Path, months: int, rtt_rows: int) -> list[tuple]:
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not carried over from the
+    process that started it)."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+
+
+def _subprocess(code: str, env: dict | None = None) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def at_scale(folder: Path, months: int, rtt_rows: int, warm_runs: int) -> list[tuple]:
+    """Published files imported, a dashboard over them (every synthetic trust, so the store holds
+    the whole country's figures), started twice, and its elective page."""
     rtt, ae = generate(folder / "published", months, rtt_rows)
     naive = _timed(lambda: [pd.read_csv(p, dtype=str) for p in rtt + ae])
-    code = IMPORT.format(root=str(ROOT), rtt=[str(p) for p in rtt], ae=[str(p) for p in ae], out=str(folder))
-    result = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                       check=True).stdout.splitlines()[-1])
-    label = f"{months} months of RTT ({rtt_rows:,} rows × 121 columns each) and A&E"
-    return [(f"first import: {label}", result["seconds"], 60.0, naive),
-            ("peak memory of that import (MB)", result["peak_mb"], 1536.0, None)]
+    imported = _subprocess(IMPORT.format(root=str(ROOT), rtt=[str(p) for p in rtt], ae=[str(p) for p in ae],
+                                         out=str(folder)))
+    config, data = dashboard_over(folder)
+    env = {**os.environ, "PORTFOLIO_CONFIG": str(config), "PORTFOLIO_DATA": str(data)}
+    shutil.rmtree(data / STORE_FOLDER, ignore_errors=True)
+    first_start = _subprocess(START.format(root=str(ROOT), app=str(ROOT / "app.py"), page=""), env)
+    restart = _subprocess(START.format(root=str(ROOT), app=str(ROOT / "app.py"), page=ELECTIVE), env)
+    tidy = [data / "rtt.csv", data / "ae.csv"]
+    naive_rerun = _median([_timed(lambda: [pd.read_csv(p, dtype=str) for p in tidy]) for _ in range(3)])
+    warm = _warm_page(env, ELECTIVE, warm_runs)
+    label = f"{months} months of RTT ({rtt_rows:,} rows × 121 columns) and A&E"
+    return [(f"first import: {label}", imported["seconds"], 60.0, naive),
+            ("  then the store built on the dashboard's first start", first_start["seconds"], None, None),
+            ("  first import in all (the two above)", imported["seconds"] + first_start["seconds"], 60.0, naive),
+            ("peak memory of the import (MB)", imported["peak_mb"], 1536.0, None),
+            ("peak memory of the first start (MB)", first_start["peak_mb"], 1536.0, None),
+            ("dashboard restart on the imported store: elective page drawn", restart["seconds"], 2.0, None),
+            ("peak memory of the dashboard (MB)", restart["peak_mb"], 1536.0, None),
+            (f"elective page warm on {months} months of imported RTT", warm, 0.5, naive_rerun)]
+
+
+def _warm_page(env: dict, page: str, runs: int) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import open_page
+
+    saved = {name: os.environ.get(name) for name in ("PORTFOLIO_CONFIG", "PORTFOLIO_DATA")}
+    os.environ.update({name: env[name] for name in saved})
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at.run()
+        open_page(at, page).run()
+        return _median([_timed(at.run) for _ in range(runs)])
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def dashboard_over(folder: Path) -> tuple[Path, Path]:
+    """A config for the imported extracts: the NHS England portfolio that ``prepare`` writes, over
+    every synthetic trust (grouped into four regions), without the commissioners' own rows."""
+    config, data = folder / "config", folder / "data"
+    (config / "portfolios").mkdir(parents=True, exist_ok=True)
+    data.mkdir(exist_ok=True)
+    codes = set()
+    for name in ("rtt.csv", "ae.csv"):
+        rows = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        rows = rows[rows["org_code"].str.startswith("R")]  # the trusts; Q… are commissioning ICBs
+        rows.to_csv(data / name, index=False)
+        codes |= set(rows["org_code"])
+    regions = [f"E4000000{n}" for n in range(1, 5)]
+    organisations = {
+        "system": {"code": "ENG", "name": "England (synthetic)", "short_name": "England"},
+        "places": [{"code": code, "name": f"Region {n}"} for n, code in enumerate(regions, start=1)],
+        "providers": [{"code": code, "name": f"Trust {code}", "short_name": code, "type": "acute",
+                       "place": regions[n % len(regions)]} for n, code in enumerate(sorted(codes))]}
+    (config / "organisations.yaml").write_text(yaml.safe_dump(organisations, sort_keys=False))
+    extract = {"publisher": "benchmarks/generate.py", "data_as_at": "2026-04-10", "refresh_days": 35,
+               "synthetic": True}
+    (config / "settings.yaml").write_text(yaml.safe_dump({"title": "Benchmark", "extracts": {
+        "rtt.csv": {"title": "RTT", **extract}, "ae.csv": {"title": "A&E", **extract}}}, sort_keys=False))
+    portfolio = yaml.safe_load(TEMPLATE.read_text())  # without diagnostics, which were not generated
+    portfolio["metrics"] = [m for m in portfolio["metrics"] if m["source"]["extract"] != "dm01.csv"]
+    kept = {m["id"] for m in portfolio["metrics"]}
+    portfolio["headline"] = [m for m in portfolio["headline"] if m in kept]
+    portfolio["views"] = [v for v in portfolio["views"] if v["metric"] in kept]
+    portfolio["categories"] = [c for c in portfolio["categories"] if c != "Diagnostics"]
+    (config / "portfolios" / "nhs_england.yaml").write_text(yaml.safe_dump(portfolio, sort_keys=False))
+    return config, data
 
 
 def not_built() -> list[tuple]:
     return [(name, None, target, None) for name, target in (
-        ("dashboard restart on the imported store", 2.0),
-        ("elective page warm on 24 months of imported RTT", 0.5),
-        ("patient-level A&E deep dive (5 million attendances), each interaction", 0.5))]
+        ("patient-level A&E deep dive (5 million attendances), each interaction", 0.5),)]
 
 
 def table(rows: list[tuple]) -> str:
@@ -108,8 +215,9 @@ def table(rows: list[tuple]) -> str:
     for name, measured, target, naive in rows:
         shown = NOT_BUILT if measured is None else f"{measured:10.3f}"
         ratio = f"{naive / measured:7.1f}" if naive and measured else "      –"
-        met = "–" if measured is None else ("yes" if measured <= target else "NO")
-        lines.append(f"{name:<78} {shown:>10} {target:8.2f} {(f'{naive:8.3f}' if naive else '       –')} {ratio}  {met}")
+        met = "–" if measured is None or target is None else ("yes" if measured <= target else "NO")
+        lines.append(f"{name:<78} {shown:>10} {(f'{target:8.2f}' if target else '       –')} "
+                     f"{(f'{naive:8.3f}' if naive else '       –')} {ratio}  {met}")
     return "\n".join(lines)
 
 
@@ -122,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     months, rtt_rows = (2, 5_000) if args.small else (24, 180_000)
     with tempfile.TemporaryDirectory() as scratch:
         work = args.work or Path(scratch)
-        rows = dashboard(pages, warm_runs) + imports(work, months, rtt_rows) + not_built()
+        rows = dashboard(pages, warm_runs) + at_scale(work, months, rtt_rows, warm_runs) + not_built()
     print(table(rows))
     return 0
 

@@ -102,6 +102,8 @@ class Engine:
         self.store = store
         self.tree = tree
         self._spans: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+        self._fetched: dict[tuple[str, tuple[str, ...], str], pd.DataFrame] = {}  # see prefetch
+        self._worked_out: set[tuple[str, str]] = set()  # (metric, organisation) whose series is cached
 
     # --- where a metric is reported ----------------------------------------------------------
 
@@ -154,6 +156,10 @@ class Engine:
 
     def _sums(self, metric: Metric, units: list[str], series: str = "actual", part: Part = None,
               within: str | None = None, **query) -> pd.DataFrame:
+        if part is None and within is None and set(query) <= {"start", "end"} and not any(query.values()):
+            fetched = self._fetched.pop((metric.id, tuple(units), series), None)
+            if fetched is not None:
+                return fetched
         where = self._query(metric, part, within)
         return self.store.sums(where["extract"], where["key"], units, where["filters"], series=series,
                                breakdown=where["breakdown"], share=where.get("share"), **query)
@@ -179,6 +185,8 @@ class Engine:
     @lru_cache(maxsize=4096)
     def _series(self, metric_id: str, org_code: str, part: Part) -> pd.DataFrame:
         metric = self.metric(metric_id)
+        if part is None:
+            self._worked_out.add((metric_id, org_code))
         units = self.units(metric, org_code, part=part)
         if not units:
             return pd.DataFrame(columns=SERIES_COLUMNS)
@@ -394,7 +402,40 @@ class Engine:
 
     def portfolio_summaries(self, portfolio_id: str, org_code: str, period: str) -> list[MetricSummary]:
         portfolio = self.config.portfolio(portfolio_id)
+        self.prefetch(portfolio.metrics, org_code)
         return [self.summary(m.id, org_code, period) for m in portfolio.metrics]
+
+    def prefetch(self, metrics: list[Metric], org_code: str) -> None:
+        """Sum the actual and plan series of many metrics for ``org_code`` in one store query per
+        extract, instead of a query per metric and series (each query costs about 2 ms however
+        small). ``_sums`` takes each result once. Left to their own queries: a metric read with
+        filters or as a share, one already worked out, and a key that two metrics read over
+        different organisations."""
+        self._fetched.clear()  # results not taken by now were not needed
+        slots: dict[tuple[str, str, str], tuple[tuple[str, ...], list[str]]] = {}
+        clashes = set()
+        for metric in metrics:
+            if metric.source.filters or metric.share or (metric.id, org_code) in self._worked_out:
+                continue
+            for series in ("actual", "plan"):
+                units = tuple(self.units(metric, org_code, series=series))
+                slot = (metric.source.extract, metric.source_key, series)
+                if not units:
+                    continue
+                if slot in slots and slots[slot][0] != units:
+                    clashes.add(slot)
+                slots.setdefault(slot, (units, []))[1].append(metric.id)
+        wanted: dict[str, list[tuple[str, str, str]]] = {}
+        for (extract, key, series), (units, _) in slots.items():
+            if (extract, key, series) not in clashes:
+                wanted.setdefault(extract, []).extend((key, series, unit) for unit in units)
+        for extract, triples in wanted.items():
+            sums = self.store.sums_of_many(extract, triples)
+            for (key, series), rows in sums.groupby(["metric_id", "series"], sort=False):
+                units, metric_ids = slots[(extract, key, series)]
+                for metric_id in metric_ids:
+                    self._fetched[(metric_id, units, series)] = rows.drop(columns=["metric_id", "series"]).reset_index(
+                        drop=True)
 
     def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str, part: Part = None,
                   series: str = "actual", basis: str = "month") -> pd.DataFrame:

@@ -110,6 +110,24 @@ class FactStore:
             {f'GROUP BY {groups} ORDER BY {groups}' if by else ''}"""
         return self._cursor().execute(query, params).df()
 
+    def sums_of_many(self, extract: str, wanted: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
+        """``sums`` by period of the total rows for many metrics at once, each over its own
+        organisations: ``wanted`` holds (metric key, series, org code) triples. One query instead
+        of one per metric and series; grouped by key, series and period."""
+        keys, series, org_codes = (list(column) for column in zip(*wanted)) if wanted else ([], [], [])
+        query = """
+            SELECT metric_id, series, period,
+                   SUM(value)::DOUBLE AS value, SUM(numerator)::DOUBLE AS numerator,
+                   SUM(denominator)::DOUBLE AS denominator, COUNT(*) AS orgs_reporting,
+                   BOOL_OR(status = 'provisional') AS provisional, BOOL_OR(status = 'estimate') AS estimate,
+                   STRING_AGG(NULLIF(note, ''), '; ') AS note
+            FROM facts
+            JOIN (SELECT UNNEST(?::VARCHAR[]) AS metric_id, UNNEST(?::VARCHAR[]) AS series,
+                         UNNEST(?::VARCHAR[]) AS org_code) USING (metric_id, series, org_code)
+            WHERE extract = ? AND breakdown = '' AND breakdown2 = ''
+            GROUP BY metric_id, series, period ORDER BY metric_id, series, period"""
+        return self._cursor().execute(query, [keys, series, org_codes, extract]).df()
+
     def rows(self, extract: str, key: str, filters: Mapping[str, str] = {}) -> pd.DataFrame:
         """Every stored row of one metric (all series, the total and every breakdown member, not the
         cells of a second breakdown), with its line in the extract: for checking that figures add up."""
