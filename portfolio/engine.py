@@ -16,7 +16,7 @@ import pandas as pd
 from portfolio.config import Config, Metric, Target
 from portfolio.orgs import OrgTree
 from portfolio.periods import fy_first_month, fy_months, fy_to_date, month_key, parse_month, same_month_in_year
-from portfolio.spc import SPCResult, analyse
+from portfolio.spc import SPCResult, analyse, icons
 from portfolio.store import FactStore
 
 MIN_SPC_POINTS = 15  # Making Data Count shows SPC icons from 15 points
@@ -191,15 +191,20 @@ class Engine:
         if not units:
             return pd.DataFrame(columns=SERIES_COLUMNS)
         sums = self._sums(metric, units, part=part)
-        sums["value"] = self.compute(metric, sums)
+        periods = sums["period"].tolist()
+        values = self.compute(metric, sums).tolist()
         spans = self.spans(metric, part=part)
-        sums["orgs_expected"] = [self._expected(spans, units, p) for p in sums["period"]]
-        sums["target"] = [self._target_value(metric, p) for p in sums["period"]]
-        sums["status"] = ["no data" if pd.isna(v) else self.status_of(metric, v, metric.target_for(p))
-                          for p, v in zip(sums["period"], sums["value"])]
+        targets = [metric.target_for(p) for p in periods]
         plans = self.plan_series(metric, org_code) if part is None else pd.Series(dtype="float64")
-        sums["plan"] = sums["period"].map(plans).astype("float64")
-        return sums[SERIES_COLUMNS]
+        return pd.DataFrame({  # built in one go: adding columns one at a time costs more than the sums
+            "period": sums["period"], "value": pd.Series(values, dtype="float64"),
+            "numerator": sums["numerator"], "denominator": sums["denominator"],
+            "orgs_reporting": sums["orgs_reporting"],
+            "orgs_expected": [self._expected(spans, units, p) for p in periods],
+            "provisional": sums["provisional"], "estimate": sums["estimate"], "note": sums["note"],
+            "target": [t.value if t else None for t in targets],
+            "status": ["no data" if pd.isna(v) else self.status_of(metric, v, t) for v, t in zip(values, targets)],
+            "plan": sums["period"].map(plans).astype("float64")})
 
     def _expected(self, spans: dict[str, tuple[str, str]], units: list[str], period: str) -> int:
         """How many of ``units`` should have reported for ``period``: those that had started and
@@ -264,10 +269,6 @@ class Engine:
         every = [parse_month(m).ordinal for m in months]
         return pd.Series(np.interp(every, ordinals, points.to_numpy()), index=months, dtype="float64")
 
-    def _target_value(self, metric: Metric, month: str) -> float | None:
-        target = metric.target_for(month)
-        return target.value if target else None
-
     # --- one metric, one organisation, one period -------------------------------------------------
 
     def summary(self, metric_id: str, org_code: str, period: str, part: Part = None) -> MetricSummary:
@@ -320,10 +321,15 @@ class Engine:
         )
 
     def _icons(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> dict:
+        """The SPC icons of the latest month: ``rows`` indexed by period, the months with data."""
         if len(rows) < MIN_SPC_POINTS:
             return {}
-        result = self.analyse(metric, rows.reset_index(), target)
-        return {"variation_icon": result.variation_icon, "assurance_icon": result.assurance_icon}
+        months = pd.period_range(rows.index[0], rows.index[-1], freq="M").strftime("%Y-%m")
+        values = rows["value"].reindex(months)  # a missing month is a gap, not a join
+        rebase = [months.get_loc(m) for m in metric.rebase if m in months]
+        variation, assurance = icons(values.to_numpy(dtype="float64"), improvement=metric.improvement,
+                                     target=None if target is None else target.value, rebase_at=rebase)
+        return {"variation_icon": variation, "assurance_icon": assurance}
 
     def analyse(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> SPCResult:
         """SPC over a series (period, value), with a missing month as a gap rather than a join."""

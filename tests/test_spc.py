@@ -25,6 +25,7 @@ from portfolio.spc import (
     _trend_ends,
     _two_in_three,
     analyse,
+    icons,
 )
 
 # R: set.seed(123); rnorm(24), then rnorm(12, 5), then rnorm(12, -5)  (Mersenne-Twister, Inversion).
@@ -921,3 +922,20 @@ class TestResultShape:
         start = time.perf_counter()
         analyse(values, rebase_at=[100, 200], target=4000)
         assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_icons_are_the_ones_the_full_analysis_gives_the_latest_point(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 60))
+    values = rng.normal(100, 10, n) + np.where(rng.random(n) < 0.1, rng.normal(0, 60, n), 0)  # some outliers
+    values[rng.random(n) < 0.1] = np.nan
+    values[-1] = rng.normal(100, 40)
+    if rng.random() < 0.5:
+        values += np.linspace(0, rng.normal(0, 40), n)  # a drift: trends and runs
+    rebase = sorted({int(p) for p in rng.integers(0, n, int(rng.integers(0, 3)))})
+    for improvement in ("increase", "decrease", "neutral"):
+        target = None if seed % 3 == 0 else float(rng.normal(100, 20))
+        full = analyse(values, improvement=improvement, target=target, rebase_at=rebase)
+        assert icons(values, improvement=improvement, target=target, rebase_at=rebase) == \
+            (full.variation_icon, full.assurance_icon)
