@@ -19,7 +19,8 @@ portfolio_pages = [
 ]
 sections = {
     "": [st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True)],
-    "Portfolios": portfolio_pages,
+    "Portfolios": [*portfolio_pages, st.Page("app_pages/attendances.py", title="A&E attendances (patient level)",
+                                             icon=":material/emergency:", url_path="attendances")],
     "About": [
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
         st.Page("app_pages/meetings.py", title="Board meetings", icon=":material/slideshow:", url_path="meetings"),

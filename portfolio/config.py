@@ -453,13 +453,22 @@ class Settings(Strict):
     stale_grace_days: Annotated[int, Field(ge=0)] = 14
     small_numbers: SmallNumbers = SmallNumbers()
     extracts: dict[str, ExtractInfo] = {}
+    patient_level: Annotated[dict[str, ExtractInfo], Field(max_length=1)] = {}  # the A&E attendances extract
 
-    @field_validator("extracts")
+    @field_validator("extracts", "patient_level")
     @classmethod
     def _file_names(cls, extracts: dict[str, ExtractInfo]) -> dict[str, ExtractInfo]:
         for name in extracts:
             Source(extract=name)  # the same path rules as a metric's source
         return extracts
+
+    @model_validator(mode="after")
+    def _patient_level_apart(self) -> Settings:
+        for name in self.patient_level:
+            if name in self.extracts:
+                raise ValueError(f"patient_level: {name} is also under extracts; a patient-level file is not a "
+                                 "tidy extract, so list it under patient_level only")
+        return self
 
 
 class Slide(Strict):

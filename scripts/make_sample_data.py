@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import yaml
+from make_attendances_sample import write_sample as write_attendances_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = ["metric_id", "period", "org_code", "breakdown", "breakdown_value", "series",
@@ -1250,6 +1251,7 @@ def main(argv: list[str] | None = None) -> int:
     extracts.add_cross("rtt_waiting_list", "treatment_function", "weeks_band")
     for name, rows in extracts.write(args.out).items():
         print(f"{args.out / name}: {rows} rows")
+    print(f"{write_attendances_sample(args.out, args.to, args.config)}: patient-level A&E attendances")
     for metric in extracts.unwritten():
         print(f"warning: no sample rows for metric {metric} (no generator for it)", file=sys.stderr)
     return 0

@@ -12,8 +12,8 @@ def at(monkeypatch):
 
 
 def test_navigation_lists_every_page(at):
-    assert navigation(at) == {"": "Overview", "demo": "Demo portfolio", "about": "About the data",
-                              "meetings": "Board meetings", "deep-dive": "Deep dive"}
+    assert navigation(at) == {"": "Overview", "demo": "Demo portfolio", "attendances": "A&E attendances (patient level)",
+                              "about": "About the data", "meetings": "Board meetings", "deep-dive": "Deep dive"}
 
 
 def test_overview_headlines_and_context(at):

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 from tests.sweep import SAMPLE
 
 PORTFOLIO_TABS = {p.id: next(iter(dict.fromkeys(v.tab_title for v in p.views)), "Charts") for p in SAMPLE.config.portfolios}
-PAGES = ["", *PORTFOLIO_TABS, "about", "meetings", "deep-dive"]
+PAGES = ["", *PORTFOLIO_TABS, "about", "meetings", "deep-dive", "attendances"]
 
 
 def _visit(monkeypatch, page, **params):

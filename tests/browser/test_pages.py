@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 CONFIG = load_config(ROOT / "config")
 FIRST_METRIC = CONFIG.portfolios[0].headline_metrics[0]
 PAGES = ([("overview", "")] + [(p.id, p.id) for p in CONFIG.portfolios]
-         + [("deep-dive", f"deep-dive?metric={FIRST_METRIC.id}"), ("about", "about"), ("meetings", "meetings")])
+         + [("deep-dive", f"deep-dive?metric={FIRST_METRIC.id}"), ("about", "about"), ("meetings", "meetings"),
+            ("attendances", "attendances")])
 # the finance and social value tabs in the browser too (the elective views are swept in AppTest)
 OWN_TABS = [(f"{p}-{tab.lower().replace(' ', '-').replace('&', 'and')}", f"{p}?view={quote(tab)}")
                 for p in ("finance", "social_value")
