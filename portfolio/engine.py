@@ -8,6 +8,7 @@ recomputed from those sums, never averaged. Missing data stays missing ("no data
 from __future__ import annotations
 
 from dataclasses import dataclass
+from bisect import bisect_right
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -206,6 +207,13 @@ class Engine:
             "status": ["no data" if pd.isna(v) else self.status_of(metric, v, t) for v, t in zip(values, targets)],
             "plan": sums["period"].map(plans).astype("float64")})
 
+    @lru_cache(maxsize=4096)
+    def _valued(self, metric_id: str, org_code: str, part: Part) -> tuple[pd.DataFrame, list[str]]:
+        """The months of the series that have a value, indexed by period, and those periods."""
+        whole = self._series(metric_id, org_code, part)
+        valued = whole[whole["value"].notna()].set_index("period")
+        return valued, valued.index.tolist()
+
     def _expected(self, spans: dict[str, tuple[str, str]], units: list[str], period: str) -> int:
         """How many of ``units`` should have reported for ``period``: those that had started and
         were still open, less any silent for over a year before it."""
@@ -276,21 +284,20 @@ class Engine:
         if not self.units(metric, org_code, part=part):
             return MetricSummary(metric, org_code, period, available=False, status="no data")
         month = parse_month(period)
-        # every month to the period: one query serves the SPC, the baseline and the year to date
-        rows = self.series(metric_id, org_code, end=period, part=part)
-        rows = rows[rows["value"].notna()].set_index("period")
+        # every month with a value to the period: one query serves the SPC, the baseline and the year to date
+        valued, months = self._valued(metric_id, org_code, part)
+        shown = bisect_right(months, period)
+        rows = valued.iloc[:shown]
         earliest = month_key(month - LOOKBACK_MONTHS[metric.frequency])
-        current = rows.loc[(rows.index >= earliest) & (rows.index <= period)]
-        if current.empty:
+        if not shown or months[shown - 1] < earliest:
             target = metric.target_for(period)
             return MetricSummary(metric, org_code, period, available=True, target=target, status="no data")
 
-        value_period = current.index[-1]
-        row = current.iloc[-1]
+        value_period = months[shown - 1]
+        row = rows.iloc[-1]
         value = float(row["value"])
-        earlier = rows.loc[rows.index < value_period]
-        previous_period = earlier.index[-1] if not earlier.empty else None
-        previous = float(earlier.iloc[-1]["value"]) if previous_period else None
+        previous_period = months[shown - 2] if shown > 1 else None
+        previous = float(rows["value"].iloc[-2]) if previous_period else None
         direction, progress = self._progress(metric, value, previous)
         target = metric.target_for(value_period)
         fytd, fytd_months = self._fytd(metric, rows, parse_month(value_period))
@@ -316,18 +323,20 @@ class Engine:
             data_status=coverage or ("estimate" if row["estimate"] else "provisional" if row["provisional"]
                                      else "validated"),
             note=row["note"] if isinstance(row["note"], str) and row["note"] else None,
-            points=len(rows.loc[:value_period]),
-            **self._icons(metric, rows.loc[:value_period], target),
+            points=len(rows),
+            **self._icons(metric, rows, target),
         )
 
     def _icons(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> dict:
         """The SPC icons of the latest month: ``rows`` indexed by period, the months with data."""
         if len(rows) < MIN_SPC_POINTS:
             return {}
-        months = pd.period_range(rows.index[0], rows.index[-1], freq="M").strftime("%Y-%m")
-        values = rows["value"].reindex(months)  # a missing month is a gap, not a join
-        rebase = [months.get_loc(m) for m in metric.rebase if m in months]
-        variation, assurance = icons(values.to_numpy(dtype="float64"), improvement=metric.improvement,
+        # every month from the first to the last, a missing one as a gap (nan) rather than a join
+        months = [_month_number(m) for m in rows.index]
+        values = np.full(months[-1] - months[0] + 1, np.nan)
+        values[np.array(months) - months[0]] = rows["value"].to_numpy(dtype="float64")
+        rebase = [_month_number(m) - months[0] for m in metric.rebase]
+        variation, assurance = icons(values, improvement=metric.improvement,
                                      target=None if target is None else target.value, rebase_at=rebase)
         return {"variation_icon": variation, "assurance_icon": assurance}
 
@@ -437,11 +446,13 @@ class Engine:
                 wanted.setdefault(extract, []).extend((key, series, unit) for unit in units)
         for extract, triples in wanted.items():
             sums = self.store.sums_of_many(extract, triples)
-            for (key, series), rows in sums.groupby(["metric_id", "series"], sort=False):
+            groups = sums.groupby(["metric_id", "series"], sort=False).indices
+            sums = sums.drop(columns=["metric_id", "series"])
+            for (key, series), positions in groups.items():
                 units, metric_ids = slots[(extract, key, series)]
+                rows = sums.take(positions).reset_index(drop=True)
                 for metric_id in metric_ids:
-                    self._fetched[(metric_id, units, series)] = rows.drop(columns=["metric_id", "series"]).reset_index(
-                        drop=True)
+                    self._fetched[(metric_id, units, series)] = rows
 
     def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str, part: Part = None,
                   series: str = "actual", basis: str = "month") -> pd.DataFrame:
@@ -551,3 +562,8 @@ class Engine:
             elif part is None and self.units(metric, org_code, part=(dimension, None)):
                 levels.append(dimension)
         return levels
+
+
+def _month_number(month: str) -> int:
+    """YYYY-MM as a count of months, so that consecutive months differ by one."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
