@@ -238,8 +238,14 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
                 facts, report = read_extract(path, name, metrics, org_codes, None, closed)
                 _write_facts(facts, report, target)
 
-            stored, _ = built(path, store, "facts", build, name, _validation_stamp(metrics, org_codes, closed))
-            report = _read_report(stored, info)
+            stamp = _validation_stamp(metrics, org_codes, closed)
+            stored, _ = built(path, store, "facts", build, name, stamp)
+            try:
+                report = _read_report(stored, info)
+            except (OSError, ValueError, KeyError):  # a damaged store file (a disk that filled up): built again
+                stored.unlink(missing_ok=True)
+                stored, _ = built(path, store, "facts", build, name, stamp)
+                report = _read_report(stored, info)
             files.append(stored)
         if info is None:
             report.problems.append(Problem(

@@ -26,6 +26,8 @@ def store_folder(data_dir: Path) -> Path:
     folder = Path(configured) if configured else Path(data_dir) / STORE_FOLDER
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(folder)
         return folder
     except OSError:
         digest = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:12]

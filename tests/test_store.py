@@ -112,3 +112,18 @@ def test_the_store_folder_is_configurable_and_falls_back_when_the_data_folder_is
     blocked.write_text("a file where the data folder's store would go")
     fallback = store_folder(blocked)
     assert fallback.is_dir() and not fallback.is_relative_to(blocked)
+
+
+def test_a_damaged_store_file_is_built_again(fixture_copy):
+    first = load_workspace(fixture_copy / "config", fixture_copy / "data")
+    for stored in (fixture_copy / "data" / ".store").glob("demo.csv.*.parquet"):
+        stored.write_bytes(b"PAR1 cut short")
+    again = load_workspace(fixture_copy / "config", fixture_copy / "data")
+    assert again.store.row_count() == first.store.row_count()
+
+
+def test_a_store_folder_that_cannot_be_written_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.delenv("PORTFOLIO_STORE", raising=False)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    folder = store_folder(tmp_path / "data")
+    assert not folder.is_relative_to(tmp_path / "data")
