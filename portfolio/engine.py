@@ -7,8 +7,8 @@ recomputed from those sums, never averaged. Missing data stays missing ("no data
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np

@@ -26,7 +26,8 @@ class FactStore:
     def __init__(self, files: list[Path]):
         """The facts of the extracts' store files (Parquet, one per extract) in an in-memory table."""
         self._connection = duckdb.connect(":memory:")
-        self._connection.execute(f"CREATE TABLE facts ({', '.join(f'{c.name} {DUCKDB_TYPES[str(c.type)]}' for c in FACT_SCHEMA)})")
+        columns = ", ".join(f"{column.name} {DUCKDB_TYPES[str(column.type)]}" for column in FACT_SCHEMA)
+        self._connection.execute(f"CREATE TABLE facts ({columns})")
         if files:
             self._connection.execute(
                 "INSERT INTO facts SELECT * FROM read_parquet(?) ORDER BY extract, metric_id, org_code, period",
@@ -110,7 +111,7 @@ class FactStore:
             {f'GROUP BY {groups} ORDER BY {groups}' if by else ''}"""
         return self._cursor().execute(query, params).df()
 
-    def sums_of_many(self, extract: str, wanted: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
+    def sums_of_many(self, extract: str, wanted: list[tuple[str, str, str]]) -> pd.DataFrame:
         """``sums`` by period of the total rows for many metrics at once, each over its own
         organisations: ``wanted`` holds (metric key, series, org code) triples. One query instead
         of one per metric and series; grouped by key, series and period."""
