@@ -71,20 +71,41 @@ class Table:
         return line[positions[occurrence]] if occurrence < len(positions) and positions[occurrence] < len(line) else ""
 
 
+class TidyRow:
+    """One row of the tidy layout, read and set by column name like a dict (``row["value"]``) but
+    held in slots: a national import keeps a few million of them, and a dict each costs four times
+    the memory."""
+
+    __slots__ = tuple(TIDY_COLUMNS)
+
+    def __init__(self, metric: str, period: str, org: str, breakdown: str, member: str, value, numerator,
+                 denominator):
+        self.metric_id, self.period, self.org_code, self.series = metric, period, org, "actual"
+        self.breakdown, self.breakdown_value, self.breakdown2, self.breakdown2_value = breakdown, member, "", ""
+        self.value, self.numerator, self.denominator = value, numerator, denominator
+        self.status = self.note = ""
+
+    def __getitem__(self, column: str):
+        return getattr(self, column)
+
+    def __setitem__(self, column: str, value) -> None:
+        setattr(self, column, value)
+
+    def items(self):
+        return ((column, getattr(self, column)) for column in TIDY_COLUMNS)
+
+
 @dataclass
 class Imported:
     """Tidy rows by (metric, period, org, breakdown, member), and what was skipped and why."""
 
-    rows: dict[tuple, dict] = field(default_factory=dict)
+    rows: dict[tuple, TidyRow] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def add(self, metric: str, period: str, org: str, *, value=None, numerator=None, denominator=None,
             breakdown: str = "", member: str = ""):
-        key = (metric, period, org, breakdown, member)
-        self.rows[key] = {"metric_id": metric, "period": period, "org_code": org, "breakdown": breakdown,
-                          "breakdown_value": member, "series": "actual", "value": value, "numerator": numerator,
-                          "denominator": denominator, "status": "", "note": "", "breakdown2": "",
-                          "breakdown2_value": ""}
+        self.rows[(metric, period, org, breakdown, member)] = TidyRow(metric, period, org, breakdown, member, value,
+                                                                      numerator, denominator)
 
     def periods(self) -> set[str]:
         return {key[1] for key in self.rows}
