@@ -13,13 +13,10 @@ rerun in AppTest, for a site not shown before (so nothing is cached for it).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
 import tempfile
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_attendances import read_sites, write_attendances  # noqa: E402
+from benchmarks.timing import environment, timed  # noqa: E402
 from portfolio import attendances  # noqa: E402
 from portfolio.storage import store_folder  # noqa: E402
 
@@ -40,14 +38,8 @@ BUILD = 60.0
 NAME = "patient-level A&E deep dive"
 
 
-def _timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
 def _median(action, runs: int) -> float:
-    return statistics.median(_timed(action) for _ in range(runs))
+    return statistics.median(timed(action) for _ in range(runs))
 
 
 def _rows_in(path: Path) -> int:
@@ -107,27 +99,13 @@ def _at(frame: pd.DataFrame, site: str | None) -> pd.DataFrame:
 # --- the page, in AppTest --------------------------------------------------------------------------
 
 
-@contextmanager
-def _environment(**values: str):
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _site_changes(data: Path, sites: list[str]) -> float:
     """The page rerun after a change of the organisation filter to a site not shown before."""
     from streamlit.testing.v1 import AppTest
 
     from tests.apptest import open_page
 
-    with _environment(PORTFOLIO_CONFIG=str(ROOT / "config"), PORTFOLIO_DATA=str(data)):
+    with environment(PORTFOLIO_CONFIG=str(ROOT / "config"), PORTFOLIO_DATA=str(data)):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         at.run()
         open_page(at, "attendances").run()

@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.attendances import measure as patient_level  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
+from benchmarks.timing import environment, timed  # noqa: E402
 from portfolio.imports.icb import TEMPLATE  # noqa: E402
 from portfolio.storage import STORE_FOLDER  # noqa: E402
 
@@ -40,12 +40,6 @@ def _median(times: list[float]) -> float:
     return statistics.median(times)
 
 
-def _timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
 def dashboard(pages: list[str], warm_runs: int) -> list[tuple]:
     """First render, warm rerun and a drill-down for pages of the sample, with AppTest."""
     import streamlit as st
@@ -55,15 +49,15 @@ def dashboard(pages: list[str], warm_runs: int) -> list[tuple]:
 
     rows = []
     # what a dashboard without a store pays on every rerun: reading the extracts again
-    naive = _median([_timed(lambda: [pd.read_csv(p, dtype=str) for p in (ROOT / "sample_data").glob("*.csv")])
+    naive = _median([timed(lambda: [pd.read_csv(p, dtype=str) for p in (ROOT / "sample_data").glob("*.csv")])
                      for _ in range(3)])
     for page in pages:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         at.run()  # registers the pages; then every cache is emptied, so the page is drawn from nothing
         st.cache_data.clear()
         st.cache_resource.clear()
-        first = _timed((open_page(at, page) if page else at).run)
-        warm = _median([_timed(at.run) for _ in range(warm_runs)])
+        first = timed((open_page(at, page) if page else at).run)
+        warm = _median([timed(at.run) for _ in range(warm_runs)])
         name = page or "overview"
         rows.append((f"first render: {name}", first, 2.0, None))
         rows.append((f"warm rerun: {name}", warm, 0.3, naive))
@@ -73,7 +67,7 @@ def dashboard(pages: list[str], warm_runs: int) -> list[tuple]:
             def drill():
                 at.session_state["org"] = next(providers)
                 at.run()
-            rows.append(("drill-down selection: uec", _median([_timed(drill) for _ in range(warm_runs)]), 0.2, naive))
+            rows.append(("drill-down selection: uec", _median([timed(drill) for _ in range(warm_runs)]), 0.2, naive))
     return rows
 
 
@@ -130,17 +124,18 @@ def at_scale(folder: Path, months: int, rtt_rows: int, warm_runs: int) -> list[t
     """Published files imported, a dashboard over them (every synthetic trust, so the store holds
     the whole country's figures), started twice, and its elective page."""
     rtt, ae = generate(folder / "published", months, rtt_rows)
-    naive = _timed(lambda: [pd.read_csv(p, dtype=str) for p in rtt + ae])
+    naive = timed(lambda: [pd.read_csv(p, dtype=str) for p in rtt + ae])
     imported = _subprocess(IMPORT.format(root=str(ROOT), rtt=[str(p) for p in rtt], ae=[str(p) for p in ae],
                                          out=str(folder)))
     config, data = dashboard_over(folder)
-    env = {**os.environ, "PORTFOLIO_CONFIG": str(config), "PORTFOLIO_DATA": str(data)}
+    folders = {"PORTFOLIO_CONFIG": str(config), "PORTFOLIO_DATA": str(data)}
+    env = {**os.environ, **folders}
     shutil.rmtree(data / STORE_FOLDER, ignore_errors=True)
     first_start = _subprocess(START.format(root=str(ROOT), app=str(ROOT / "app.py"), page=""), env)
     restart = _subprocess(START.format(root=str(ROOT), app=str(ROOT / "app.py"), page=ELECTIVE), env)
     tidy = [data / "rtt.csv", data / "ae.csv"]
-    naive_rerun = _median([_timed(lambda: [pd.read_csv(p, dtype=str) for p in tidy]) for _ in range(3)])
-    warm, points = _warm_page(env, ELECTIVE, warm_runs)
+    naive_rerun = _median([timed(lambda: [pd.read_csv(p, dtype=str) for p in tidy]) for _ in range(3)])
+    warm, points = _warm_page(folders, ELECTIVE, warm_runs)
     label = f"{months} months of RTT ({rtt_rows:,} rows × 121 columns) and A&E"
     return [(f"first import: {label}", imported["seconds"], 60.0, naive),
             ("  then the store built on the dashboard's first start", first_start["seconds"], None, None),
@@ -153,20 +148,18 @@ def at_scale(folder: Path, months: int, rtt_rows: int, warm_runs: int) -> list[t
             ("points in the elective page's largest chart", points, 10_000, None)]
 
 
-def _warm_page(env: dict, page: str, runs: int) -> tuple[float, int]:
+def _warm_page(folders: dict[str, str], page: str, runs: int) -> tuple[float, int]:
     """The page's warm rerun, and the most points any chart on its front sheet, its charts or its
     waiting-list view was sent."""
     from streamlit.testing.v1 import AppTest
 
     from tests.apptest import chart_data, open_page
 
-    saved = {name: os.environ.get(name) for name in ("PORTFOLIO_CONFIG", "PORTFOLIO_DATA")}
-    os.environ.update({name: env[name] for name in saved})
-    try:
+    with environment(**folders):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         at.run()
         open_page(at, page).run()
-        warm = _median([_timed(at.run) for _ in range(runs)])
+        warm = _median([timed(at.run) for _ in range(runs)])
         points = 0
         for tab in ("Front sheet", "Charts", "Waiting-list shape"):
             at.session_state["view"] = tab
@@ -174,12 +167,6 @@ def _warm_page(env: dict, page: str, runs: int) -> tuple[float, int]:
             charts = len(at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"))
             points = max([points, *(len(chart_data(at, i)) for i in range(charts))])
         return warm, points
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def dashboard_over(folder: Path) -> tuple[Path, Path]:

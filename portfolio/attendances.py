@@ -19,13 +19,12 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow.parquet as pq
 
 from portfolio.config import ExtractInfo, Settings
 from portfolio.extracts import MAX_LISTED, safe_path
 from portfolio.orgs import OrgTree
 from portfolio.problems import Problem
-from portfolio.storage import built
+from portfolio.storage import built, stored_report
 
 COLUMNS = ("attendance_id", "site_code", "department_type", "arrival", "departure", "age_band", "imd_decile",
            "admitted")
@@ -251,9 +250,7 @@ def store_for(source: Path, folder: Path, site_codes: Collection[str]) -> tuple[
 
 
 def read_report(store: Path | str) -> StoreReport:
-    summary = json.loads(pq.read_schema(store).metadata[b"report"])
-    problems = [Problem(**problem) for problem in summary.pop("problems")]
-    return StoreReport(**summary, problems=problems)
+    return StoreReport(**stored_report(store))
 
 
 # --- figures -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from portfolio.config import Config, ExtractInfo, Metric
 from portfolio.problems import Problem
-from portfolio.storage import built, store_folder
+from portfolio.storage import built, store_folder, stored_report
 
 REQUIRED = ("metric_id", "period", "org_code")
 OPTIONAL = ("breakdown", "breakdown_value", "series", "value", "numerator", "denominator", "status", "note",
@@ -275,9 +275,7 @@ def _write_facts(facts: pd.DataFrame, report: ExtractReport, target: Path) -> No
 
 
 def _read_report(stored: Path, info: ExtractInfo | None) -> ExtractReport:
-    summary = json.loads(pq.read_schema(stored).metadata[b"report"])
-    problems = [Problem(**problem) for problem in summary.pop("problems")]
-    return ExtractReport(**summary, info=info, problems=problems)
+    return ExtractReport(**stored_report(stored), info=info)
 
 
 def _closed(config: Config) -> dict[str, tuple[str, str | None]]:

@@ -305,6 +305,16 @@ def _segment_limits(y: np.ndarray, fix_n: int | None, screen: bool) -> dict[str,
     }
 
 
+def _positions(ys: np.ndarray, lim: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each point against its segment's limits: outside them, close to them (beyond the near
+    limits but inside), and its side of the mean (-1, 0 or 1; NaN when missing)."""
+    with np.errstate(invalid="ignore"):
+        outside = (ys > lim["upl"]) | (ys < lim["lpl"])
+        close = ~outside & ((ys < lim["nlpl"]) | (ys > lim["nupl"]))
+        side = np.sign(ys - lim["mean"])
+    return outside, close, side
+
+
 # --------------------------------------------------------------------------------------------
 # rules (one segment at a time; every array is in date order)
 
@@ -527,10 +537,7 @@ def analyse(
         idx = np.flatnonzero(segment == seg)
         ys = y[idx]
         lim = _segment_limits(ys, fix_after_n_points, screen_outliers)
-        with np.errstate(invalid="ignore"):
-            outside = (ys > lim["upl"]) | (ys < lim["lpl"])
-            close = ~outside & ((ys < lim["nlpl"]) | (ys > lim["nupl"]))
-            rtm = np.sign(ys - lim["mean"])
+        outside, close, rtm = _positions(ys, lim)
         seg_labels, undecidable = _special_cause_types(ys, rtm, close, outside)
         undecidable_total += undecidable
         short = idx.size < SHORT_SEGMENT_THRESHOLD
@@ -621,10 +628,7 @@ def icons(values: Sequence[Any], *, improvement: str = "increase", target: float
     start = max((int(p) for p in rebase_at if 0 < int(p) < y.size), default=0)
     ys = y[start:]
     lim = _segment_limits(ys, None, True)
-    with np.errstate(invalid="ignore"):
-        outside = (ys > lim["upl"]) | (ys < lim["lpl"])
-        close = ~outside & ((ys < lim["nlpl"]) | (ys > lim["nupl"]))
-        relative = np.sign(ys - lim["mean"])
-    labels, _ = _special_cause_types(ys, relative, close, outside)
+    outside, close, side = _positions(ys, lim)
+    labels, _ = _special_cause_types(ys, side, close, outside)
     return (_variation_icon(_point_type(labels[-1], direction), improvement),
             _assurance_icon(target, improvement, lim["lpl"], lim["upl"]))

@@ -11,10 +11,15 @@ at once cannot leave a half-written one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from portfolio.problems import Problem
 
 STORE_FOLDER = ".store"
 
@@ -64,3 +69,12 @@ def built(source: Path, folder: Path, kind: str, build: Callable[[Path], None], 
         if older != target:
             older.unlink(missing_ok=True)
     return target, True
+
+
+def stored_report(stored: Path | str) -> dict:
+    """What a store file's build reported (rows read and loaded, and the problems found), which the
+    build keeps in the file's metadata under ``report``, so a start that reads the store still
+    reports the source's problems."""
+    summary = json.loads(pq.read_schema(stored).metadata[b"report"])
+    summary["problems"] = [Problem(**problem) for problem in summary["problems"]]
+    return summary

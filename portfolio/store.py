@@ -19,6 +19,9 @@ import pandas as pd
 from portfolio.extracts import FACT_SCHEMA
 
 DUCKDB_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int64": "BIGINT"}
+# what every sum reports beside the figures: whether any row is provisional or an estimate, and the notes
+FLAGS = ("BOOL_OR(status = 'provisional') AS provisional, BOOL_OR(status = 'estimate') AS estimate, "
+         "STRING_AGG(NULLIF(note, ''), '; ') AS note")
 GROUPABLE = ("period", "org_code", "breakdown_value", "breakdown2_value")
 
 
@@ -104,9 +107,7 @@ class FactStore:
             SELECT {groups + ',' if by else ''}
                    SUM(value)::DOUBLE AS value, {parts},
                    {"COUNT(DISTINCT org_code)" if share else "COUNT(*)"} AS orgs_reporting,  -- one row each, but a share reads its members
-                   BOOL_OR(status = 'provisional') AS provisional,
-                   BOOL_OR(status = 'estimate') AS estimate,
-                   STRING_AGG(NULLIF(note, ''), '; ') AS note
+                   {FLAGS}
             FROM facts WHERE {where}
             {f'GROUP BY {groups} ORDER BY {groups}' if by else ''}"""
         return self._cursor().execute(query, params).df()
@@ -116,12 +117,11 @@ class FactStore:
         organisations: ``wanted`` holds (metric key, series, org code) triples. One query instead
         of one per metric and series; grouped by key, series and period."""
         keys, series, org_codes = (list(column) for column in zip(*wanted)) if wanted else ([], [], [])
-        query = """
+        query = f"""
             SELECT metric_id, series, period,
                    SUM(value)::DOUBLE AS value, SUM(numerator)::DOUBLE AS numerator,
                    SUM(denominator)::DOUBLE AS denominator, COUNT(*) AS orgs_reporting,
-                   BOOL_OR(status = 'provisional') AS provisional, BOOL_OR(status = 'estimate') AS estimate,
-                   STRING_AGG(NULLIF(note, ''), '; ') AS note
+                   {FLAGS}
             FROM facts
             JOIN (SELECT UNNEST(?::VARCHAR[]) AS metric_id, UNNEST(?::VARCHAR[]) AS series,
                          UNNEST(?::VARCHAR[]) AS org_code) USING (metric_id, series, org_code)
