@@ -141,6 +141,16 @@ def test_rtt_is_summed_across_commissioners_without_counting_the_total_function_
     assert 0 < _value(result, "rtt_median_wait", "RXA") < 18
 
 
+def test_an_rtt_extract_that_is_not_valid_csv_is_skipped_naming_the_line(tmp_path):
+    lines = RTT.read_text().splitlines()
+    broken = tmp_path / "RTT-May-2025-full-extract.csv"
+    broken.write_text("\n".join([*lines[:3], '"' + lines[3], *lines[4:]]) + "\n")  # a quote never closed
+    result = import_files("rtt", [broken, RTT])
+    assert result.notes[0] == ("skipped RTT-May-2025-full-extract.csv: is not a readable CSV file: line 4: Value with "
+                               "unterminated quote found. Fix that line and import the file again")
+    assert result.rows  # the good file still imports
+
+
 def test_every_real_rtt_file_imports(nhs_data):
     result = import_files("rtt", sorted((nhs_data / "rtt").glob("*.csv")))
     assert [n for n in result.notes if n.startswith("skipped")] == []

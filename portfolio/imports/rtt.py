@@ -89,8 +89,11 @@ def _full_extract(table: Table, into: Imported) -> str:
         except duckdb.Error:  # "1,234" or "-" somewhere: every cell read as text and converted as ``number`` does
             as_text = {name: "VARCHAR" for name in column}
             figures = ", ".join(f"{_figure(column[i])} AS n{n}" for n, i in enumerate(numbers))
-            connection.execute(f"CREATE TEMP TABLE extract AS SELECT {text}, {figures} {read.format(columns=as_text)}",
-                               parameters)
+            try:
+                connection.execute(f"CREATE TEMP TABLE extract AS SELECT {text}, {figures} "
+                                   f"{read.format(columns=as_text)}", parameters)
+            except duckdb.Error as error:
+                raise UnknownLayout(f"is not a readable CSV file: {_csv_problem(error)}") from None
         first = connection.execute("SELECT period FROM extract LIMIT 1").fetchone()
         period = month_from_words(first[0]) if first else None
         if period is None:
@@ -104,6 +107,16 @@ def _full_extract(table: Table, into: Imported) -> str:
                 _add(into, period, org, part, function, name, np.array(counts[:-1], dtype="float64"), starts,
                      counts[-1])
     return period
+
+
+def _csv_problem(error: duckdb.Error) -> str:
+    """DuckDB's long CSV error told in one line: where it is and what is wrong there."""
+    text = str(error)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    reason = next((part.strip() for part in text.splitlines()
+                   if part.strip().endswith(".") and not part.startswith(("Original Line", "*"))), "")
+    where = f"line {line.group(1)}" if line else "a line"
+    return f"{where}: {reason or 'it cannot be split into columns'} Fix that line and import the file again"
 
 
 def _figure(column: str) -> str:
