@@ -6,6 +6,7 @@ from components.banners import data_warnings
 from components.filters import shared_filters
 from components.presenter import asked_to_present, share_and_present, start_presenting, stop_presenting
 from components.state import DEEP_DIVE, workspace
+from components.styles import apply_page_styles
 
 # a local icon: a Material icon name would be fetched from a font server that NHS networks may block
 st.set_page_config(page_title="Portfolio performance", page_icon="assets/icon.png", layout="wide")
@@ -29,6 +30,7 @@ sections = {
     ],
 }
 presenting = asked_to_present() and bool(ws.engine.periods)
+apply_page_styles(presenting)
 navigation = st.navigation(position="hidden" if presenting else "top", pages=sections)
 pages = {page.url_path: page for section in sections.values() for page in section}
 if not ws.engine.periods:

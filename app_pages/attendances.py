@@ -20,8 +20,7 @@ if month is None:
     st.stop()
 sites = sites_within(ws.tree, org)
 if sites == ():
-    st.info(f"{ws.tree[org].name} has no A&E sites in organisations.yaml. Choose the system, a place, an acute "
-            "trust or a site above.", icon=":material/info:")
+    st.caption(f"{ws.tree[org].name} has no A&E sites. Choose the system, a place, an acute trust or a site above.")
     st.stop()
 place = ws.tree[org].name
 department_type, decile = choices()

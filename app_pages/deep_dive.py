@@ -1,30 +1,34 @@
-"""Deep dive: one metric for one organisation (or one member of a breakdown) — SPC over every
-month, against target and plan, with its drill-down, map and data. ``?metric=ID&org=CODE``
-reproduces the view; ``&part=dimension:member`` narrows it to one specialty, test or site of care."""
+"""Deep dive: one metric for one organisation (or one member of a breakdown): its figures, its SPC
+chart over a display window, against target and plan, its commentary, drill-down, map and data.
+``?metric=ID&org=CODE`` reproduces the view; ``&part=dimension:member`` narrows it to one
+specialty, test or site of care."""
 
 import streamlit as st
 
-from components.banners import page_header
+from components.banners import header_columns, title_block
 from components.charts import breakdown_chart, spc_chart
-from components.drill import breadcrumbs
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
+from components.drill import breadcrumbs
 from components.filters import url_synced
-from components.maps import status_map
+from components.maps import map_key, status_map
 from components.state import interactive, on_select, request_drill, selected_org, selected_period, workspace
-from portfolio.commentary import metric_commentary
+from portfolio.commentary import metric_commentary, written_for
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
+from portfolio.judgement import status
 from portfolio.periods import month_label, parse_month
 
 ws = workspace()
 engine, metrics = ws.engine, ws.config.metrics
-with st.columns([3, 2])[0]:
+period, org = selected_period(), selected_org()
+title_place, control_place = header_columns()
+with control_place:  # the metric is chosen in the title band; its title is written beside it
     metric_id = url_synced(
         st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
         lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
         format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}", disabled=not interactive())
+    breadcrumbs(ws, org, key="crumb")  # back up to the system
 metric = metrics[metric_id]
-period, org = selected_period(), selected_org()
 
 # one member of a breakdown (a specialty, a test …), carried in the URL as part=dimension:member
 part = None
@@ -38,12 +42,12 @@ if asked := st.query_params.get("part"):
         del st.query_params["part"]
 
 title = metric.label + (f": {part[1]}" if part else "")
-page_header(ws, title, period, org, {metric.source.extract})
-about_metric(metric)
+with title_place:
+    title_block(ws, title, period, org, {metric.source.extract})
 
 summary = engine.summary(metric_id, org, period, part=part)
 if not summary.available:
-    st.info(f"{metric.label} is not reported for {ws.tree[org].name}. Choose another organisation above.")
+    st.caption(f"{metric.label} is not reported for {ws.tree[org].name}. Choose another organisation above.")
     st.stop()
 
 
@@ -51,28 +55,26 @@ def clear_part() -> None:
     del st.query_params["part"]
 
 
-breadcrumbs(ws, org, key="crumb")  # back up to the system
 if part:
     st.button(f"All {part[0].replace('_', ' ')}s", key="crumb-part", on_click=clear_part,
               icon=":material/close:", help="Show the whole metric again")
 
+figures(summary)
 spc = engine.spc(metric_id, org, period, part=part)
-figures(summary, spc)
 series = engine.series(metric_id, org, end=period, part=part)
 series = series[series["value"].notna()]
-st.altair_chart(
-    spc_chart(metric, spc.points, series, period), key="spc",
-    alt=f"Statistical process control chart of {title} for {ws.tree[org].name}, "
-        f"{month_label(parse_month(series['period'].iloc[0]))} to {month_label(parse_month(period))}: latest "
-        f"{format_value(metric, summary.value)}, target {format_target(metric, summary.target)}.")
-st.caption("Grey: common cause · blue: special cause improvement · orange: special cause concern · "
-           "purple: special cause, neither · solid: mean · dashed: process limits · red: target · "
-           "grey dotted: plan" + (" · Limits from fewer than 13 months are trial limits." if spc.short_segment_warning
-                                  else ""))
+if spc is not None:
+    chart, key = spc_chart(metric, spc.points, series, period, title=f"{title}, {ws.tree[org].name}")
+    st.altair_chart(
+        chart, key="spc",
+        alt=f"Statistical process control chart of {title} for {ws.tree[org].name}, the last "
+            f"{metric.spc_months} months to {month_label(parse_month(period))}: latest "
+            f"{format_value(metric, summary.value)}, target {format_target(metric, summary.target)}.")
+    st.caption(key)
 trajectory_line(summary)
-if note := metric_commentary(ws.config.folder, metric_id, period):
+if note := metric_commentary(ws.config.folder, metric_id, period, org):
     st.subheader("Commentary", anchor=False)
-    st.caption(f"Written for {month_label(parse_month(note.period))}")
+    st.caption(written_for(note, org, ws.tree.root, {code: o.name for code, o in ws.tree.nodes.items()}))
     st.markdown(note.text)  # Markdown only: any HTML in the file is shown as text, never run
 
 levels = engine.drill_levels(metric_id, org, part=part)
@@ -80,15 +82,20 @@ if levels:
     st.subheader("Drill down", anchor=False)
     level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0], lambda d: f"'{d}'",
                        format_func=lambda d: d.replace("_", " ").capitalize()) or levels[0]
-    members = engine.breakdown(metric_id, org, level, summary.value_period, part=part)
+    shown_month = summary.value_period or period  # the latest figure's month: earlier for an annual metric
+    members = engine.breakdown(metric_id, org, level, shown_month, part=part)
     if members.empty:
-        st.info("No breakdown is reported for this month.")
+        st.caption("No breakdown is reported for this month.")
     else:
+        words = level.replace("_", " ")
         chosen = st.altair_chart(
-            breakdown_chart(metric, members, selectable=interactive(), target=summary.target and summary.target.value),
+            breakdown_chart(metric, members, selectable=interactive(),
+                            title=f"{title} by {words}, {month_label(parse_month(shown_month))}",
+                            target=summary.target and summary.target.value),
             key=f"breakdown-{org}-{level}", on_select=on_select(),
-            alt=f"Bar chart of {title} by {level.replace('_', ' ')} for {ws.tree[org].name}, worst first.")
-        st.caption("Worst first; the red dashed line is the target. Click one to look at it on its own.")
+            alt=f"Chart of {title} by {words} for {ws.tree[org].name}, worst first.")
+        st.caption("Worst first" + (" · red dashed: target" if summary.target else "")
+                   + (" · choose one to look at it on its own" if interactive() else ""))
         picked = (chosen if interactive() else {}).get("selection", {}).get("pick") or []
         code = picked[0].get("code") if picked else None
         if code and level in ORG_LEVELS and code in ws.tree and code != org:
@@ -97,15 +104,14 @@ if levels:
             st.query_params["part"] = f"{level}:{code}"
             st.rerun()
         if level in ("provider", "site"):
-            target = summary.target
-            statuses = {m.code: ("no target" if target is None else engine.status_of(metric, m.value, target))
-                        for m in members.itertuples()}
+            statuses = {m.code: status(metric, m.value, summary.target) for m in members.itertuples()}
             deck = status_map(ws.tree, metric, members, statuses)
             if deck is not None:
                 st.pydeck_chart(deck, height=420, key=f"map-{org}-{level}",
                                 alt=f"Map of {level}s coloured by {title} against target: blue meets it, "
                                     "orange does not, grey has no target.")
-                st.caption("Blue: meets target · orange: does not · grey: no target. No map tiles are loaded.")
+                st.caption(map_key(statuses.values()))
 
 st.subheader("Every month", anchor=False)
 data_table(metric, series, spc, file_name=f"{metric_id}-{org}{'-' + part[1] if part else ''}-{period}.csv")
+about_metric(metric)

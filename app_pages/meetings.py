@@ -1,5 +1,5 @@
-"""Board meetings: each meeting's running order (config/meetings/*.yaml), a link that starts
-presenting it, and its board pack as a PDF and a workbook of every table."""
+"""Board meetings: each meeting's running order (one file each in the config's meetings folder), a
+link that starts presenting it, and its board pack as a PDF and a workbook of every table."""
 
 import streamlit as st
 
@@ -10,9 +10,8 @@ from portfolio.periods import month_label, parse_month
 
 ws = workspace()
 st.title("Board meetings", anchor=False)
-st.caption("Each meeting's running order is set in config/meetings/. Presenting a meeting freezes its period and "
-           "organisation, shows one slide at a time (Next and Previous, or the → and ← keys), and, for a meeting "
-           "in public, hides counts small enough to identify people.")
+st.caption("Presenting a meeting freezes its period and organisation, shows one slide at a time (Next and Previous, "
+           "or the → and ← keys), and, for a meeting in public, hides counts small enough to identify people.")
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner="Preparing the board pack…")
@@ -22,7 +21,7 @@ def _pack(key: str, meeting_id: str) -> tuple[bytes, bytes]:
 
 
 if not ws.config.meetings:
-    st.info("No meetings are set up. Add a file to config/meetings/ (see docs/configuration.md).")
+    st.caption("No board meetings are set up yet.")
 for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse=True):
     org = organisation(ws.config, meeting)
     steps = running_order(ws.config, ws.engine, meeting)

@@ -88,17 +88,11 @@ def header(ws: Workspace, extract: PatientExtract | None, period: str, org: str)
 def open_store(ws: Workspace, extract: PatientExtract | None) -> str | None:
     """The store of the configured extract (built on first use), or None after saying why not."""
     if extract is None:
-        st.info("No patient-level A&E extract is configured. Name its file under `patient_level:` in "
-                "config/settings.yaml (see docs/configuration.md); its layout is in docs/extracts.md.",
-                icon=":material/info:")
+        st.caption("No patient-level A&E extract is set up for this dashboard.")
         return None
-    if extract.path is None:
-        st.warning(f"The patient-level extract '{extract.name}' leads outside the data folder, so it was not read. "
-                   "Name a file inside the data folder in config/settings.yaml.", icon=":material/block:")
-        return None
-    if not extract.path.is_file():
-        st.warning(f"The patient-level extract {extract.name} is not in the data folder {ws.data_dir}. Put the file "
-                   "there, or correct its name under `patient_level:` in config/settings.yaml.",
+    if extract.path is None or not extract.path.is_file():
+        # the file name and what to do are for the analyst: python -m portfolio check says them
+        st.warning("The patient-level A&E extract could not be found, so there is nothing to show here.",
                    icon=":material/warning:")
         return None
     stat = extract.path.stat()
@@ -116,7 +110,7 @@ def open_store(ws: Workspace, extract: PatientExtract | None) -> str | None:
 def _stale_warning(ws: Workspace, extract: PatientExtract) -> None:
     info = extract.info
     if info.data_as_at + timedelta(days=info.refresh_days + ws.config.settings.stale_grace_days) < date.today():
-        st.warning(f"**{info.title}** ({extract.name}) is out of date: data as at {info.data_as_at:%d %b %Y}, "
+        st.warning(f"**{info.title}** is out of date: data as at {info.data_as_at:%d %b %Y}, "
                    f"expected every {info.refresh_days} days.", icon=":material/schedule:")
 
 
@@ -184,6 +178,8 @@ def headline(store: str, month: str, sites: Sites, department_type: int | None, 
     columns[3].metric("Admitted", _percent(total["pct_admitted"]),
                       help="Share of attendances admitted to a hospital bed.")
     columns[3].caption(f"{total['admitted']:,} attendances")
+    st.caption("Recorded patient by patient at the sites that send these records: a subset of the attendances in the "
+               "monthly A&E figures, so these counts and rates differ from those on the urgent and emergency care page.")
     return True
 
 

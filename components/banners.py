@@ -3,6 +3,8 @@ warnings when an extract is out of date or a file could not be loaded."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from portfolio.periods import fy_month_label, parse_month
@@ -19,21 +21,42 @@ def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None
     return " · ".join(parts)
 
 
-def page_header(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None) -> None:
+def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None) -> None:
     st.title(title, anchor=False)
     st.caption(context_line(ws, period, org, extracts))
 
 
+def header_columns() -> tuple:
+    """The title's place and, at its right, the place of the page's own control (a drill-down, the
+    metric), so the control sits in the title band instead of pushing the figures down."""
+    return st.columns([7, 3], vertical_alignment="bottom")
+
+
+def page_header(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,
+                aside: Callable[[], None] | None = None) -> None:
+    """The title and its context line in one compact band, with ``aside`` at its right."""
+    left, right = header_columns() if aside else (st.container(), None)
+    with left:
+        title_block(ws, title, period, org, extracts)
+    if right is not None:
+        with right:
+            aside()
+
+
 def data_warnings(ws: Workspace) -> None:
-    """Shown above every page: stale extracts and files that could not be loaded."""
+    """Shown above every page: stale extracts and files that could not be loaded. The file names
+    and what to fix are on *About the data*."""
     for report in ws.stale_extracts():
         st.warning(
-            f"**{report.info.title}** ({report.file}) is out of date: data as at "
-            f"{report.info.data_as_at:%d %b %Y}, expected every {report.info.refresh_days} days.",
+            f"**{report.info.title}** is out of date: data as at {report.info.data_as_at:%d %b %Y}, "
+            f"expected every {report.info.refresh_days} days.",
             icon=":material/schedule:",
         )
-    for file, reason in ws.config.disabled.items():
-        st.error(f"The portfolio in **{file}** is not shown because its file has errors: {reason}. "
-                 "See *About the data* for every problem.", icon=":material/error:")
+    if ws.config.disabled:
+        count = len(ws.config.disabled)
+        st.error(f"{count} portfolio{'s' if count > 1 else ''} could not be loaded and {'are' if count > 1 else 'is'} "
+                 "not shown; the rest of the dashboard is complete. *About the data* names the file and what to fix.",
+                 icon=":material/error:")
     if ws.config.organisations is None:
-        st.error("config/organisations.yaml could not be loaded; see *About the data*.", icon=":material/error:")
+        st.error("The list of organisations could not be loaded. *About the data* says what to fix.",
+                 icon=":material/error:")

@@ -24,11 +24,12 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from components.banners import context_line
 from components.charts import spc_chart
 from components.front_sheet import scoring_table
-from components.metric_views import ASSURANCE_WORDS, progress_text
-from portfolio.commentary import portfolio_commentary, sections
+from portfolio.commentary import portfolio_commentary, sections, written_for
 from portfolio.config import Meeting
 from portfolio.exports import neutralise
 from portfolio.formatting import SUPPRESSION, format_status, format_target, format_value
+from portfolio.judgement import ASSURANCE_GROUPS, ASSURANCE_WORDS, VARIATION_GROUPS, VARIATION_WORDS, change, \
+    exceptions, icon_matrix
 from portfolio.meetings import OVERVIEW, Step, organisation, running_order
 from portfolio.periods import month_label, parse_month
 from portfolio.workspace import Workspace
@@ -37,7 +38,7 @@ PAGE = landscape(A4)
 STYLES = getSampleStyleSheet()
 NHS_BLUE = colors.HexColor("#005EB8")
 FAILING = colors.HexColor("#fde8e8")
-HEADLINE_COLUMNS = ["Metric", "Latest", "Month", "Target", "Status", "Progress"]
+HEADLINE_COLUMNS = ["Metric", "Latest", "Month", "Target", "Status", "Change", "Variation", "Assurance"]
 
 
 @dataclass
@@ -114,14 +115,35 @@ def _slide(ws: Workspace, meeting: Meeting, org: str, number: int, step: Step, t
     flow = [Paragraph(f"{number}. {escape(title)}", STYLES["Title"]),
             Paragraph(escape(context_line(ws, period, org, extracts)), STYLES["Italic"]), Spacer(1, 4 * mm)]
     if step.page == OVERVIEW:
+        every = {p.id: ws.engine.portfolio_summaries(p.id, org, period) for p in ws.config.portfolios}
+        flow += _table(f"{number} Variation and assurance", _matrix(ws, every), tables,
+                       "Variation and assurance: how many metrics in each (Making Data Count)")
+        escalated = exceptions([s for found in every.values() for s in found])
+        flow += _table(f"{number} Exceptions", pd.DataFrame([{
+            "Metric": s.metric.label, "Portfolio": ws.config.portfolio_of(s.metric.id).title,
+            "Latest": format_value(s.metric, s.value), "Target": format_target(s.metric, s.target),
+            "Change": change(s).text or "–", "Why": why,
+        } for s, why in escalated], columns=["Metric", "Portfolio", "Latest", "Target", "Change", "Why"]), tables,
+            f"Exceptions: {len(escalated)} metrics escalated, most serious first")
         for portfolio in ws.config.portfolios:
-            summaries = [ws.engine.summary(m.id, org, period) for m in portfolio.headline_metrics]
-            flow += _table(f"{number} {portfolio.title}", _headlines(summaries), tables, portfolio.title)
+            by_id = {s.metric.id: s for s in every[portfolio.id]}
+            flow += _table(f"{number} {portfolio.title}", _headlines([by_id[m.id] for m in portfolio.headline_metrics]),
+                           tables, portfolio.title)
     elif step.metric:
         flow += _deep_dive(ws, org, period, step.metric, number, tables)
     else:
         flow += _front_sheet(ws, org, period, step, number, tables)
     return flow
+
+
+def _matrix(ws: Workspace, every: dict) -> pd.DataFrame:
+    """The overview's summary icon matrix, counts only: a column for each variation and assurance."""
+    rows = []
+    for portfolio in ws.config.portfolios:
+        cells = icon_matrix(every[portfolio.id])
+        rows.append({"Portfolio": portfolio.title, **{f"{VARIATION_GROUPS[v]}: {ASSURANCE_GROUPS[a].lower()}": len(found)
+                                                      for (v, a), found in cells.items()}})
+    return pd.DataFrame(rows)
 
 
 def _headlines(summaries) -> pd.DataFrame:
@@ -131,7 +153,9 @@ def _headlines(summaries) -> pd.DataFrame:
         "Month": month_label(parse_month(s.value_period)) if s.value_period else "–",
         "Target": format_target(s.metric, s.target),
         "Status": format_status(s.status),
-        "Progress": progress_text(s),
+        "Change": change(s).text or "–",
+        "Variation": VARIATION_WORDS.get(s.variation_icon, "–"),
+        "Assurance": ASSURANCE_WORDS.get(s.assurance_icon, "–"),
     } for s in summaries if s.available], columns=HEADLINE_COLUMNS)
 
 
@@ -140,8 +164,10 @@ def _front_sheet(ws: Workspace, org: str, period: str, step: Step, number: int, 
     summaries = ws.engine.portfolio_summaries(portfolio.id, org, period)
     flow = _table(f"{number} {portfolio.title} scoring", scoring_table(portfolio, summaries), tables,
                   "Scoring by category")
-    note = portfolio_commentary(ws.config.folder, portfolio.id, period)
+    note = portfolio_commentary(ws.config.folder, portfolio.id, period, org)
     if note is not None:
+        flow.append(Paragraph(escape(written_for(note, org, ws.tree.root, {c: o.name for c, o in ws.tree.nodes.items()})),
+                              STYLES["Italic"]))
         for heading, text in sections(note.text).items():
             if heading:
                 flow += [Paragraph(escape(heading), STYLES["Heading3"]), Paragraph(_plain(text), STYLES["BodyText"])]
@@ -165,18 +191,18 @@ def _deep_dive(ws: Workspace, org: str, period: str, metric_id: str, number: int
         "Target": format_target(metric, summary.target),
         "Status": format_status(summary.status),
         "Year to date": format_value(metric, summary.fytd) if summary.fytd is not None else "–",
-        "Variation": progress_text(summary),
+        "Change": change(summary).text or "–",
+        "Variation": VARIATION_WORDS.get(summary.variation_icon, "–"),
         "Assurance": ASSURANCE_WORDS.get(summary.assurance_icon, "–"),
     }]), tables, "Headline")
     series = ws.engine.series(metric_id, org, end=period)
     series = series[series["value"].notna()]
     spc = ws.engine.spc(metric_id, org, period)
     if spc is not None:
-        chart = spc_chart(metric, spc.points, series, period).properties(width=900, height=300)
-        png = vl_convert.vegalite_to_png(chart.to_dict(), scale=2)
+        chart, key = spc_chart(metric, spc.points, series, period, title=f"{metric.label}, {ws.tree[org].name}")
+        png = vl_convert.vegalite_to_png(chart.properties(width=900, height=300).to_dict(), scale=2)
         flow += [Image(io.BytesIO(png), width=250 * mm, height=250 * mm * 340 / 1000, kind="proportional"),
-                 Paragraph("Grey: common cause · blue: special cause improvement · orange: special cause concern · "
-                           "dashed: process limits · red: target", STYLES["Italic"])]
+                 Paragraph(escape(key), STYLES["Italic"])]
     recent = series.tail(13).iloc[::-1]
     flow += _table(f"{number} {metric.label} by month", pd.DataFrame({
         "Month": [month_label(parse_month(p)) for p in recent["period"]],

@@ -1,4 +1,4 @@
-"""The pieces of a metric's deep dive: what the metric is, its figures and icons, its data."""
+"""The pieces of a metric's deep dive: its figures and icons, its data, and what the metric is."""
 
 from __future__ import annotations
 
@@ -11,20 +11,22 @@ from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary
 from portfolio.exports import safe_csv
-from portfolio.formatting import SUPPRESSION, format_status, format_target, format_value
+from portfolio.formatting import SUPPRESSION, format_count, format_status, format_target, format_value, format_variance
 from portfolio.periods import month_label, parse_month
 from portfolio.spc import SPCResult
 
-BETTER = {"increase": "higher is better", "decrease": "lower is better", "neutral": "neither higher nor lower is better"}
+BETTER = {"increase": "Higher is better", "decrease": "Lower is better", "neutral": "Neither higher nor lower is better"}
 
 
 def about_metric(metric: Metric) -> None:
+    """The definition, which way is better, every target with its source and months, and the owner."""
     targets = "; ".join(
         f"{format_target(metric, t)} ({t.source}"
         + (f", {_span(t.valid_from, t.valid_to)}" if t.valid_from or t.valid_to else "") + ")"
         for t in metric.targets) or "none set"
-    st.markdown(f"{metric.definition}  \n**Unit:** {metric.unit} · **{BETTER[metric.improvement].capitalize()}** · "
-                f"**Targets:** {targets} · **Owner:** {metric.owner}")
+    st.subheader("About this metric", anchor=False)
+    st.markdown(f"{metric.definition}  \n**{BETTER[metric.improvement]}** · **Targets:** {targets} · "
+                f"**Owner:** {metric.owner}")
 
 
 def _span(start: str | None, end: str | None) -> str:
@@ -34,12 +36,12 @@ def _span(start: str | None, end: str | None) -> str:
     return f"from {show(start)}" if start else f"to {show(end)}"
 
 
-def figures(summary: MetricSummary, spc: SPCResult | None) -> None:
-    """The latest figure, the year to date, the 2019/20 baseline and the two SPC icons."""
+def figures(summary: MetricSummary) -> None:
+    """The latest figure, the year to date, the 2019/20 baseline and the two SPC icons with their words."""
     metric = summary.metric
     columns = st.columns([3, 2, 2, 3])
     with columns[0]:
-        headline(summary, icons=False)  # the icons have their own column here, with their words
+        headline(summary, with_icons=False)  # the icons have their own column here
     if summary.fytd is not None:
         columns[1].metric("Financial year to date", format_value(metric, summary.fytd),
                           help="April to the reporting month: a sum of monthly totals, or a rate from summed parts.")
@@ -47,12 +49,14 @@ def figures(summary: MetricSummary, spc: SPCResult | None) -> None:
         columns[2].metric("Same month of 2019/20", format_value(metric, summary.baseline),
                           help="The pre-pandemic baseline the NHS plans against.")
     with columns[3]:
-        if spc is not None and summary.judged_by_spc:
-            st.markdown(f"{icon_markdown('variation', spc.variation_icon)} "
-                        f"{icon_markdown('assurance', spc.assurance_icon)}")
-            st.caption(f"{icon_words('variation', spc.variation_icon)}. {icon_words('assurance', spc.assurance_icon)}.")
+        if summary.judged_by_spc:
+            for kind, icon in (("variation", summary.variation_icon), ("assurance", summary.assurance_icon)):
+                if icon:
+                    st.markdown(f"{icon_markdown(kind, icon, 36)} {icon_words(kind, icon)}")
+            if not summary.assurance_icon:
+                st.caption(icon_words("assurance", None))
         else:
-            st.caption("Too few months for SPC icons (15 are needed).")
+            st.caption(f"Too few months for SPC icons: {summary.points} of the 15 needed.")
 
 
 def trajectory_line(summary: MetricSummary) -> None:
@@ -61,23 +65,24 @@ def trajectory_line(summary: MetricSummary) -> None:
     metric = summary.metric
     st.markdown(f"**Plan for {month_label(parse_month(summary.value_period))}:** {format_value(metric, summary.plan)} · "
                 f"**actual** {format_value(metric, summary.value)} · "
-                f"**variance** {format_value(metric, summary.variance_to_plan)}")
+                f"**against plan** {format_variance(metric, summary.variance_to_plan)}")
 
 
 def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file_name: str) -> None:
     """Every month: value, parts, target, status and SPC point type, with a CSV download."""
     point_types = dict(zip(spc.points["date"], spc.points["point_type"])) if spc is not None else {}
+    parts = " (seconds)" if metric.unit == "duration" else ""
     table = pd.DataFrame({
         "Month": [month_label(parse_month(p)) for p in series["period"]],
         "Value": [format_value(metric, v) for v in series["value"]],
-        "Numerator": series["numerator"],
-        "Denominator": series["denominator"],
-        "Target": [format_value(metric, t) if pd.notna(t) else "–" for t in series["target"]],
+        f"Numerator{parts}": [format_count(v) for v in series["numerator"]],
+        "Denominator": [format_count(v) for v in series["denominator"]],
+        "Target": [format_value(metric, t, suppress=False) if pd.notna(t) else "–" for t in series["target"]],
         "Status": [format_status(status) for status in series["status"]],
         "SPC": [POINT_WORDS.get(point_types.get(p), "") for p in series["period"]],
     }).iloc[::-1]
     if not metric.is_ratio or SUPPRESSION.get():  # the parts of a rate may be small counts
-        table = table.drop(columns=["Numerator", "Denominator"])
+        table = table.drop(columns=[f"Numerator{parts}", "Denominator"])
     st.dataframe(table, hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
     raw = series.assign(point_type=series["period"].map(point_types), value=drawable(metric, series["value"]))[
         ["period", "value", "numerator", "denominator", "target", "plan", "point_type"]]
@@ -85,4 +90,3 @@ def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file
         raw = raw.drop(columns=["numerator", "denominator"])
     st.download_button("Download these figures (CSV)", safe_csv(raw), file_name=file_name, mime="text/csv",
                        icon=":material/download:", on_click="ignore")
-

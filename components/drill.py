@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from components.state import ORG_KEY, interactive
 from portfolio.workspace import Workspace
-
-LEVEL_NAMES = {"place": "places", "provider": "providers", "site": "sites"}
 
 
 def _go_to(code: str) -> None:
@@ -25,12 +25,14 @@ def breadcrumbs(ws: Workspace, org: str, key: str) -> None:
                       disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
 
 
-def drill_into(ws: Workspace, org: str, key: str) -> None:
-    """A choice of the places, providers or sites directly below the organisation."""
-    below = ws.tree.children(org)
+def drill_into(ws: Workspace, org: str, key: str, reported: Callable[[str], bool]) -> None:
+    """A choice of the places, providers or sites directly below the organisation that have
+    figures (``reported`` says which do); nothing when none has."""
+    below = [o for o in ws.tree.children(org) if reported(o.code)]
     if not below or not interactive():
         return
     codes = [o.code for o in sorted(below, key=lambda o: (o.level, o.name))]
-    st.selectbox("Drill into", codes, index=None, key=key, placeholder="Choose a place, provider or site",
+    words = " or ".join(dict.fromkeys(ws.tree[c].level for c in codes))
+    st.selectbox("Drill into", codes, index=None, key=key, placeholder=f"Choose a {words}",
                  format_func=lambda code: f"{ws.tree[code].name} ({ws.tree[code].level})",
                  on_change=lambda: _go_to(st.session_state[key]) if st.session_state[key] else None)

@@ -61,17 +61,17 @@ def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
     organisations = organisation_options(ws)
     describe_period = (lambda p: month_label(parse_month(p)) if p in periods else f"the period '{p}'")
     describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation '{code}'")
-    period_column, org_column, _, extra_column = st.columns([1, 2, 0.6, 1.4], vertical_alignment="bottom")
+    # one compact band: the boxes say what they hold (a month, an organisation), so their labels are
+    # kept for screen readers only and the page's title and context line follow straight after
+    period_column, org_column, _, extra_column = st.columns([1, 2.2, 0.8, 1.4], vertical_alignment="center")
     with period_column:
         period = url_synced(
             st.selectbox, "Reporting period", periods, PERIOD_KEY, ws.engine.default_period(), describe_period,
-            format_func=lambda p: month_label(parse_month(p)),
-            help="The month every view reports on. Figures for later months are not shown.")
+            format_func=lambda p: month_label(parse_month(p)), label_visibility="collapsed")
     with org_column:
         org = url_synced(
             st.selectbox, "Organisation", organisations, ORG_KEY, ws.tree.root, describe_org,
-            format_func=lambda code: organisation_label(ws, code),
-            help="The system, a place, a provider or a site. Figures are added up from the organisations within it.")
+            format_func=lambda code: organisation_label(ws, code), label_visibility="collapsed")
     if extra is not None:
         with extra_column:
             extra()

@@ -10,11 +10,13 @@ import pydeck as pdk
 import streamlit as st
 
 from components.charts import NHS_BLUE, PLAN_GREY, drawable
+from components.maps import CHARACTERS
 from components.marks import cell_style, marked, status_style
 from components.state import DEEP_DIVE, interactive, on_select, portfolio_summaries, view_params, workspace, workspace_key
-from portfolio.commentary import portfolio_commentary, sections
+from portfolio.commentary import portfolio_commentary, sections, written_for
 from portfolio.config import Portfolio, ViewSpec
-from portfolio.formatting import format_status, format_target, format_value
+from portfolio.formatting import format_percent, format_points, format_status, format_target, format_value
+from portfolio.judgement import status
 from portfolio.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
                                  theme_counts)
 from portfolio.periods import month_label, parse_month
@@ -38,7 +40,7 @@ def framework_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str
     actions and its metrics by sub-theme. Choosing a theme drills into it."""
     tree = cached_framework(workspace_key(), portfolio.id, org, period)
     if not tree:
-        st.info(f"{portfolio.title} is not reported for {ws.tree[org].name}.")
+        st.caption(f"{portfolio.title} is not reported for {ws.tree[org].name}.")
         return
     words = {"metrics": "Metrics", "met": "Meeting target", "not met": "Not meeting target", "baseline": "No target yet"}
     summary = pd.DataFrame([{"Theme": theme, **{words[k]: v for k, v in theme_counts(rows).items()}}
@@ -46,28 +48,37 @@ def framework_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str
     st.table(summary.set_index("Theme"))
     chosen = st.pills("Theme", [ALL_THEMES, *tree], default=ALL_THEMES, key=f"theme-{portfolio.id}",
                       help="Choose a theme to see only its sub-themes, metrics and actions") or ALL_THEMES
-    note = portfolio_commentary(ws.config.folder, portfolio.id, period)
+    note = portfolio_commentary(ws.config.folder, portfolio.id, period, org)
     narratives = sections(note.text) if note else {}
+    written = written_for(note, org, ws.tree.root, {c: o.name for c, o in ws.tree.nodes.items()}) if note else None
     for theme in tree if chosen == ALL_THEMES else [chosen]:
-        _theme(theme, tree[theme], narratives.get(theme), note.period if note else None, org, period)
+        _theme(theme, tree[theme], narratives.get(theme), written)
 
 
-def _theme(theme: str, rows, narrative: str | None, written: str | None, org: str, period: str) -> None:
+def _latest(row) -> str:
+    """The month's figure marked against target; with none this month, the latest before it, unjudged."""
+    metric, summary = row.summary.metric, row.summary
+    if summary.value is not None:
+        return marked(metric, summary.value, summary.status)
+    if row.latest:
+        return f"– ({month_label(parse_month(row.latest[0]))}: {format_value(metric, row.latest[1])})"
+    return "–"
+
+
+def _theme(theme: str, rows, narrative: str | None, written: str | None) -> None:
     st.subheader(theme, anchor=False)
     with st.container(border=True):
         if narrative:
-            st.caption(f"Actions · written for {month_label(parse_month(written))}")
+            st.caption(f"Actions · {written}")
             st.markdown(narrative)  # Markdown only, never HTML
         else:
             st.caption("No narrative of actions has been written for this theme yet.")
     table = pd.DataFrame([{
         "Sub-theme": row.subtheme or "–",
         "Metric": row.summary.metric.label,
-        "Latest": marked(row.summary.metric, row.summary.value, row.summary.status) if row.summary.value is not None
-        else "–",
+        "Latest": _latest(row),
         "Month": month_label(parse_month(row.summary.value_period)) if row.summary.value_period else "–",
-        "Target": row.target_text if row.summary.target is None else format_target(row.summary.metric,
-                                                                                    row.summary.target),
+        "Target": row.target_text,
         "Status": format_status(row.summary.status),
         "Trend": list(drawable(row.summary.metric, pd.Series(row.trend, dtype="float64")).dropna()),
         "metric_id": row.summary.metric.id,
@@ -90,7 +101,7 @@ def kvi_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
     basis (year to date, annual, rolling three months, cohort), status and provenance."""
     rows = kvi_rows(ws.engine, portfolio, org, period)
     if not rows:
-        st.info(f"No key value indicators are reported for {ws.tree[org].name}.")
+        st.caption(f"No key value indicators are reported for {ws.tree[org].name}.")
         return
     table = pd.DataFrame([{
         "KVI": row.metric.kvi.code,
@@ -125,7 +136,7 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
     basis = basis_of(metric)
     frame = shares(ws.engine, view.metric, org, view.dimension, period, basis)
     if frame.empty:
-        st.info(f"{metric.label} is not reported by {view.dimension.replace('_', ' ')} for {ws.tree[org].name}.")
+        st.caption(f"{metric.label} is not reported by {view.dimension.replace('_', ' ')} for {ws.tree[org].name}.")
         return
     share_metric = next((other for other in portfolio.metrics  # a share of the same rows: what counts as local
                          if other.share and other.source_key == metric.source_key
@@ -144,15 +155,15 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
             "Place": frame["member"],
             "Local": ["✔" if m in local else "" for m in frame["member"]],
             metric.heading: [format_value(metric, v) for v in frame["value"]],
-            "Share": [f"{s:.1f}%" for s in frame["share"]],
+            "Share": [format_percent(s) for s in frame["share"]],
         }).set_index("Place"))
         if share_metric:
             share = frame.loc[frame["member"].isin(local), "share"].sum()
             target = share_metric.target_for(period)
             judged = "" if target is None else (
-                f" {format_status(ws.engine.status_of(share_metric, share, target)).lower()}: target "
+                f" {format_status(status(share_metric, share, target)).lower()}: target "
                 f"{format_target(share_metric, target)}")
-            st.markdown(f"**Local ({', '.join(sorted(local))}): {share:.1f}%** of {metric.label.lower()}, "
+            st.markdown(f"**Local ({', '.join(sorted(local))}): {format_percent(share)}** of {metric.label.lower()}, "
                         f"{'year to date' if basis == 'ytd' else month_label(parse_month(period))}{judged}.")
 
 
@@ -174,7 +185,7 @@ def _place_map(metric, frame: pd.DataFrame, places: dict, local: set[str]) -> pd
     labels = pdk.Layer("TextLayer", data=data, id="place-labels", get_position="[lon, lat]", get_text="label",
                        get_size=13, get_color=[11, 12, 12], get_text_anchor="'middle'", get_alignment_baseline="'top'",
                        get_pixel_offset=[0, 12], font_family="'Arial'", background=True,
-                       get_background_color=[255, 255, 255, 210])
+                       get_background_color=[255, 255, 255, 210], character_set=CHARACTERS)
     return pdk.Deck(layers=[circles, labels], initial_view_state=view, map_style=None, tooltip={"text": "{label}"})
 
 
@@ -189,12 +200,12 @@ def comparison_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: st
         key=f"compare-{view.title}") or view.dimension
     frame = representation(ws.engine, view.metric, view.reference, org, dimension, period)
     if frame.empty:
-        st.info(f"{metric.label} and {reference.label.lower()} are not both reported for {ws.tree[org].name}.")
+        st.caption(f"{metric.label} and {reference.label.lower()} are not both reported for {ws.tree[org].name}.")
         return
     order = natural_order(list(frame["member"]))
     long = pd.concat([frame.assign(group=metric.heading, value=frame["share"]),
                       frame.assign(group=reference.heading, value=frame["reference_share"])])
-    long = long.assign(shown=[f"{v:.1f}%" if pd.notna(v) else "–" for v in long["value"]])
+    long = long.assign(shown=[format_percent(v) for v in long["value"]])
     chart = alt.Chart(long).mark_bar().encode(
         y=alt.Y("member:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
         x=alt.X("value:Q", title="% of the total"),
@@ -223,16 +234,14 @@ def _dimension_words(dimension: str) -> str:
 
 
 def _pct(value, signed: bool = False) -> str:
-    if pd.isna(value):
-        return "–"
-    return f"{value:+.1f} pts" if signed else f"{value:.1f}%"
+    return format_points(value) if signed else format_percent(value)
 
 
 def milestones_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     """Each charter, award and submission as it stood in the reporting month."""
     found = milestones_at(portfolio, period)
     if not found:
-        st.info("No milestones are set in this portfolio's YAML.")
+        st.caption("No milestones are set for this portfolio.")
         return
     table = pd.DataFrame([{
         "Milestone": m.milestone.name,

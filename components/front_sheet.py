@@ -1,4 +1,5 @@
-"""A portfolio's front sheet: the scoring summary, the two narratives and the month's focus metrics."""
+"""A portfolio's front sheet: the scoring by category, the two narratives (the organisation's
+own, or the system's said plainly), the month's focus metrics and who leads the portfolio."""
 
 from __future__ import annotations
 
@@ -7,39 +8,26 @@ import streamlit as st
 
 from components.metric_views import headline
 from components.state import DEEP_DIVE, interactive, view_params
-from portfolio.commentary import Commentary, sections
+from portfolio.commentary import Commentary, sections, written_for
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
-from portfolio.periods import month_label, parse_month
+from portfolio.judgement import scoring
+from portfolio.workspace import Workspace
 
 NARRATIVES = ("Analyst narrative", "Lead commentary")
 
 
 def scoring_table(portfolio: Portfolio, summaries: list[MetricSummary]) -> pd.DataFrame:
-    """How many metrics meet target, are improving and are deteriorating, by category."""
-    rows = []
-    for category in [*portfolio.categories, None]:
-        chosen = [s for s in summaries if s.available and (category is None or s.metric.category == category)]
-        if not chosen:
-            continue
-        rows.append({
-            "Category": category or "All metrics",
-            "Metrics": len(chosen),
-            "Meeting target": sum(s.status == "met" for s in chosen),
-            "Not meeting target": sum(s.status == "not met" for s in chosen),
-            "Improving": sum(s.improving for s in chosen),
-            "Deteriorating": sum(s.deteriorating for s in chosen),
-        })
-    return pd.DataFrame(rows)
+    """The counts of ``portfolio.judgement.scoring``, by category, for a table."""
+    return pd.DataFrame(scoring(portfolio.categories, summaries))
 
 
-def narratives(note: Commentary | None, portfolio: Portfolio) -> None:
+def narratives(ws: Workspace, note: Commentary | None, portfolio: Portfolio, org: str) -> None:
     if note is None:
-        st.info("No narrative has been written for this month yet. Add "
-                f"config/commentary/portfolios/{portfolio.id}/YYYY-MM.md.", icon=":material/edit_note:")
+        st.caption("No narrative has been written for this month yet.")
         return
     parts = sections(note.text)
-    st.caption(f"Written for {month_label(parse_month(note.period))}")
+    st.caption(written_for(note, org, ws.tree.root, {code: o.name for code, o in ws.tree.nodes.items()}))
     for column, heading in zip(st.columns(2), NARRATIVES):
         with column:
             who = portfolio.analyst if heading == NARRATIVES[0] else portfolio.sro
@@ -59,3 +47,8 @@ def focus_metrics(summaries: list[MetricSummary], period: str) -> None:
                 if interactive():
                     st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}", icon=":material/query_stats:",
                                  query_params=view_params(metric=summary.metric.id))
+
+
+def leads(portfolio: Portfolio) -> None:
+    st.caption(f"**SRO:** {portfolio.sro} · **Clinical lead:** {portfolio.clinical_lead} · "
+               f"**CEO sponsor:** {portfolio.ceo_sponsor} · **Intelligence analyst:** {portfolio.analyst}")

@@ -6,64 +6,88 @@ from __future__ import annotations
 import base64
 from xml.sax.saxutils import escape
 
+from portfolio.judgement import ASSURANCE_WORDS, VARIATION_GROUPS, VARIATION_WORDS
+
 COMMON = "#a6a6a6"
 IMPROVEMENT = "#00b0f0"
 CONCERN = "#e46c0a"
 NEUTRAL = "#490092"
 
 VARIATION = {  # icon → (colour, letter, last dots rise or fall, words)
-    "common_cause": (COMMON, "", 0, "Common cause variation"),
-    "improvement_high": (IMPROVEMENT, "H", 1, "Special cause variation: improvement, higher"),
-    "improvement_low": (IMPROVEMENT, "L", -1, "Special cause variation: improvement, lower"),
-    "concern_high": (CONCERN, "H", 1, "Special cause variation: concern, higher"),
-    "concern_low": (CONCERN, "L", -1, "Special cause variation: concern, lower"),
-    "neutral_high": (NEUTRAL, "H", 1, "Special cause variation: neither improvement nor concern, higher"),
-    "neutral_low": (NEUTRAL, "L", -1, "Special cause variation: neither improvement nor concern, lower"),
+    "common_cause": (COMMON, "", 0),
+    "improvement_high": (IMPROVEMENT, "H", 1),
+    "improvement_low": (IMPROVEMENT, "L", -1),
+    "concern_high": (CONCERN, "H", 1),
+    "concern_low": (CONCERN, "L", -1),
+    "neutral_high": (NEUTRAL, "H", 1),
+    "neutral_low": (NEUTRAL, "L", -1),
 }
+VARIATION = {icon: (*drawn, VARIATION_WORDS[icon]) for icon, drawn in VARIATION.items()}
 ASSURANCE = {  # icon → (colour, letter, words)
-    "pass": (IMPROVEMENT, "P", "Assurance: the process will consistently meet the target"),
-    "fail": (CONCERN, "F", "Assurance: the process will consistently fail the target"),
-    "inconsistent": (COMMON, "?", "Assurance: the process will hit and miss the target"),
+    "pass": (IMPROVEMENT, "P", ASSURANCE_WORDS["pass"]),
+    "fail": (CONCERN, "F", ASSURANCE_WORDS["fail"]),
+    "inconsistent": (COMMON, "?", ASSURANCE_WORDS["inconsistent"]),
 }
+NO_ASSURANCE = "No target, so no assurance icon"
 
 
-def _svg(colour: str, letter: str, words: str, dots: list[tuple[float, float, str]]) -> str:
+def _svg(colour: str, letter: str, words: str, dots: list[tuple[float, float, str]], size: int = 48) -> str:
     marks = "".join(f'<circle cx="{x}" cy="{y}" r="2.6" fill="{fill}"/>' for x, y, fill in dots)
-    baseline, size = (21, 15) if dots else (31, 22)  # with dots the letter sits above them
+    baseline, font_size = (21, 15) if dots else (31, 22)  # with dots the letter sits above them
     text = (f'<text x="24" y="{baseline}" text-anchor="middle" font-family="Arial, sans-serif" '
-            f'font-size="{size}" font-weight="bold" fill="{colour}">{escape(letter)}</text>') if letter else ""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48" role="img">'
+            f'font-size="{font_size}" font-weight="bold" fill="{colour}">{escape(letter)}</text>') if letter else ""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 48 48" role="img">'
             f"<title>{escape(words)}</title>"
             f'<circle cx="24" cy="24" r="21" fill="white" stroke="{colour}" stroke-width="3.5"/>'
             f"{text}{marks}</svg>")
 
 
-def variation_svg(icon: str) -> str:
+def variation_svg(icon: str, size: int = 48) -> str:
     colour, letter, tilt, words = VARIATION[icon]
     heights = [31, 29, 31, 29, 31 - 3 * tilt, 31 - 6 * tilt]  # the last points rise (H) or fall (L)
     dots = [(11 + 5.2 * i, y, COMMON if i < 4 or not tilt else colour) for i, y in enumerate(heights)]
-    return _svg(colour, letter, words, dots)
+    return _svg(colour, letter, words, dots, size)
 
 
-def assurance_svg(icon: str) -> str:
+def group_svg(group: str, size: int = 48) -> str:
+    """A variation icon with no H or L, for a heading that covers both (``improvement``,
+    ``common_cause``, ``concern`` or ``neither``)."""
+    colour = {"improvement": IMPROVEMENT, "concern": CONCERN, "neither": NEUTRAL}.get(group, COMMON)
+    heights = [31, 29, 31, 29, 31, 29]
+    dots = [(11 + 5.2 * i, y, COMMON if i < 4 else colour) for i, y in enumerate(heights)]
+    return _svg(colour, "", VARIATION_GROUPS[group], dots, size)
+
+
+def assurance_svg(icon: str, size: int = 48) -> str:
     colour, letter, words = ASSURANCE[icon]
-    return _svg(colour, letter, words, [])
+    return _svg(colour, letter, words, [], size)
 
 
 def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def icon_markdown(kind: str, icon: str | None) -> str:
+def icon_markdown(kind: str, icon: str | None, size: int = 48) -> str:
     """A Markdown image of the icon whose alt text says what it means; empty when there is none."""
     if icon is None:
         return ""
-    svg, words = ((variation_svg(icon), VARIATION[icon][3]) if kind == "variation"
-                  else (assurance_svg(icon), ASSURANCE[icon][2]))
+    svg, words = ((variation_svg(icon, size), VARIATION[icon][3]) if kind == "variation"
+                  else (assurance_svg(icon, size), ASSURANCE[icon][2]))
     return f"![{words}]({data_uri(svg)})"
 
 
 def icon_words(kind: str, icon: str | None) -> str:
     if icon is None:
-        return "No assurance (no target)" if kind == "assurance" else ""
+        return NO_ASSURANCE if kind == "assurance" else ""
     return VARIATION[icon][3] if kind == "variation" else ASSURANCE[icon][2]
+
+
+def icon_pairs(summary) -> tuple[tuple[str, str], ...]:
+    """The variation and assurance icons of a summary judged by SPC, each with its words, for a
+    table cell; empty with too few months."""
+    if summary.variation_icon is None:
+        return ()
+    pairs = [(variation_svg(summary.variation_icon), icon_words("variation", summary.variation_icon))]
+    if summary.assurance_icon:
+        pairs.append((assurance_svg(summary.assurance_icon), icon_words("assurance", summary.assurance_icon)))
+    return tuple(pairs)

@@ -12,6 +12,16 @@ from portfolio.orgs import OrgTree
 
 STATUS_COLOURS = {"met": [0, 176, 240], "not met": [228, 108, 10], "no target": [166, 166, 166],
                   "no data": [220, 220, 220]}
+STATUS_KEY = {"met": "blue: meets target", "not met": "orange: does not meet it", "no target": "grey: no target",
+              "no data": "pale grey: no figure"}
+# deck.gl draws only the characters it is given: ASCII by default, so "£" and "–" would vanish
+CHARACTERS = "".join(chr(c) for c in range(32, 127)) + "£–—·✔✘’é"
+
+
+def map_key(statuses) -> str:
+    """What the map's colours mean, for the colours it uses."""
+    shown = [STATUS_KEY[s] for s in STATUS_COLOURS if s in set(statuses)]
+    return " · ".join(shown).capitalize() + " · no map tiles are loaded"
 
 
 def coordinates(tree: OrgTree, code: str) -> tuple[float, float] | None:
@@ -43,6 +53,7 @@ def status_map(tree: OrgTree, metric: Metric, members: pd.DataFrame, statuses: d
                      get_fill_color="colour", get_line_color=[11, 12, 12], line_width_min_pixels=1, stroked=True,
                      radius_min_pixels=9, radius_max_pixels=18, get_radius=1500, pickable=True)
     labels = pdk.Layer("TextLayer", data=frame, id="labels", get_position="[lon, lat]", get_text="label",
-                       get_size=14, get_color=[11, 12, 12], get_pixel_offset=[0, -22], get_text_anchor="'middle'")
+                       get_size=14, get_color=[11, 12, 12], get_pixel_offset=[0, -22], get_text_anchor="'middle'",
+                       character_set=CHARACTERS)
     return pdk.Deck(layers=[dots, labels], initial_view_state=view, map_style=None,
                     tooltip={"text": "{name}\n{status}"})

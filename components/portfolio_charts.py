@@ -1,4 +1,4 @@
-"""The charts a portfolio's YAML asks for, drawn for the organisations within the selected one."""
+"""The charts a portfolio's definition asks for, drawn for the organisations within the selected one."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ import streamlit as st
 
 from components.charts import breakdown_chart, member_trend_chart
 from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
-from portfolio.engine import ORG_LEVELS
 from portfolio.config import ChartSpec, Portfolio
-from portfolio.periods import month_key, parse_month
+from portfolio.engine import ORG_LEVELS
+from portfolio.periods import month_key, month_label, parse_month
 from portfolio.workspace import Workspace
 
 
 def portfolio_charts(ws: Workspace, portfolio: Portfolio, org: str, period: str) -> None:
-    if not portfolio.charts:
-        st.info("This portfolio's YAML file asks for no charts (see `charts:` in docs/configuration.md).")
     for number, spec in enumerate(portfolio.charts):
-        st.subheader(spec.title, anchor=False)
         if spec.kind == "trend":
             _trend(ws, spec, org, period)
         else:
@@ -29,27 +26,29 @@ def _trend(ws: Workspace, spec: ChartSpec, org: str, period: str) -> None:
     lines = (engine.member_series(spec.metric, org, spec.by, start=start, end=period) if spec.by in ORG_LEVELS
              else engine.breakdown_series(spec.metric, org, spec.by, start=start, end=period))
     if lines.empty:
-        st.info(f"{metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name}.")
+        st.caption(f"{spec.title}: {metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name}.")
         return
-    system = engine.series(spec.metric, org, start=start, end=period).set_index("period")
-    st.altair_chart(member_trend_chart(metric, lines, system["target"], system["plan"]),
+    whole = engine.series(spec.metric, org, start=start, end=period).set_index("period")
+    st.altair_chart(member_trend_chart(metric, lines, whole["target"], whole["plan"],
+                                       title=f"{spec.title}, {spec.months} months to {_month(period)}"),
                     alt=f"Line chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name} over "
                         f"{spec.months} months, with the target.")
-    st.caption("Red dashed: target · grey dotted: plan for the whole organisation")
 
 
 def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> None:
     engine, metric = ws.engine, ws.config.metrics[spec.metric]
     members = engine.breakdown(spec.metric, org, spec.by, period)
     if members.empty:
-        st.info(f"{metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name} this month.")
+        st.caption(f"{spec.title}: {metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name} "
+                   "this month.")
         return
     target = metric.target_for(period)
     chosen = st.altair_chart(
-        breakdown_chart(metric, members, selectable=interactive(), target=target.value if target else None), key=key,
-        on_select=on_select(),
-        alt=f"Bar chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name}, worst first.")
-    st.caption("Worst first; red dashed: target. Click one to look into it.")
+        breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {_month(period)}",
+                        target=target.value if target else None), key=key, on_select=on_select(),
+        alt=f"Chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name}, worst first.")
+    st.caption("Worst first" + (" · red dashed: target" if target else "")
+               + (" · choose one to look into it" if interactive() else ""))
     picked = (chosen if interactive() else {}).get("selection", {}).get("pick") or []
     code = picked[0].get("code") if picked else None
     if code and spec.by in ORG_LEVELS and code in ws.tree and code != org:
@@ -60,3 +59,7 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
 
 def _words(name: str) -> str:
     return name.replace("_", " ")
+
+
+def _month(period: str) -> str:
+    return month_label(parse_month(period))

@@ -8,13 +8,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, chart_units
+from components.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
 from components.marks import MISS, cell_style, marked
 from components.state import workspace, workspace_key
 from portfolio.config import Metric, ViewSpec
-from portfolio.formatting import format_target, format_value
+from portfolio.formatting import axis_unit, format_percent, format_target, format_value, format_variance
 from portfolio.periods import fy_month_number, month_label, parse_month
-from portfolio.positions import Position, Step, basis_of, cumulative, lines, positions, waterfall
+from portfolio.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
 from portfolio.reconcile import Check, reconcile
 from portfolio.workspace import Workspace
 
@@ -39,23 +39,16 @@ def cached_reconciliation(key: str, portfolio_id: str) -> list[Check]:
     return reconcile(ws.engine, ws.config.portfolio(portfolio_id))
 
 
-def basis_words(metric: Metric, period: str) -> str:
-    """"year to date to M7" or "as reported at M7": what a figure in a table covers."""
-    month = f"M{fy_month_number(parse_month(period))}"
-    return f"year to date to {month}" if basis_of(metric) == "ytd" else f"as reported at {month}"
-
-
 def _cell(position: Position, column: str) -> str:
     metric = position.metric
     if column == "actual":
         return marked(metric, position.actual, position.status, show_met=bool(metric.targets))
     if column == "variance":
-        text = format_value(metric, position.variance) if position.variance is not None else "–"
-        return text + (f" {MISS}" if position.adverse else "")
+        return format_variance(metric, position.variance) + (f" {MISS}" if position.adverse else "")
     if column == "underspend":
-        return format_value(metric, position.underspend) if position.underspend is not None else "–"
+        return format_variance(metric, position.underspend)
     if column == "percent_of_plan":
-        return f"{position.percent_of_plan:.0f}%" if position.percent_of_plan is not None else "–"
+        return format_percent(position.percent_of_plan)
     value = {"plan": position.plan, "year_plan": position.year_plan}[column]
     return format_value(metric, value) if value is not None else "–"
 
@@ -90,18 +83,6 @@ def position_frame(ws: Workspace, view: ViewSpec, table: dict[str, dict[str, Pos
     return pd.DataFrame(data, index=pd.Index([ws.tree.label(key) for key in table], name="Organisation"))
 
 
-def bases_note(ws: Workspace, metric_ids: list[str], period: str) -> str:
-    """What the figures cover: "year to date to M7", or, where they differ, "Surplus: year to date
-    to M7 · FOT, Risk: as reported at M7"."""
-    groups: dict[str, list[str]] = {}
-    for metric_id in metric_ids:
-        metric = ws.config.metrics[metric_id]
-        groups.setdefault(basis_words(metric, period), []).append(metric.heading)
-    if len(groups) == 1:
-        return next(iter(groups)).capitalize().replace("m7", "M7")
-    return " · ".join(f"{', '.join(names)}: {words}" for words, names in groups.items())
-
-
 def _first_row_bold(frame: pd.DataFrame) -> pd.DataFrame:
     """The selected organisation (the total) in bold, as a finance table prints it."""
     return pd.DataFrame([["font-weight: 700"] * frame.shape[1] if i == 0 else [""] * frame.shape[1]
@@ -113,12 +94,12 @@ def position_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     ``cumulative``, the year to date month by month against plan."""
     table = cached_positions(workspace_key(), tuple(view.metrics), org, view.by, period)
     if not any(row for row in table.values()):
-        st.info(f"Not reported for {ws.tree[org].name}.")
+        st.caption(f"Not reported for {ws.tree[org].name}.")
         return
     frame = position_frame(ws, view, table, period)
     st.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None))
     money = any(ws.config.metrics[m].unit == "gbp" for m in view.metrics)
-    st.caption(f"{month_label(parse_month(period))} · {bases_note(ws, view.metrics, period)} · "
+    st.caption(f"{month_label(parse_month(period))} · {bases_note([ws.config.metrics[m] for m in view.metrics], period)} · "
                f"{MONEY_NOTE if money else MARKS_NOTE}")
     if view.dimension:
         _by_dimension(ws, view, org, period)
@@ -148,30 +129,29 @@ def _cumulative_chart(ws: Workspace, view: ViewSpec, org: str, period: str) -> N
     if data.empty:
         return
     metric = ws.config.metrics[view.metrics[0]]
-    factor, axis_title = chart_units(metric)
+    factor, unit = axis_unit(metric)
     data = data.assign(month=pd.to_datetime(data["period"]), plotted=data["value"] / factor,
                        shown=[format_value(metric, v) for v in data["value"]])
     x = alt.X("month:T", title=None, axis=alt.Axis(format="%b-%y", labelAngle=0,
                                                    tickCount={"interval": "month", "step": 1}))
     names = [ws.config.metrics[m].heading for m in view.metrics]
+    drawn = [s for s in ("Actual", "Plan", "Forecast") if s in set(data["series"])]
     chart = alt.Chart(data).mark_line(strokeWidth=3).encode(
-        x=x, y=alt.Y("plotted:Q", title=f"{axis_title}, year to date"),
+        x=x, y=alt.Y("plotted:Q", **value_axis(metric, data["plotted"], f"{unit}, year to date")),
         color=alt.Color("metric:N", title=None, sort=names,
                         scale=alt.Scale(domain=names, range=[NHS_BLUE, "#00A499", "#AE2573", "#ED8B00"]),
                         legend=alt.Legend(orient="top", symbolType="stroke")),
-        strokeDash=alt.StrokeDash("series:N", title=None, sort=["Actual", "Plan", "Forecast"],
-                                  scale=alt.Scale(domain=["Actual", "Plan", "Forecast"],
-                                                  range=[[1, 0], [2, 2], [6, 3]]),
+        strokeDash=alt.StrokeDash("series:N", title=None, sort=drawn,
+                                  scale=alt.Scale(domain=drawn, range=[{"Actual": [1, 0], "Plan": [2, 2],
+                                                                        "Forecast": [6, 3]}[s] for s in drawn]),
                                   legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3)),
         detail="series:N",
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title="Year to date")],
-    ).properties(height=300)
-    st.markdown(f"**Year to date month by month, {ws.tree[org].name}**")
+    ).properties(height=300, title=titled(f"Year to date month by month, {ws.tree[org].name}", unit))
     st.altair_chart(chart, alt=f"Line chart of the year to date of {', '.join(d for d in data['metric'].unique())} "
-                               f"for {ws.tree[org].name}, actual against plan and forecast, by month of the "
+                               f"for {ws.tree[org].name}, {', '.join(s.lower() for s in drawn)}, by month of the "
                                "financial year.")
-    st.caption("Solid: actual · dotted: plan · dashed: forecast")
 
 
 def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
@@ -179,7 +159,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
     or variance; then each line that has a breakdown (non-pay by expenditure line)."""
     table = cached_positions(workspace_key(), tuple(view.metrics), org, view.by, period)
     if not any(row for row in table.values()):
-        st.info(f"Not reported for {ws.tree[org].name}.")
+        st.caption(f"Not reported for {ws.tree[org].name}.")
         return
     figure = st.segmented_control("Figures", ["Actual", "Plan", "Variance"], default="Actual",
                                   key=f"statement-{view.title}", label_visibility="collapsed") or "Actual"
@@ -212,50 +192,56 @@ def waterfall_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
     metric = ws.config.metrics[view.metric]
     steps = waterfall(ws.engine, view.metric, org, view.by, period)
     if not steps:
-        st.info(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {month_label(parse_month(period))}.")
+        st.caption(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {month_label(parse_month(period))}.")
         return
-    st.altair_chart(waterfall_chart(metric, steps),
+    st.altair_chart(waterfall_chart(metric, steps, f"{metric.label}: plan to {steps[-1].label.lower()}, "
+                                                   f"{ws.tree[org].name}", bases_note([metric], period)),
                     alt=f"Waterfall chart of {metric.label} for {ws.tree[org].name}: from the plan of "
                         f"{format_value(metric, steps[0].end)} to {format_value(metric, steps[-1].end)}, "
                         "a bar for each organisation's variance.")
-    st.caption(f"{bases_note(ws, [view.metric], period)} · blue: plan and {steps[-1].label.lower()} · "
-               "green: better than plan · red: worse than plan")
 
 
-def waterfall_chart(metric: Metric, steps: list[Step]) -> alt.Chart:
-    factor, axis_title = chart_units(metric)
+def waterfall_chart(metric: Metric, steps: list[Step], title: str, subtitle: str) -> alt.Chart:
+    factor, unit = axis_unit(metric)
     better = {"increase": 1, "decrease": -1}.get(metric.improvement, 0)
     data = pd.DataFrame({
         "label": [s.label for s in steps],
+        "name": [s.name or s.label for s in steps],
         "low": [min(s.start, s.end) / factor for s in steps],
         "high": [max(s.start, s.end) / factor for s in steps],
         "kind": ["Total" if s.kind == "total" else ("Better than plan" if s.amount * better > 0 else
                                                      "Worse than plan" if s.amount * better < 0 else "Change")
                  for s in steps],
-        "shown": [format_value(metric, s.end if s.kind == "total" else s.amount) for s in steps],
+        "shown": [format_value(metric, s.end) if s.kind == "total" else format_variance(metric, s.amount)
+                  for s in steps],
     })
     colours = {kind: colour for kind, colour in (("Total", NHS_BLUE), ("Better than plan", "#007F3B"),
                                                  ("Worse than plan", TARGET_RED), ("Change", PLAN_GREY))
                if kind in set(data["kind"])}
     x = alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160))
     bars = alt.Chart(data).mark_bar().encode(
-        x=x, y=alt.Y("low:Q", title=axis_title), y2="high:Q",
+        x=x, y=alt.Y("low:Q", **value_axis(metric, [*data["low"], *data["high"]])), y2="high:Q",
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("shown:N", title=metric.label)])
+        tooltip=[alt.Tooltip("name:N", title="Step"), alt.Tooltip("shown:N", title=metric.label)])
     labels = alt.Chart(data).mark_text(dy=-8, color="#212B32").encode(
         x=x, y=alt.Y("high:Q"), text="shown:N")
-    return alt.layer(bars, labels).properties(height=360)
+    return alt.layer(bars, labels).properties(height=360, title=titled(title, f"{unit} · {subtitle}"))
 
 
-def reconciliation_banner(ws: Workspace, portfolio_id: str) -> None:
-    """One line when every figure adds up; a loud error naming the extract and rows when not."""
+def reconciled_note(portfolio_id: str) -> None:
+    """One quiet line at the foot of the page when every figure adds up."""
+    checks = cached_reconciliation(workspace_key(), portfolio_id)
+    if all(c.passed for c in checks):
+        st.caption(f":material/check_circle: Figures reconcile: {sum(c.compared for c in checks):,} totals checked "
+                   "against their parts.", help=f"{RECONCILE_HELP} Checks: {'; '.join(c.name.lower() for c in checks)}.")
+
+
+def reconciliation_banner(portfolio_id: str) -> None:
+    """A loud error at the top of the page, naming the extract and rows, when the figures do not add up."""
     checks = cached_reconciliation(workspace_key(), portfolio_id)
     failed = [c for c in checks if not c.passed]
-    compared = sum(c.compared for c in checks)
     if not failed:
-        st.caption(f":material/check_circle: Figures reconcile: {compared:,} totals checked against their parts.",
-                   help=f"{RECONCILE_HELP} Checks: {'; '.join(c.name.lower() for c in checks)}.")
         return
     count = sum(len(c.mismatches) for c in failed)
     st.error(f"**The figures do not add up: {count:,} mismatch{'es' if count != 1 else ''}.** Totals are shown as "

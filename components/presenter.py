@@ -1,5 +1,5 @@
 """Presenter mode (``?present=1``): the view frozen for a meeting, larger type, no filters or
-navigation, and, for a meeting in config/meetings/, its running order with Previous / Next
+navigation, and, for a meeting set up in the config, its running order with Previous / Next
 buttons and the ← / → keys."""
 
 from __future__ import annotations
@@ -16,19 +16,6 @@ from portfolio.workspace import Workspace
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
 SLIDE_WARNING_KEY = "_slide_warning"  # a link's unknown slide, said on the slide shown instead
-# Larger type for a shared screen: everything scales from the root size (18 px, not 16), headline
-# figures with it (2rem: 36 px). Streamlit's header, toolbar and sidebar are hidden.
-PRESENTER_CSS = """
-<style>
-html { font-size: 18px; }
-[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
-[data-testid="stSidebarCollapsedControl"] { display: none !important; }
-[data-testid="stMetricValue"] { font-size: 2rem !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.5rem !important; }
-</style>
-"""
-
-
 def asked_to_present() -> bool:
     return st.query_params.get("present") == "1"
 
@@ -38,11 +25,10 @@ def start_presenting(ws: Workspace, pages: dict, current: str) -> None:
     draw the presenter bar. ``pages`` maps each page's URL path to its st.Page; ``current`` is the
     URL path of the page being shown."""
     st.session_state[PRESENTING_KEY] = True
-    st.html(PRESENTER_CSS)
     meeting = ws.config.meetings.get(st.query_params.get("meeting", ""))
     if "meeting" in st.query_params and meeting is None:
-        st.warning(f"There is no meeting '{st.query_params['meeting']}' in config/meetings; presenting this view "
-                   "on its own.", icon=":material/link_off:")
+        st.warning(f"There is no meeting '{st.query_params['meeting']}'; presenting this view on its own.",
+                   icon=":material/link_off:")
     if meeting is not None:
         _freeze(ws, meeting.period, organisation(ws.config, meeting))
         SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)

@@ -1,71 +1,52 @@
-"""The scorecard grid: Category | Metric | Measure | Baseline | each month | Year to date | Target |
-Progress | Indicator, as the UEC dashboard prototype lays it out."""
+"""The scorecard: Metric | 2019/20 | each month of the financial year | Year to date | Target |
+Progress | SPC, as the UEC dashboard prototype lays it out, grouped by category in one table that
+fits a 1280-pixel screen. Each metric's name opens its deep dive."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from components.icons import data_uri, variation_svg
-from components.marks import MISS, cell_style, marked
-from components.state import interactive, on_select
-from portfolio.formatting import format_progress, format_target, format_value
+from components.html_table import Cell, html_table
+from components.icons import icon_pairs
+from components.marks import MISS
+from components.state import link
+from portfolio.formatting import format_target, format_value
+from portfolio.judgement import NOT_MET, change
 from portfolio.periods import month_label, parse_month
-from portfolio.scorecard import ScorecardRow
+from portfolio.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
+
+DENSE_MONTHS = 8  # from M9 the months need smaller type to fit a 1280-pixel screen
 
 
-
-def grid_table(rows: list[ScorecardRow]) -> pd.DataFrame:
-    """Every figure written as the board reads it; a month below target carries ✘."""
-    table = []
-    for row in rows:
-        metric = row.metric
-        line = {
-            "Metric": ("★ " if row.focus else "") + metric.label,
-            "Measure": row.measure,
-            "2019/20": format_value(metric, row.baseline) if row.baseline is not None else "–",
-        }
-        for month, (value, status) in row.months.items():
-            line[month_label(parse_month(month))] = marked(metric, value, status, show_met=False)
-        line.update({
-            "Year to date": format_value(metric, row.summary.fytd) if row.summary.fytd is not None else "–",
-            "Target": format_target(metric, row.summary.target),
-            "Progress": format_progress(row.summary.direction, row.summary.progress),  # on the month before
-            "Indicator": data_uri(variation_svg(row.summary.variation_icon)) if row.summary.judged_by_spc else "",
-            "metric_id": metric.id,
-        })
-        table.append(line)
-    return pd.DataFrame(table)
+def _row(row: ScorecardRow, shown: set[str]) -> list[Cell]:
+    metric, summary = row.metric, row.summary
+    cells = [Cell(("★ " if row.focus else "") + metric.label, link=link("deep-dive", metric=metric.id),
+                  note=row.measure_note)]
+    if "baseline" in shown:
+        cells.append(Cell(format_value(metric, row.baseline) if row.baseline is not None else "–"))
+    for value, status in row.months.values():
+        cells.append(Cell("–" if value is None else format_value(metric, value) + (f" {MISS}" if status == NOT_MET
+                                                                                   else ""),
+                          tone="miss" if status == NOT_MET else None))
+    if "ytd" in shown:
+        cells.append(Cell(format_value(metric, summary.fytd) if summary.fytd is not None else "–"))
+    cells += [Cell(format_target(metric, summary.target), keep=True),
+              Cell(change(summary).short, help=change(summary).text or None, keep=True),
+              Cell("" if summary.judged_by_spc else "–", icons=icon_pairs(summary))]
+    return cells
 
 
-def scorecard_grid(rows: list[ScorecardRow], categories: list[str], key: str) -> str | None:
-    """One grid per category; returns the id of the metric whose row was chosen."""
-    picked = None
-    for category in categories:
-        in_category = [r for r in rows if r.metric.category == category]
-        if not in_category:
-            continue
-        st.markdown(f"**{category}**")
-        table = grid_table(in_category)
-        shown = table.drop(columns=["metric_id"])
-        months = [c for c in shown.columns if c[:3].isalpha() and c[3:4] == "-"]
-        styled = shown.style.map(cell_style, subset=months)
-        event = st.dataframe(
-            styled, hide_index=True, key=f"{key}-{category}", on_select=on_select(), selection_mode="single-row",
-            lazy=False, height=35 * (len(shown) + 1) + 3,
-            alt=f"{category}: {len(shown)} metrics by month, with target, progress and SPC indicator",
-            column_config={
-                "Metric": st.column_config.TextColumn(width=250),
-                "Measure": st.column_config.TextColumn(width=95),
-                "Progress": st.column_config.TextColumn(width=125),
-                "Indicator": st.column_config.ImageColumn("SPC", width=40, help="Making Data Count variation icon"),
-                **{c: st.column_config.TextColumn(width=74) for c in [*months, "2019/20", "Target"]},
-                "Year to date": st.column_config.TextColumn(width=100),  # a year's money is wider than a month's
-            },
-        )
-        if interactive() and event.selection.rows:
-            picked = table.iloc[event.selection.rows[0]]["metric_id"]
-    st.caption(f"{MISS} and red shading: below target · ★ focus metric this month · – no data · "
-               "2019/20: a typical month of that year · Progress: on the month before, judged by which way is "
-               "better · SPC: the Making Data Count variation icon · choose a row to open its deep dive")
-    return picked
+def scorecard_grid(rows: list[ScorecardRow], categories: list[str], title: str) -> None:
+    if not rows:
+        return
+    shown = optional_columns(rows)
+    months = [month_label(parse_month(m)) for m in rows[0].months]
+    columns = ["Metric", *([BASELINE_YEAR] if "baseline" in shown else []), *months,
+               *(["Year to date"] if "ytd" in shown else []), "Target", "Progress", "SPC"]
+    groups = [(category, [_row(r, shown) for r in rows if r.metric.category == category]) for category in categories]
+    html_table(columns, [(heading, found) for heading, found in groups if found], caption=f"{title} scorecard",
+               dense=len(months) > DENSE_MONTHS)
+    st.caption(f"{MISS} and red: below target · ★ focus metric this month · – no figure · "
+               + (f"{BASELINE_YEAR}: a typical month of that year · " if "baseline" in shown else "")
+               + "Progress: the latest month against the month before, judged by which way is better · "
+                 "SPC: the Making Data Count variation and assurance icons (hover for their words)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from portfolio.engine import MetricSummary
@@ -56,6 +58,14 @@ def view_params(**extra: str) -> dict[str, str]:
     carried = {name: st.query_params[name] for name in ("present", "meeting", "slide")
                if presenting() and name in st.query_params}
     return {PERIOD_KEY: selected_period(), ORG_KEY: selected_org(), **carried, **extra}
+
+
+def link(page: str, **params: str) -> str | None:
+    """A relative link to a page by its URL path ("" for the overview) carrying the shared filters
+    and ``params``, for a table cell; None while clicks may not move the view (presenting)."""
+    if not interactive():
+        return None
+    return f"{page or './'}?{urlencode(view_params(**params))}"
 
 
 def request_drill(org_code: str) -> None:

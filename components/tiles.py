@@ -1,42 +1,122 @@
-"""The overview's tile for one portfolio, and the list of exceptions across portfolios."""
+"""The overview's pieces: the summary icon matrix an IPR opens with, the metrics in one of its
+cells, the exceptions Making Data Count escalates, and a tile for each portfolio."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from components.metric_views import headline, progress_text
-from components.state import DEEP_DIVE, interactive, view_params
+from components.html_table import Cell, html_table
+from components.icons import assurance_svg, group_svg, icon_pairs
+from components.marks import MISS
+from components.metric_views import headline
+from components.state import DEEP_DIVE, interactive, link, view_params
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
-from portfolio.formatting import format_change, format_target, format_value
+from portfolio.formatting import format_target, format_value
+from portfolio.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NOT_MET, VARIATION_GROUPS, change, counts,
+                                 exceptions, icon_matrix)
 
-def scores(summaries: list[MetricSummary]) -> dict[str, int]:
-    available = [s for s in summaries if s.available]
-    return {
-        "metrics": len(available),
-        "not met": sum(s.status == "not met" for s in available),
-        "met": sum(s.status == "met" for s in available),
-        "improving": sum(s.improving for s in available),
-        "deteriorating": sum(s.deteriorating for s in available),
-    }
+MATRIX_KEY = "matrix"  # ?matrix=portfolio.variation.assurance lists the metrics of one cell
+
+
+def _assurance_header(group: str) -> Cell:
+    icons = ((assurance_svg(group), ASSURANCE_GROUPS[group]),) if group != "no_target" else ()
+    return Cell(ASSURANCE_GROUPS[group], icons=icons)
+
+
+def summary_matrix(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
+    """Per portfolio, how many metrics sit in each cell of variation × assurance; each count links
+    to the list of its metrics. Metrics with too few months for SPC are counted apart."""
+    groups = [(Cell(VARIATION_GROUPS[v], icons=((group_svg(v), VARIATION_GROUPS[v]),)),
+               sum(1 for variation, _ in MATRIX_CELLS if variation == v)) for v in VARIATION_GROUPS]
+    header = [Cell("Portfolio"), *(_assurance_header(a) for _, a in MATRIX_CELLS), Cell("Too few months for SPC")]
+    rows = []
+    for portfolio in portfolios:
+        cells = icon_matrix(summaries[portfolio.id])
+        row = [Cell(portfolio.title, link=link(portfolio.id))]
+        for variation, assurance in MATRIX_CELLS:
+            found = len(cells[(variation, assurance)])
+            words = f"{found} {portfolio.title} metrics: {VARIATION_GROUPS[variation]}, {ASSURANCE_GROUPS[assurance]}"
+            row.append(Cell(str(found), help=words, tone="miss" if found and (variation, assurance) == ("concern", "fail")
+                            else None, link=link("", **{MATRIX_KEY: f"{portfolio.id}.{variation}.{assurance}"})
+                            if found else None))
+        judged = sum(len(found) for found in cells.values())
+        shown = counts(summaries[portfolio.id])["metrics"]
+        row.append(Cell(str(shown - judged)))
+        rows.append(row)
+    html_table(header, [(None, rows)], caption="Variation and assurance: how many metrics in each (Making Data Count)",
+               header_groups=[(Cell(""), 1), *groups, (Cell(""), 1)], matrix=True)
+
+
+def matrix_cell(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
+    """The metrics of the matrix cell the link asked for, below the matrix."""
+    asked = st.query_params.get(MATRIX_KEY)
+    if not asked:
+        return
+    portfolio_id, _, rest = asked.partition(".")
+    variation, _, assurance = rest.partition(".")
+    portfolio = next((p for p in portfolios if p.id == portfolio_id), None)
+    if portfolio is None or (variation, assurance) not in MATRIX_CELLS:
+        st.caption("That part of the summary is not in this dashboard.")
+        return
+    chosen = icon_matrix(summaries[portfolio.id])[(variation, assurance)]
+    title = f"{portfolio.title}: {VARIATION_GROUPS[variation].lower()}, {ASSURANCE_GROUPS[assurance].lower()}"
+    metric_table(title, [(portfolio, s) for s in chosen])
+    if interactive():
+        st.page_link(st.session_state["pages"][""], label="Close this list", icon=":material/close:",
+                     query_params=view_params())
+
+
+def _metric_row(portfolio: Portfolio, s: MetricSummary) -> list[Cell]:
+    metric = s.metric
+    missed = s.status == NOT_MET
+    return [Cell(metric.label, link=link("deep-dive", metric=metric.id)),
+            Cell(portfolio.title),
+            Cell(format_value(metric, s.value) + (f" {MISS}" if missed else ""), tone="miss" if missed else None),
+            Cell(format_target(metric, s.target)),
+            Cell(change(s).text or "–"),
+            Cell("" if s.judged_by_spc else "–", icons=icon_pairs(s))]
+
+
+METRIC_COLUMNS = ["Metric", "Portfolio", "Latest", "Target", "Change", "SPC"]
+
+
+def metric_table(caption: str, items: list[tuple[Portfolio, MetricSummary]]) -> None:
+    """Metrics with their latest figure, target, the month's change and the SPC icons, each name a
+    link to its deep dive."""
+    html_table(METRIC_COLUMNS, [(None, [_metric_row(p, s) for p, s in items])], caption=caption)
+
+
+def show_exceptions(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
+    """Every metric Making Data Count escalates, grouped by why, most serious first; a green line
+    only when there is none."""
+    portfolio_of = {s.metric.id: p for p in portfolios for s in summaries[p.id]}
+    found = exceptions([s for p in portfolios for s in summaries[p.id]])
+    if not found:
+        st.success("No metric shows special cause concern or will consistently miss its target, and no metric "
+                   "with too few months for SPC is both below target and worse than last month.",
+                   icon=":material/check_circle:")
+        return
+    groups = [(f"{reason} ({len(rows)})", rows) for reason in ESCALATIONS
+              if (rows := [_metric_row(portfolio_of[s.metric.id], s) for s, why in found if why == reason])]
+    html_table(METRIC_COLUMNS, groups, caption=f"Exceptions: {len(found)} metric{'s' if len(found) != 1 else ''} "
+                                              "escalated, most serious first")
 
 
 def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None:
     by_id = {s.metric.id: s for s in summaries}
-    score = scores(summaries)
+    score = counts(summaries)
     with st.container(border=True):
-        title, link = st.columns([4, 1], vertical_alignment="center")
+        title, go = st.columns([4, 1], vertical_alignment="center")
         title.subheader(portfolio.title, anchor=False)
         if interactive():
-            link.page_link(portfolio_page(portfolio.id), label="Open portfolio", icon=":material/arrow_forward:",
-                           query_params=view_params())
-        st.caption(
-            f"SRO: {portfolio.sro} · **{score['not met']} of {score['metrics']} metrics not meeting target** · "
-            f"{score['improving']} improving · {score['deteriorating']} deteriorating")
+            go.page_link(st.session_state["pages"][portfolio.id], label="Open portfolio",
+                         icon=":material/arrow_forward:", query_params=view_params())
+        st.caption(f"SRO: {portfolio.sro} · **{score[NOT_MET]} of {score['metrics']} metrics not meeting target** · "
+                   f"{score['exceptions']} exception{'s' if score['exceptions'] != 1 else ''}")
         shown = [by_id[m.id] for m in portfolio.headline_metrics if by_id[m.id].available]
         if not shown:
-            st.info("None of this portfolio's headline metrics is reported for this organisation.")
+            st.caption("None of this portfolio's headline metrics is reported for this organisation.")
         for first in range(0, len(shown), 2):  # two to a row, so labels and changes are read in full
             for column, summary in zip(st.columns(2), shown[first:first + 2]):
                 with column:
@@ -44,27 +124,3 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
                     if interactive():
                         st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}",
                                      icon=":material/query_stats:", query_params=view_params(metric=summary.metric.id))
-
-
-def portfolio_page(portfolio_id: str) -> st.Page:
-    """The navigation page of a portfolio (every portfolio shares one page file)."""
-    return st.session_state["pages"][portfolio_id]
-
-
-def show_exceptions(items: list[tuple[Portfolio, MetricSummary]]) -> None:
-    """Every metric below target and deteriorating, in one table sized to show every row."""
-    st.dataframe(exceptions_table(items), hide_index=True, key="exceptions", height=35 * (len(items) + 1) + 3,
-                 column_config={"Metric": st.column_config.TextColumn(width="large"),
-                                **{c: st.column_config.TextColumn(width="small") for c in ("Latest", "Target", "Change")}},
-                 alt=f"{len(items)} metrics not meeting target and deteriorating")
-
-
-def exceptions_table(items: list[tuple[Portfolio, MetricSummary]]) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "Metric": s.metric.label,
-        "Latest": format_value(s.metric, s.value),
-        "Target": format_target(s.metric, s.target),
-        "Change": format_change(s.metric, s.change),
-        "Progress": progress_text(s),
-        "Portfolio": portfolio.title,
-    } for portfolio, s in items])

@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 
 from portfolio.engine import Engine
+from portfolio.hints import hints
 from portfolio.imports.icb import prepare
 from portfolio.imports.ods import organisations
 from portfolio.imports.published import UnknownLayout
@@ -31,7 +32,8 @@ def _folders(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portfolio", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate the config and extracts; exit 1 on any problem")
+    check = commands.add_parser("check", help="validate the config and extracts, and say what is not set up yet; "
+                                              "exit 1 on any problem")
     _folders(check)
     values = commands.add_parser("values", help="print a metric's computed series as CSV")
     _folders(values)
@@ -60,6 +62,8 @@ def run_check(args) -> int:
     problems = workspace.problems
     for problem in problems:
         print(f"{problem.severity}: {problem}")
+    for hint in hints(workspace):
+        print(f"hint: {hint}")
     loaded = ", ".join(p.id for p in workspace.config.portfolios) or "none"
     rows = sum(r.rows_loaded for r in workspace.extracts)
     print(f"{len(problems)} problem(s); portfolios loaded: {loaded}; extract rows loaded: {rows:,}")

@@ -94,6 +94,14 @@ class Source(Strict):
 class Format(Strict):
     style: Literal["number", "percent", "hhmmss", "minutes", "days", "gbp_m", "gbp_k"] | None = None
     decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    unit_label: Annotated[str, Field(min_length=1, max_length=24)] | None = None
+
+
+class Rebase(Strict):
+    """A month from which the process is judged afresh: the SPC limits are recalculated."""
+
+    month: YearMonth
+    reason: Annotated[str, Field(min_length=1, max_length=60)] | None = None
 
 
 DEFAULT_STYLE = {
@@ -147,8 +155,17 @@ class Metric(Strict):
     drill: list[Snake] = []
     format: Format = Format()
     focus: bool | list[YearMonth] = False
-    rebase: list[YearMonth] = []
+    rebase: list[Rebase] = []
+    spc_months: Annotated[int, Field(ge=12, le=120)] = 24
     owner: str = Field(min_length=1)
+
+    @field_validator("rebase", mode="before")
+    @classmethod
+    def _rebase_months(cls, rebases: Any) -> Any:
+        """A plain month (``- 2023-04``) is a rebase with no reason given."""
+        if isinstance(rebases, list):
+            return [{"month": item} if isinstance(item, str) else item for item in rebases]
+        return rebases
 
     @model_validator(mode="after")
     def _consistent(self) -> Metric:
@@ -185,6 +202,10 @@ class Metric(Strict):
     @property
     def decimals(self) -> int:
         return self.format.decimals if self.format.decimals is not None else DEFAULT_DECIMALS[self.style]
+
+    @property
+    def rebase_months(self) -> list[str]:
+        return [r.month for r in self.rebase]
 
     @property
     def source_key(self) -> str:
@@ -351,6 +372,20 @@ class Portfolio(Strict):
 
     def metric(self, metric_id: str) -> Metric:
         return next(m for m in self.metrics if m.id == metric_id)
+
+    @property
+    def own_tabs(self) -> dict[str, list[ViewSpec]]:
+        """Each tab of the portfolio's own views → its views, in the order they are listed."""
+        tabs: dict[str, list[ViewSpec]] = {}
+        for view in self.views:
+            tabs.setdefault(view.tab_title, []).append(view)
+        return tabs
+
+    @property
+    def tabs(self) -> list[str]:
+        """Every tab of the portfolio's page: the front sheet, the scorecard, the charts (when it
+        has any) and its own views."""
+        return ["Front sheet", "Scorecard", *(["Charts"] if self.charts else []), *self.own_tabs]
 
     @property
     def headline_metrics(self) -> list[Metric]:

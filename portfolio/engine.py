@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from portfolio.config import Config, Metric, Target
+from portfolio.judgement import month_on_month, status
 from portfolio.orgs import OrgTree
 from portfolio.periods import fy_first_month, fy_months, fy_to_date, month_key, parse_month, same_month_in_year
 from portfolio.spc import SPCResult, analyse, icons
@@ -46,7 +47,7 @@ class MetricSummary:
     previous: float | None = None
     change: float | None = None
     direction: str = "no data"  # up, down, no change, no data
-    progress: str = "no data"  # improving, deteriorating, no change, not judged, no data
+    progress: str = "no data"  # better, worse, no change, not judged, no data (see portfolio.judgement)
     fytd: float | None = None
     fytd_months: int = 0
     target: Target | None = None
@@ -64,27 +65,8 @@ class MetricSummary:
 
     @property
     def judged_by_spc(self) -> bool:
-        """SPC reads progress once there are enough points; before that, month-on-month change."""
+        """SPC icons are shown once there are enough points (15, as Making Data Count)."""
         return self.variation_icon is not None
-
-    @property
-    def deteriorating(self) -> bool:
-        """Special cause concern once SPC can judge (15 months or more); before that, worse than
-        the month before."""
-        if self.judged_by_spc:
-            return self.variation_icon.startswith("concern")
-        return self.progress == "deteriorating"
-
-    @property
-    def improving(self) -> bool:
-        if self.judged_by_spc:
-            return self.variation_icon.startswith("improvement")
-        return self.progress == "improving"
-
-    @property
-    def exception(self) -> bool:
-        """Not meeting target and deteriorating: listed first for the board."""
-        return self.status == "not met" and self.deteriorating
 
     @property
     def percent_of_baseline(self) -> float | None:
@@ -204,7 +186,7 @@ class Engine:
             "orgs_expected": [self._expected(spans, units, p) for p in periods],
             "provisional": sums["provisional"], "estimate": sums["estimate"], "note": sums["note"],
             "target": [t.value if t else None for t in targets],
-            "status": ["no data" if pd.isna(v) else self.status_of(metric, v, t) for v, t in zip(values, targets)],
+            "status": [status(metric, v, t) for v, t in zip(values, targets)],
             "plan": sums["period"].map(plans).astype("float64")})
 
     @lru_cache(maxsize=4096)
@@ -298,7 +280,7 @@ class Engine:
         value = float(row["value"])
         previous_period = months[shown - 2] if shown > 1 else None
         previous = float(rows["value"].iloc[-2]) if previous_period else None
-        direction, progress = self._progress(metric, value, previous)
+        direction, progress = month_on_month(metric, value, previous, self.config.settings.no_change_tolerance)
         target = metric.target_for(value_period)
         fytd, fytd_months = self._fytd(metric, rows, parse_month(value_period))
         plan = _number(row["plan"])
@@ -317,7 +299,7 @@ class Engine:
             fytd=fytd, fytd_months=fytd_months,
             target=target,
             variance_to_target=None if target is None else value - target.value,
-            status=self.status_of(metric, value, target),
+            status=status(metric, value, target),
             plan=plan, variance_to_plan=None if plan is None else value - plan,
             baseline=baseline, baseline_period=baseline_period,
             data_status=coverage or ("estimate" if row["estimate"] else "provisional" if row["provisional"]
@@ -335,7 +317,7 @@ class Engine:
         months = [_month_number(m) for m in rows.index]
         values = np.full(months[-1] - months[0] + 1, np.nan)
         values[np.array(months) - months[0]] = rows["value"].to_numpy(dtype="float64")
-        rebase = [_month_number(m) - months[0] for m in metric.rebase]
+        rebase = [_month_number(m) - months[0] for m in metric.rebase_months]
         variation, assurance = icons(values, improvement=metric.improvement,
                                      target=None if target is None else target.value, rebase_at=rebase)
         return {"variation_icon": variation, "assurance_icon": assurance}
@@ -344,7 +326,7 @@ class Engine:
         """SPC over a series (period, value), with a missing month as a gap rather than a join."""
         months = pd.period_range(rows["period"].min(), rows["period"].max(), freq="M").strftime("%Y-%m")
         values = rows.set_index("period")["value"].reindex(months)
-        rebase = [m for m in metric.rebase if m in values.index]
+        rebase = [m for m in metric.rebase_months if m in values.index]
         return analyse(values.to_numpy(dtype="float64"), list(months), improvement=metric.improvement,
                        target=None if target is None else target.value, rebase_at=rebase)
 
@@ -356,24 +338,6 @@ class Engine:
         if rows.empty:
             return None
         return self.analyse(metric, rows, metric.target_for(rows["period"].iloc[-1]))
-
-    def _progress(self, metric: Metric, value: float, previous: float | None) -> tuple[str, str]:
-        if previous is None:
-            return "no data", "no data"
-        change = value - previous
-        if abs(change) <= self.config.settings.no_change_tolerance * abs(previous):
-            return "no change", "no change"
-        direction = "up" if change > 0 else "down"
-        if metric.improvement == "neutral":
-            return direction, "not judged"
-        better = (direction == "up") == (metric.improvement == "increase")
-        return direction, "improving" if better else "deteriorating"
-
-    def status_of(self, metric: Metric, value: float, target: Target | None) -> str:
-        if target is None:
-            return "no target"
-        met = value >= target.value if metric.comparison_for(target) == ">=" else value <= target.value
-        return "met" if met else "not met"
 
     def _fytd(self, metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, int]:
         """Financial year to date: a sum of monthly totals, a ratio of summed parts, or the latest
@@ -502,7 +466,7 @@ class Engine:
         grouped = sums.groupby(["code", *also], as_index=False)[["value", "numerator", "denominator"]].sum(
             min_count=1)
         grouped["value"] = self.compute(metric, grouped)
-        grouped["member"] = grouped["code"].map(self.tree.label)
+        grouped["member"] = grouped["code"].map(lambda code: self.tree[code].name if code in self.tree else code)
         return grouped
 
     def _org_breakdown(self, metric: Metric, org_code: str, level: str, start: str, end: str, part: Part,

@@ -1,4 +1,14 @@
-"""Writing figures the way NHS board papers do: 62.9%, 00:07:51, 8,415, £12.3m, (£4.5m)."""
+"""Writing figures the way NHS board papers do, in one place for every table, tile, chart label,
+tooltip, map label and export: 62.9%, 00:07:51, 8,415, £12.3m, (£4.5m), +1.2 pts.
+
+* Thousands separators everywhere.
+* Money in £m (or £k where a metric says so, and the axis or heading says so too); deficits and
+  costs in brackets, and a figure that rounds to nothing is never bracketed ("£0.0m").
+* Differences of percentages in percentage points ("−1.0 pts").
+* One duration style: hh:mm:ss.
+* Decimals set per metric (``format: decimals``); shares and percentages worked out here to one.
+* Small counts hidden while presenting in public ("*"), but never a change or a difference.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +22,11 @@ from portfolio.config import Metric, SmallNumbers
 SUPPRESSION: ContextVar[SmallNumbers | None] = ContextVar("suppression", default=None)
 
 NO_DATA = "no data"
-ARROWS = {"up": "↑", "down": "↓", "no change": "→", "no data": ""}
-PROGRESS_WORDS = {
-    "improving": "Improving",
-    "deteriorating": "Deteriorating",
-    "no change": "No change",
-    "not judged": "Not judged",
-    "no data": "No data",
-}
+MINUS = "−"  # a true minus sign, as printed
 STATUS_SYMBOLS = {"met": "✔ Met", "not met": "✘ Not met", "no target": "No target", "no data": "No data"}
+# what a chart's axis measures, by display style (a count's noun comes from the metric: format.unit_label)
+AXIS_UNITS = {"percent": (1.0, "%"), "hhmmss": (60.0, "minutes"), "minutes": (60.0, "minutes"),
+              "days": (1.0, "days"), "gbp_m": (1000.0, "£m"), "gbp_k": (1.0, "£k")}
 
 
 def _missing(value) -> bool:
@@ -39,42 +45,84 @@ def hhmmss(seconds: float) -> str:
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
-def format_value(metric: Metric, value: float | None, *, style: str | None = None) -> str:
-    """The figure as a board paper would print it; "no data" when there is none."""
+def _rounded(value: float, decimals: int) -> float:
+    """The value as it will be printed, so that −0.04 at one decimal is 0.0, never −0.0."""
+    shown = round(value, decimals)
+    return 0.0 if shown == 0 else shown
+
+
+def format_value(metric: Metric, value: float | None, *, style: str | None = None, suppress: bool = True) -> str:
+    """The figure as a board paper would print it; "no data" when there is none. ``suppress``
+    off for a figure that is not a count of people (a change, a variance)."""
     if _missing(value):
         return NO_DATA
-    if is_small(metric, value):
+    if suppress and is_small(metric, value):
         return SUPPRESSION.get().symbol
     style = style or metric.style
     decimals = metric.decimals
     if style == "percent":
-        return f"{value:.{decimals}f}%"
+        return f"{_rounded(value, decimals):,.{decimals}f}%".replace("-", MINUS)
     if style == "hhmmss":
-        return ("-" if value < 0 else "") + hhmmss(value)
+        return (MINUS if round(value) < 0 else "") + hhmmss(value)
     if style == "minutes":
-        return f"{value / 60:,.{decimals}f} min"
+        return f"{_rounded(value / 60, decimals):,.{decimals}f} min".replace("-", MINUS)
     if style == "days":
-        return f"{value:,.{decimals}f} days"
+        return f"{_rounded(value, decimals):,.{decimals}f} days".replace("-", MINUS)
     if style in ("gbp_m", "gbp_k"):
-        amount = f"£{abs(value) / 1000:,.{decimals}f}m" if style == "gbp_m" else f"£{abs(value):,.{decimals}f}k"
-        return f"({amount})" if value < 0 else amount  # deficits and costs in brackets
-    return f"{value:,.{decimals}f}"
+        amount = _rounded(value / 1000 if style == "gbp_m" else value, decimals)
+        text = f"£{abs(amount):,.{decimals}f}{'m' if style == 'gbp_m' else 'k'}"
+        return f"({text})" if amount < 0 else text  # deficits and costs in brackets
+    return f"{_rounded(value, decimals):,.{decimals}f}".replace("-", MINUS)
 
 
 def format_change(metric: Metric, change: float | None) -> str:
-    """A signed change: percentages in percentage points, times as ±hh:mm:ss."""
+    """A signed change: percentages in percentage points, times as ±hh:mm:ss, money as ±£1.2m.
+    Never hidden as a small count: a change is not a count of people."""
     if _missing(change):
         return NO_DATA
-    sign = "+" if change > 0 else ("−" if change < 0 else "")
+    magnitude = format_value(metric, abs(change), suppress=False)
     if metric.style == "percent":
-        return f"{sign}{abs(change):.{metric.decimals}f} pts"
-    return sign + format_value(metric, abs(change))
+        magnitude = magnitude.removesuffix("%") + " pts"
+    return magnitude if _rounds_to_zero(metric, change) else ("+" if change > 0 else MINUS) + magnitude
 
 
-def format_progress(direction: str, progress: str) -> str:
-    """The direction of travel with its improvement-coded meaning: "↑ Improving"."""
-    arrow = ARROWS.get(direction, "")
-    return f"{arrow} {PROGRESS_WORDS[progress]}".strip()
+def _rounds_to_zero(metric: Metric, value: float) -> bool:
+    """Whether the figure is printed as nothing at all (0.0 pts, £0.0m, 00:00:00): it gets no sign."""
+    if metric.style == "hhmmss":
+        return round(value) == 0
+    scale = {"gbp_m": 1000, "minutes": 60}.get(metric.style, 1)
+    return _rounded(value / scale, metric.decimals) == 0
+
+
+def format_variance(metric: Metric, variance: float | None) -> str:
+    """Actual less plan (or target): money as a finance table prints it, with an adverse or
+    negative figure in brackets; anything else as a signed change (points for percentages)."""
+    if _missing(variance):
+        return "–"
+    if metric.style in ("gbp_m", "gbp_k"):
+        return format_value(metric, variance, suppress=False)
+    return format_change(metric, variance)
+
+
+def format_percent(value: float | None, decimals: int = 1) -> str:
+    """A share or percentage worked out for a view (of plan, of the total): "82.0%"."""
+    if _missing(value):
+        return "–"
+    return f"{_rounded(value, decimals):,.{decimals}f}%".replace("-", MINUS)
+
+
+def format_points(value: float | None, decimals: int = 1) -> str:
+    """A difference of two percentages: "+1.2 pts"."""
+    if _missing(value):
+        return "–"
+    shown = _rounded(value, decimals)
+    sign = "+" if shown > 0 else (MINUS if shown < 0 else "")
+    return f"{sign}{abs(shown):,.{decimals}f} pts"
+
+
+def format_count(value: float | None) -> str:
+    """A count with thousands separators (a numerator, a denominator, a number of rows)."""
+    return "–" if _missing(value) else f"{_rounded(value, 0):,.0f}"
 
 
 def format_status(status: str) -> str:
@@ -84,4 +132,12 @@ def format_status(status: str) -> str:
 def format_target(metric: Metric, target) -> str:
     if target is None:
         return "–"
-    return f"{metric.comparison_for(target).replace('>=', '≥').replace('<=', '≤')} {format_value(metric, target.value)}"
+    return f"{metric.comparison_for(target).replace('>=', '≥').replace('<=', '≤')} {format_value(metric, target.value, suppress=False)}"
+
+
+def axis_unit(metric: Metric) -> tuple[float, str]:
+    """Divide stored values by this to plot them, and the unit the axis is titled with: "%",
+    "minutes", "£m", "£k", "days", or what a count counts ("patients", "weeks")."""
+    if metric.style in AXIS_UNITS:
+        return AXIS_UNITS[metric.style]
+    return 1.0, metric.format.unit_label or {"count": "number", "rate": "rate"}.get(metric.unit, "ratio")

@@ -11,6 +11,8 @@ import pandas as pd
 
 from portfolio.config import Metric, Milestone, Portfolio, Target
 from portfolio.engine import Engine, MetricSummary
+from portfolio.formatting import format_target
+from portfolio.judgement import MET, NOT_MET, counts, status
 from portfolio.periods import financial_year, fy_first_month, month_key, month_label, parse_month
 
 BASIS_WORDS = {"month": "Month", "ytd": "Year to date", "annual": "Annual", "rolling_3_month": "Rolling 3 months",
@@ -24,20 +26,23 @@ NO_TARGET = "No target"
 class FrameworkRow:
     theme: str
     subtheme: str
-    summary: MetricSummary
+    summary: MetricSummary  # the reporting month's, as on every other view
     trend: list[float]  # the last 12 months' values, oldest first (missing months left out)
+    latest: tuple[str, float] | None = None  # with no figure this month: the latest of the last 12 (month, value)
 
     @property
     def target_text(self) -> str:
         """The target in force, or why there is none: "Baseline year 2022/23: no target yet"."""
         if self.summary.target is not None:
-            return self.summary.target.label or str(self.summary.target.value)
+            return self.summary.target.label or format_target(self.summary.metric, self.summary.target)
         return self.summary.metric.target_pending or NO_TARGET
 
 
 def framework(engine: Engine, portfolio: Portfolio, org: str, period: str,
               summaries: list[MetricSummary]) -> dict[str, list[FrameworkRow]]:
-    """Theme (the portfolio's categories, in order) → its metrics, by sub-theme in the order listed."""
+    """Theme (the portfolio's categories, in order) → its metrics, by sub-theme in the order listed.
+    Each metric is judged on the reporting month's summary, as the front sheet judges it; a metric
+    with no figure this month (no contracts awarded) keeps its latest figure beside, unjudged."""
     start = month_key(parse_month(period) - 11)
     tree: dict[str, list[FrameworkRow]] = {theme: [] for theme in portfolio.categories}
     for summary in summaries:
@@ -46,10 +51,11 @@ def framework(engine: Engine, portfolio: Portfolio, org: str, period: str,
         metric = summary.metric
         year = engine.series(metric.id, org, start=start, end=period)
         year = year[year["value"].notna()]
-        if summary.value is None and not year.empty:  # nothing this month (no contracts awarded): the latest
-            summary = engine.summary(metric.id, org, year["period"].iloc[-1])
+        latest = None
+        if summary.value is None and not year.empty:
+            latest = (year["period"].iloc[-1], float(year["value"].iloc[-1]))
         tree[metric.category].append(FrameworkRow(metric.category, metric.subcategory or "", summary,
-                                                  [float(v) for v in year["value"]]))
+                                                  [float(v) for v in year["value"]], latest))
     for theme, rows in tree.items():  # sub-themes together, in the order they first appear
         order = list(dict.fromkeys(row.subtheme for row in rows))
         rows.sort(key=lambda row: order.index(row.subtheme))
@@ -57,10 +63,10 @@ def framework(engine: Engine, portfolio: Portfolio, org: str, period: str,
 
 
 def theme_counts(rows: list[FrameworkRow]) -> dict[str, int]:
-    """How many of a theme's metrics meet their target, miss it, or are still in a baseline year."""
-    return {"metrics": len(rows),
-            "met": sum(r.summary.status == "met" for r in rows),
-            "not met": sum(r.summary.status == "not met" for r in rows),
+    """A theme's counts as the front sheet counts its category (metrics with a figure this month,
+    meeting and missing target), and how many are still in a baseline year with no target."""
+    found = counts([row.summary for row in rows])
+    return {"metrics": found["metrics"], MET: found[MET], NOT_MET: found[NOT_MET],
             "baseline": sum(r.summary.target is None and r.summary.metric.target_pending is not None for r in rows)}
 
 
@@ -96,8 +102,8 @@ def kvi_rows(engine: Engine, portfolio: Portfolio, org: str, period: str) -> lis
         if target is None or current.value is None:  # a pledge for last year ("during 2021/22") is judged on it
             last_year = month_key(fy_first_month(parse_month(period)) - 1)
             target, judged = metric.target_for(last_year) or target, previous
-        status = "no data" if judged.value is None else engine.status_of(metric, _per_target(metric, judged), target)
-        rows.append(KVIRow(metric, target, previous, current, status))
+        judged_value = None if judged.value is None else _per_target(metric, judged)
+        rows.append(KVIRow(metric, target, previous, current, status(metric, judged_value, target)))
     return rows
 
 
@@ -177,10 +183,10 @@ def milestones_at(portfolio: Portfolio, period: str) -> list[MilestoneStatus]:
     found = []
     for milestone in portfolio.milestones:
         if milestone.achieved and milestone.achieved <= period:
-            status = "achieved"
+            state = "achieved"
         else:
-            status = "overdue" if milestone.due < period else "due"
-        found.append(MilestoneStatus(milestone, status))
+            state = "overdue" if milestone.due < period else "due"
+        found.append(MilestoneStatus(milestone, state))
     return sorted(found, key=lambda m: m.date)
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from portfolio.config import Metric, Target
 from portfolio.engine import ORG_LEVELS, Engine
-from portfolio.periods import fy_first_month, month_key, parse_month
+from portfolio.judgement import status
+from portfolio.periods import fy_first_month, fy_month_number, month_key, parse_month
 
 BASIS = {"monthly_total": "ytd", "mean": "ytd", "year_to_date": "ytd", "snapshot": "month", "statistic": "month"}
 SERIES_LABELS = {"actual": "Actual", "plan": "Plan", "forecast": "Forecast"}
@@ -23,6 +24,24 @@ SERIES_LABELS = {"actual": "Actual", "plan": "Plan", "forecast": "Forecast"}
 
 def basis_of(metric: Metric) -> str:
     return BASIS[metric.measure]
+
+
+def basis_words(metric: Metric, period: str) -> str:
+    """"year to date to M7" or "as reported at M7": what a figure in a table covers."""
+    month = f"M{fy_month_number(parse_month(period))}"
+    return f"year to date to {month}" if basis_of(metric) == "ytd" else f"as reported at {month}"
+
+
+def bases_note(metrics: list[Metric], period: str) -> str:
+    """What the figures cover: "Year to date to M7", or, where they differ, "Surplus: year to date
+    to M7 · FOT, Risk: as reported at M7"."""
+    groups: dict[str, list[str]] = {}
+    for metric in metrics:
+        groups.setdefault(basis_words(metric, period), []).append(metric.heading)
+    if len(groups) == 1:
+        words = next(iter(groups))
+        return words[0].upper() + words[1:]
+    return " · ".join(f"{', '.join(names)}: {words}" for words, names in groups.items())
 
 
 @dataclass(frozen=True)
@@ -91,16 +110,17 @@ def positions(engine: Engine, metric_ids: list[str], org: str, by: str, period: 
             actual = found.get("actual")
             table[code][metric_id] = Position(
                 metric, code, actual, found.get("plan"), found.get("year"), target,
-                "no data" if actual is None else engine.status_of(metric, actual, target))
+                status(metric, actual, target))
     return {code: row for code, row in table.items() if code == org or row}
 
 
 @dataclass(frozen=True)
 class Step:
-    label: str
+    label: str  # short, for an axis
     kind: str  # "total" (a bar from zero) or "change" (a bar from the running total)
     start: float
     end: float
+    name: str | None = None  # in full, for a tooltip
 
     @property
     def amount(self) -> float:
@@ -120,7 +140,8 @@ def waterfall(engine: Engine, metric_id: str, org: str, level: str, period: str)
         position = row.get(metric_id)
         if code == org or position is None or position.variance is None:
             continue
-        steps.append(Step(engine.tree.label(code), "change", running, running + position.variance))
+        steps.append(Step(engine.tree.label(code), "change", running, running + position.variance,
+                          engine.tree[code].name))
         running += position.variance
     if abs(whole.actual - running) > 0.05:  # reported above the organisations, or not split between them
         steps.append(Step("Not attributed to an organisation", "change", running, whole.actual))

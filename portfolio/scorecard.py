@@ -11,8 +11,8 @@ from portfolio.config import Metric
 from portfolio.engine import Engine, MetricSummary
 from portfolio.periods import fy_to_date, month_key, parse_month
 
-MEASURE_LABELS = {"monthly_total": "Monthly", "snapshot": "End of month", "mean": "Monthly",
-                  "statistic": "Monthly", "year_to_date": "Year to date"}
+# what a month's figure is, where it is not the month's own total or rate
+MEASURE_NOTES = {"snapshot": "At the end of each month", "year_to_date": "Each month's year to date"}
 BASELINE_YEAR = "2019/20"
 
 
@@ -25,8 +25,19 @@ class ScorecardRow:
     focus: bool
 
     @property
-    def measure(self) -> str:
-        return MEASURE_LABELS[self.metric.measure]
+    def measure_note(self) -> str | None:
+        return MEASURE_NOTES.get(self.metric.measure)
+
+
+def optional_columns(rows: list[ScorecardRow]) -> set[str]:
+    """The columns with something in them: "baseline" (2019/20) and "ytd" (year to date). A
+    column of dashes alone is left out."""
+    found = set()
+    if any(r.baseline is not None for r in rows):
+        found.add("baseline")
+    if any(r.summary.fytd is not None for r in rows):
+        found.add("ytd")
+    return found
 
 
 def scorecard(engine: Engine, portfolio_id: str, org_code: str, period: str) -> list[ScorecardRow]:

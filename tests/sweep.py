@@ -35,5 +35,7 @@ def sweep(at, key: str, options: list[str], views: list[str], title: str) -> lis
             no_errors(at)
             assert at.session_state[key] == option  # the option really was shown, not refused
             assert at.title[0].value == title, (option, view)
+            if at.tabs:  # drawn (an organisation with no figures for the portfolio has a line instead)
+                assert view in [tab.label for tab in at.tabs], (option, view)
         shown.append(option)
     return shown

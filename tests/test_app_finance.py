@@ -63,7 +63,7 @@ def test_forecast_outturn_is_reported_from_month_3(finance):
     table = finance.table[0].value
     assert set(table["FOT"]) == {"–"} and table.loc["Cheshire & Merseyside", "Surplus actual"] != "–"
     assert any("From plan to forecast outturn" in s.value for s in finance.subheader)
-    assert any("no plan and actual" in i.value for i in finance.info)  # no waterfall before the first forecast
+    assert any("no plan and actual" in c.value for c in finance.caption)  # no waterfall before the first forecast
 
 
 def test_income_and_expenditure_statement_and_its_lines(finance, finance_rows):
@@ -103,7 +103,7 @@ def test_efficiency_by_organisation_by_scheme_category_and_month_by_month(financ
                                     "Non-recurrent % of plan"]
     actual = _total(finance_rows, "fin_efficiency_recurrent", sorted(set(finance_rows.org_code) - {SYSTEM}), YEAR_TO_DATE)
     plan = _total(finance_rows, "fin_efficiency_recurrent", sorted(set(finance_rows.org_code) - {SYSTEM}), YEAR_TO_DATE, "plan")
-    assert by_org.loc["Cheshire & Merseyside", "Recurrent % of plan"] == f"{actual / plan * 100:.0f}%"
+    assert by_org.loc["Cheshire & Merseyside", "Recurrent % of plan"] == f"{actual / plan * 100:.1f}%"  # as every %
     assert by_scheme.index.name == "Scheme category" and "Workforce" in by_scheme.index
     assert len(charts(finance)) == 1
     points = chart_data(finance)

@@ -13,7 +13,8 @@ from portfolio.config import load_config
 from portfolio.formatting import format_value
 from portfolio.workspace import load_workspace
 from portfolio.periods import month_label, parse_month
-from tests.apptest import charts, deep_dive, metrics, navigation, no_errors, open_page, start
+from tests.apptest import (chart_unit, charts, deep_dive, html_tables, metrics, navigation, no_errors, open_page, query_of, start,
+                           table_frame)
 from tests.conftest import ROOT
 
 SHIPPED = load_config(ROOT / "config")
@@ -61,7 +62,7 @@ def test_overview_headlines_equal_the_values_command(at, capsys):
             row = values(metric.id, period, capsys=capsys)
             if row:  # reported this month
                 assert shown[metric.label] == format_value(metric, float(row["value"])), metric.id
-    assert [s.value for s in at.subheader][1:] == [p.title for p in SHIPPED.portfolios]
+    assert [s.value for s in at.subheader] == [p.title for p in SHIPPED.portfolios]
 
 
 @pytest.mark.parametrize("portfolio", SHIPPED.portfolios, ids=lambda p: p.id)
@@ -74,10 +75,9 @@ def test_portfolio_scorecard_equals_the_values_command(at, portfolio, capsys):
     no_errors(at)
     period = at.session_state["period"]
     column = format_month(period)
-    shown = {}
-    for grid in at.dataframe:
-        frame = grid.value
-        shown.update(dict(zip(frame["Metric"].str.removeprefix("★ "), frame[column])))
+    [table] = [t for t in html_tables(at) if t["caption"] == f"{portfolio.title} scorecard"]
+    frame = table_frame(table)
+    shown = dict(zip(frame.index.str.removeprefix("★ "), frame[column]))
     for metric in portfolio.metrics:
         row = values(metric.id, period, capsys=capsys)
         if row:
@@ -174,10 +174,14 @@ def test_the_deep_dive_renders_for_every_metric_in_the_sample(monkeypatch):
         at.session_state["metric"] = metric.id
         at.run()
         no_errors(at)
-        if at.info and "is not reported for" in at.info[0].value:
+        if any("is not reported for" in c.value for c in at.caption):
             continue  # reported only below the system (a centile, say)
         assert at.title[0].value == metric.label, metric.id
-        assert len(charts(at)) >= 1, metric.id
+        specs = charts(at)
+        assert len(specs) >= 1, metric.id
+        for spec in specs:  # every chart has a title and says its unit (subtitle or value axis)
+            assert spec["title"]["text"], metric.id
+            assert chart_unit(spec), metric.id
 
 
 def test_uec_chart_bar_drills_to_a_site(monkeypatch):

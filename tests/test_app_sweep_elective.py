@@ -3,7 +3,7 @@
 from tests.sweep import SAMPLE, page_fixture, sweep
 
 ELECTIVE = SAMPLE.config.portfolio("elective")
-EVERY_VIEW = ["Front sheet", "Scorecard", "Charts", *(v.title for v in ELECTIVE.views)]
+EVERY_VIEW = ELECTIVE.tabs
 
 elective = page_fixture("elective")
 

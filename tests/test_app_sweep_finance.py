@@ -5,7 +5,7 @@ from tests.sweep import SAMPLE, page_fixture, sweep
 
 FINANCE = SAMPLE.config.portfolio("finance")
 OWN_VIEWS = list(dict.fromkeys(v.tab_title for v in FINANCE.views))
-EVERY_VIEW = ["Front sheet", "Scorecard", "Charts", *OWN_VIEWS]
+EVERY_VIEW = FINANCE.tabs
 
 finance = page_fixture("finance")
 

@@ -4,7 +4,7 @@ from tests.sweep import SAMPLE, page_fixture, sweep
 
 SOCIAL_VALUE = SAMPLE.config.portfolio("social_value")
 OWN_VIEWS = list(dict.fromkeys(v.tab_title for v in SOCIAL_VALUE.views))
-EVERY_VIEW = ["Front sheet", "Scorecard", "Charts", *OWN_VIEWS]
+EVERY_VIEW = SOCIAL_VALUE.tabs
 
 social_value = page_fixture("social_value")
 

@@ -12,7 +12,9 @@ import yaml
 from portfolio import attendances
 from portfolio.attendances import configured, sites_within, store_for
 from portfolio.config import load_config
+from portfolio.hints import hints
 from portfolio.orgs import OrgTree
+from portfolio.workspace import load_workspace
 from tests.apptest import metrics, no_errors, open_page, start
 from tests.conftest import FIXTURE_CONFIG, FIXTURES, ROOT
 
@@ -348,19 +350,23 @@ def test_the_page_on_the_fixture_adds_sites_up_to_their_provider(monkeypatch, tm
     assert metrics(at) == _shown(expected_counts(chosen(rows, "2023-06")), "Jun-23")
     at.session_state["org"] = "B"  # a trust with no sites in organisations.yaml
     at.run()
-    assert "has no A&E sites" in at.info[0].value and not at.metric
+    assert "has no A&E sites" in " ".join(c.value for c in at.caption) and not at.metric
 
 
-def test_without_a_configured_extract_the_page_says_how_to_add_one(monkeypatch):
+def test_without_a_configured_extract_the_page_says_so_and_check_says_how_to_add_one(monkeypatch):
     at = _open(start(monkeypatch, FIXTURE_CONFIG, FIXTURES / "data"))
     no_errors(at)
-    assert "No patient-level A&E extract is configured" in at.info[0].value and not at.metric
+    assert "No patient-level A&E extract is set up" in " ".join(c.value for c in at.caption) and not at.metric
+    assert any("name its file under 'patient_level:'" in hint
+               for hint in hints(load_workspace(FIXTURE_CONFIG, FIXTURES / "data")))
 
 
 def test_a_missing_file_is_a_warning_not_an_exception(monkeypatch, tmp_path):
     at = _open(_fixture_dashboard(monkeypatch, tmp_path, attendances_csv=None))
     no_errors(at)
-    assert "is not in the data folder" in _warnings(at)
+    assert "The patient-level A&E extract could not be found" in _warnings(at)
+    # where it should be is said to the analyst, by check, not on the page
+    assert any("is not in the data folder" in hint for hint in hints(load_workspace(tmp_path / "config", tmp_path / "data")))
 
 
 def test_bad_rows_are_listed_on_the_page_and_the_rest_shown(monkeypatch, tmp_path, rows):

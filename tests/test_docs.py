@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 SECTIONS = {
     "Portfolio": schema.Portfolio, "Metric": schema.Metric, "Target": schema.Target,
     "Trajectory": schema.Trajectory, "Baseline": schema.Baseline, "Source": schema.Source,
-    "Format": schema.Format, "Chart": schema.ChartSpec, "View": schema.ViewSpec, "Organisations": schema.OrganisationsFile, "System": schema.System,
+    "Format": schema.Format, "Rebase": schema.Rebase, "Chart": schema.ChartSpec, "View": schema.ViewSpec, "Organisations": schema.OrganisationsFile, "System": schema.System,
     "Place": schema.Place, "Provider": schema.Provider, "Site": schema.Site, "Settings": schema.Settings,
     "Extract": schema.ExtractInfo, "Reconcile": schema.Reconcile, "Identity": schema.Identity,
     "Share": schema.Share, "KVI": schema.KVI, "Milestone": schema.Milestone, "Small numbers": schema.SmallNumbers,

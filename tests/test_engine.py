@@ -2,7 +2,8 @@
 
 import pytest
 
-from portfolio.formatting import format_change, format_progress, format_value
+from portfolio.formatting import format_change, format_value
+from portfolio.judgement import SHORT_AND_WORSE, exception_reason, month_on_month
 
 
 def test_rate_is_recomputed_from_summed_parts_not_averaged(demo):
@@ -39,20 +40,21 @@ def test_target_status_uses_the_target_in_force(demo):
 
 def test_improvement_coded_progress(demo):
     four_hour = demo.engine.summary("four_hour", "SYS", "2023-05")
-    assert (four_hour.direction, four_hour.progress) == ("up", "improving")
+    assert (four_hour.direction, four_hour.progress) == ("up", "better")
     waiting = demo.engine.summary("waiting_list", "SYS", "2023-05")
-    assert (waiting.direction, waiting.progress) == ("down", "improving")  # lower is better
+    assert (waiting.direction, waiting.progress) == ("down", "better")  # lower is better
     p90 = demo.engine.summary("p90", "AMB", "2023-05")
-    assert (p90.direction, p90.progress, p90.status) == ("up", "deteriorating", "not met")
-    assert p90.exception
+    assert (p90.direction, p90.progress, p90.status) == ("up", "worse", "not met")
+    assert exception_reason(p90) == SHORT_AND_WORSE  # too few months for SPC
     attendances = demo.engine.summary("attendances", "SYS", "2023-05")
     assert (attendances.direction, attendances.progress) == ("down", "not judged")  # neutral metric
 
 
 def test_change_within_tolerance_is_no_change(demo):
     summary = demo.engine.summary("waiting_list", "SYS", "2023-05")
-    assert demo.engine._progress(summary.metric, 3500 * 1.004, 3500) == ("no change", "no change")
-    assert demo.engine._progress(summary.metric, 3500 * 1.01, 3500) == ("up", "deteriorating")
+    tolerance = demo.config.settings.no_change_tolerance
+    assert month_on_month(summary.metric, 3500 * 1.004, 3500, tolerance) == ("no change", "no change")
+    assert month_on_month(summary.metric, 3500 * 1.01, 3500, tolerance) == ("up", "worse")
 
 
 def test_financial_year_to_date(demo):
@@ -115,10 +117,9 @@ def test_board_paper_formats(demo, metric_id, value, text):
     assert format_value(demo.config.metrics[metric_id], value) == text
 
 
-def test_change_and_progress_text(demo):
+def test_change_text(demo):
     metric = demo.config.metrics["four_hour"]
-    assert format_change(metric, 2.5) == "+2.5 pts" and format_change(metric, -0.04) == "−0.0 pts"
-    assert format_progress("down", "improving") == "↓ Improving"
+    assert format_change(metric, 2.5) == "+2.5 pts" and format_change(metric, -0.04) == "0.0 pts"
 
 
 def test_one_member_of_a_breakdown_has_its_own_series(demo):
@@ -186,8 +187,9 @@ def test_bands_in_reading_order():
 
 def test_cross_breakdown_and_breakdown_series(demo):
     cross = demo.engine.cross_breakdown("waiting_list", "SYS", "provider", "weeks_band", "2023-05")
+    alpha = "Alpha Hospitals NHS Trust"  # organisations by their full names
     assert set(zip(cross["organisation"], cross["member"], cross["value"])) == {
-        ("Alpha", "0-18 weeks", 700), ("Alpha", "18-52 weeks", 300), ("Alpha", "52+ weeks", 100)}
+        (alpha, "0-18 weeks", 700), (alpha, "18-52 weeks", 300), (alpha, "52+ weeks", 100)}
     bands = demo.engine.breakdown_series("waiting_list", "SYS", "weeks_band")
     assert list(bands["period"].unique()) == ["2023-05"] and bands["value"].sum() == 1100
 

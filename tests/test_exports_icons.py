@@ -35,4 +35,4 @@ def test_assurance_icons_say_what_they_mean(icon):
 
 def test_no_assurance_without_a_target():
     assert icon_markdown("assurance", None) == ""
-    assert icon_words("assurance", None) == "No assurance (no target)"
+    assert icon_words("assurance", None) == "No target, so no assurance icon"

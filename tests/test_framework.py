@@ -94,8 +94,11 @@ def test_the_framework_tree_holds_every_metric_under_its_theme_and_sub_theme(sam
     by_id = {row.summary.metric.id: row for rows in tree.values() for row in rows}
     assert by_id["sv_waste_tonnes"].target_text == "Baseline year 2022/23: no target yet"
     assert len(by_id["sv_crisis_response_2hr"].trend) == 12
-    # no contracts awarded this month: the latest month with a figure is shown
-    assert by_id["sv_contracts_sv_weighting_pct"].summary.value is not None
+    # no contracts awarded this month: judged as the front sheet judges it (no figure, so no status), with
+    # the latest figure kept beside it
+    contracts = by_id["sv_contracts_sv_weighting_pct"]
+    assert contracts.summary.value is None and contracts.summary.status == "no data"
+    assert contracts.latest == ("2026-08", contracts.trend[-1])
 
 
 def test_staff_are_compared_with_the_population_group_by_group(sample, rows):

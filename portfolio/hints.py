@@ -1,0 +1,41 @@
+"""Hints for the analyst who keeps the dashboard: what is not set up yet, with the file to write.
+``python -m portfolio check`` prints them; the pages a board sees never name a file, so this is
+where the file names go. A hint is not a problem: nothing is wrong, something could be added."""
+
+from __future__ import annotations
+
+from portfolio.attendances import configured
+from portfolio.commentary import portfolio_commentary
+from portfolio.workspace import Workspace
+
+
+def hints(ws: Workspace) -> list[str]:
+    found = []
+    period = ws.engine.default_period()
+    config = ws.config.folder
+    for portfolio in ws.config.portfolios:
+        if period and portfolio_commentary(ws.config.folder, portfolio.id, period) is None:
+            found.append(f"{portfolio.title}: no narrative has been written for the front sheet; write "
+                         f"{config / 'commentary' / 'portfolios' / portfolio.id / period}.md with the headings "
+                         "'## Analyst narrative' and '## Lead commentary'")
+        if not portfolio.charts:
+            found.append(f"{portfolio.title}: no charts are set up, so its page has no Charts tab; add 'charts:' to its "
+                         f"file in {config / 'portfolios'} (docs/configuration.md)")
+        for metric in portfolio.metrics:
+            for rebase in metric.rebase:
+                if not rebase.reason:
+                    found.append(f"{metric.id}: the rebase at {rebase.month} has no reason, so its SPC chart says only "
+                                 "that the limits were recalculated; give it a 'reason:'")
+    if not ws.config.meetings:
+        found.append(f"no board meetings are set up: add a running order to {config / 'meetings'} (docs/configuration.md)")
+    extract = configured(ws.config.settings, ws.data_dir)
+    if extract is None:
+        found.append("no patient-level A&E extract is set up: name its file under 'patient_level:' in "
+                     f"{config / 'settings.yaml'} (its layout is in docs/extracts.md)")
+    elif extract.path is None:
+        found.append(f"the patient-level A&E extract '{extract.name}' leads outside the data folder, so it is not "
+                     f"read: name a file inside the data folder under 'patient_level:' in {config / 'settings.yaml'}")
+    elif not extract.path.is_file():
+        found.append(f"the patient-level A&E extract {extract.name} is not in the data folder {ws.data_dir}: put it "
+                     f"there, or correct its name under 'patient_level:' in {config / 'settings.yaml'}")
+    return found

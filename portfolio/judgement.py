@@ -1,0 +1,194 @@
+"""How a metric is judged, decided once for every view:
+
+* **status**: met, not met, no target or no data, against the target in force;
+* **the month's change**: better, worse or about the same as the month before, given the
+  metric's improvement direction (never mixed with SPC variation);
+* **Making Data Count**: the words for the variation and assurance icons, which metrics are
+  escalated as exceptions and why, and the summary icon matrix an IPR opens with;
+* **counts by category** for a front sheet, a framework theme or a tile.
+
+Pure functions over the engine's ``MetricSummary``; nothing here draws anything.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from portfolio.config import Metric, Target
+from portfolio.formatting import format_change, is_small
+from portfolio.periods import month_label, parse_month
+
+MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not met", "no target", "no data"
+BETTER, WORSE, NO_CHANGE, NOT_JUDGED = "better", "worse", "no change", "not judged"
+
+VARIATION_WORDS = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Special cause improvement (higher)",
+    "improvement_low": "Special cause improvement (lower)",
+    "concern_high": "Special cause concern (higher)",
+    "concern_low": "Special cause concern (lower)",
+    "neutral_high": "Special cause variation, higher (neither better nor worse)",
+    "neutral_low": "Special cause variation, lower (neither better nor worse)",
+}
+ASSURANCE_WORDS = {
+    "pass": "Will consistently meet the target",
+    "inconsistent": "Will hit and miss the target",
+    "fail": "Will consistently miss the target",
+}
+
+# The summary icon matrix: variation down, assurance across
+VARIATION_GROUPS = {"improvement": "Improvement", "common_cause": "Common cause", "concern": "Concern",
+                    "neither": "Neither"}
+ASSURANCE_GROUPS = {"pass": "Pass", "inconsistent": "Hit and miss", "fail": "Fail", "no_target": "No target"}
+# every cell of the matrix; "neither" is for neutral metrics, which have no target and so no assurance
+MATRIX_CELLS = [(v, a) for v in VARIATION_GROUPS for a in ASSURANCE_GROUPS if v != "neither" or a == "no_target"]
+
+# Why a metric is escalated, most serious first
+CONCERN_AND_FAIL = "Special cause concern, and will consistently miss the target"
+CONCERN = "Special cause concern"
+FAIL = "Will consistently miss the target"
+SHORT_AND_WORSE = "Not meeting target and worse than last month (too few months for SPC)"
+ESCALATIONS = (CONCERN_AND_FAIL, CONCERN, FAIL, SHORT_AND_WORSE)
+
+
+def status(metric: Metric, value: float | None, target: Target | None) -> str:
+    """Met, not met, no target or no data: the one rule every view uses."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA
+    if target is None:
+        return NO_TARGET
+    met = value >= target.value if metric.comparison_for(target) == ">=" else value <= target.value
+    return MET if met else NOT_MET
+
+
+def month_on_month(metric: Metric, value: float, previous: float | None, tolerance: float) -> tuple[str, str]:
+    """(direction, progress): up, down or no change, and better, worse, no change or not judged
+    given the improvement direction. A change within ``tolerance`` of the previous value (a share
+    of it) is no change."""
+    if previous is None:
+        return NO_DATA, NO_DATA
+    change = value - previous
+    if abs(change) <= tolerance * abs(previous):
+        return NO_CHANGE, NO_CHANGE
+    direction = "up" if change > 0 else "down"
+    if metric.improvement == "neutral":
+        return direction, NOT_JUDGED
+    return direction, BETTER if (direction == "up") == (metric.improvement == "increase") else WORSE
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the month did, as a chip says it: "−1.0 pts, worse than Sep-26"."""
+
+    tone: str  # better, worse, no change, not judged, no data (no chip), hidden (small numbers)
+    text: str
+    arrow: str  # up, down or off
+
+    SHORT = {BETTER: "Better", WORSE: "Worse", NO_CHANGE: "Same", NOT_JUDGED: "Changed"}
+
+    @property
+    def short(self) -> str:
+        """For a table cell: "↓ Worse", "↑ Higher" (neither better nor worse), "→ Same"."""
+        if self.tone not in self.SHORT:
+            return "–"
+        arrow = {"up": "↑", "down": "↓"}.get(self.arrow, "→")
+        word = ({"up": "Higher", "down": "Lower"}[self.arrow] if self.tone == NOT_JUDGED else self.SHORT[self.tone])
+        return f"{arrow} {word}"
+
+
+def change(summary) -> Change:
+    """The month's change in the metric's unit and what it means given the improvement direction.
+    Never SPC: variation has its own icon and words. A change is never hidden as a small count,
+    but it is withheld when either figure it is worked out from is hidden (or subtraction would
+    reveal it)."""
+    if summary.value is None or summary.previous is None:
+        return Change(NO_DATA, "", "off")
+    metric = summary.metric
+    if is_small(metric, summary.value) or is_small(metric, summary.previous):
+        return Change("hidden", "change not shown: small numbers", "off")
+    month = month_label(parse_month(summary.previous_period))
+    amount = format_change(metric, summary.change)
+    arrow = summary.direction if summary.direction in ("up", "down") else "off"
+    if summary.progress == NO_CHANGE:
+        text = f"No change from {month}" if summary.change == 0 else f"{amount}, about the same as {month}"
+    elif summary.progress == NOT_JUDGED:
+        text = f"{amount}, {'higher' if summary.direction == 'up' else 'lower'} than {month}"
+    else:
+        text = f"{amount}, {summary.progress} than {month}"
+    return Change(summary.progress, text, arrow)
+
+
+def variation_group(summary) -> str | None:
+    """Improvement, common cause, concern or neither; None with too few months for SPC."""
+    icon = summary.variation_icon
+    if icon is None:
+        return None
+    return "common_cause" if icon == "common_cause" else {"improvement": "improvement", "concern": "concern",
+                                                            "neutral": "neither"}[icon.split("_")[0]]
+
+
+def assurance_group(summary) -> str | None:
+    """Pass, hit and miss, fail or no target; None with too few months for SPC."""
+    if summary.variation_icon is None:
+        return None
+    return summary.assurance_icon or "no_target"
+
+
+def exception_reason(summary) -> str | None:
+    """Why Making Data Count escalates the metric this month, or None. Judged by SPC: special
+    cause concern, or a process that will consistently miss its target. With fewer than 15
+    months: not meeting target and worse than the month before."""
+    if not summary.available or summary.value is None:
+        return None
+    variation = variation_group(summary)
+    if variation is None:
+        return SHORT_AND_WORSE if summary.status == NOT_MET and summary.progress == WORSE else None
+    concern, fail = variation == "concern", summary.assurance_icon == "fail"
+    return CONCERN_AND_FAIL if concern and fail else CONCERN if concern else FAIL if fail else None
+
+
+def exceptions(summaries) -> list[tuple[object, str]]:
+    """(summary, reason) for every escalated metric, concern and fail first."""
+    found = [(s, reason) for s in summaries if (reason := exception_reason(s))]
+    return sorted(found, key=lambda item: ESCALATIONS.index(item[1]))
+
+
+def icon_matrix(summaries) -> dict[tuple[str, str], list]:
+    """(variation group, assurance group) → the summaries in that cell, for every cell of
+    ``MATRIX_CELLS``, in order."""
+    cells = {cell: [] for cell in MATRIX_CELLS}
+    for summary in summaries:
+        if summary.available and summary.value is not None and (variation := variation_group(summary)):
+            cells[(variation, assurance_group(summary))].append(summary)
+    return cells
+
+
+def counts(summaries) -> dict[str, int]:
+    """How many metrics with a figure this month meet target, miss it, show special-cause
+    improvement or concern, and are escalated."""
+    shown = [s for s in summaries if s.available and s.value is not None]
+    return {
+        "metrics": len(shown),
+        MET: sum(s.status == MET for s in shown),
+        NOT_MET: sum(s.status == NOT_MET for s in shown),
+        "improvement": sum(variation_group(s) == "improvement" for s in shown),
+        "concern": sum(variation_group(s) == "concern" for s in shown),
+        "exceptions": sum(exception_reason(s) is not None for s in shown),
+    }
+
+
+COUNT_WORDS = {"metrics": "Metrics", MET: "Meeting target", NOT_MET: "Not meeting target",
+               "improvement": "Special cause improvement", "concern": "Special cause concern",
+               "exceptions": "Exceptions"}
+
+
+def scoring(categories: list[str], summaries) -> list[dict[str, object]]:
+    """The front sheet's scoring: ``counts`` for each category with a figure, then all of them."""
+    rows = []
+    for category in [*categories, None]:
+        chosen = [s for s in summaries if category is None or s.metric.category == category]
+        found = counts(chosen)
+        if found["metrics"]:
+            rows.append({"Category": category or "All metrics", **{COUNT_WORDS[k]: v for k, v in found.items()}})
+    return rows
