@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from portfolio.formatting import format_target
+from portfolio.formatting import axis_unit, format_target
 from portfolio.periods import month_label, parse_month
 from components.state import workspace
 
@@ -15,7 +15,7 @@ if ws.synthetic:
 st.subheader("Extracts", anchor=False)
 st.table(pd.DataFrame([{
     "File": r.file,
-    "Title": r.info.title if r.info else "not described in settings.yaml",
+    "Title": r.info.title if r.info else "not described in the settings",
     "Publisher": r.info.publisher if r.info else "",
     "Covers": f"{month_label(parse_month(r.first_period))} to {month_label(parse_month(r.last_period))}"
               if r.first_period else "no rows",
@@ -40,7 +40,7 @@ for portfolio in ws.config.portfolios:
         st.table(pd.DataFrame([{
             "Metric": m.label,
             "Definition": m.definition,
-            "Unit": m.unit,
+            "Shown in": "hh:mm:ss" if m.style == "hhmmss" else axis_unit(m)[1],
             "Better when": {"increase": "higher", "decrease": "lower", "neutral": "not judged"}[m.improvement],
             "Targets": "; ".join(f"{format_target(m, t)} ({t.source})" for t in m.targets) or "none",
             "Owner": m.owner,

@@ -7,13 +7,16 @@ import streamlit as st
 from components.attendance_views import (arrivals_heatmap, by_site, choices, deprivation_chart, deprivation_table,
                                          header, headline, month_shown, open_store, time_in_department_chart,
                                          twelve_hours_by_month)
+from components.banners import header_columns
 from components.state import selected_org, selected_period, workspace
 from portfolio.attendances import configured, sites_within
 
 ws = workspace()
 period, org = selected_period(), selected_org()
 extract = configured(ws.config.settings, ws.data_dir)
-header(ws, extract, period, org)
+title_place, control_place = header_columns()  # the type and decile are chosen in the title band
+with title_place:
+    header(ws, extract, period, org)
 store = open_store(ws, extract)
 month = month_shown(store, period) if store else None
 if month is None:
@@ -23,7 +26,8 @@ if sites == ():
     st.caption(f"{ws.tree[org].name} has no A&E sites. Choose the system, a place, an acute trust or a site above.")
     st.stop()
 place = ws.tree[org].name
-department_type, decile = choices()
+with control_place:
+    department_type, decile = choices()
 if not headline(store, month, sites, department_type, decile):
     st.stop()
 

@@ -26,7 +26,8 @@ with control_place:  # the metric is chosen in the title band; its title is writ
     metric_id = url_synced(
         st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
         lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
-        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}", disabled=not interactive())
+        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}", disabled=not interactive(),
+        label_visibility="collapsed")
     breadcrumbs(ws, org, key="crumb")  # back up to the system
 metric = metrics[metric_id]
 

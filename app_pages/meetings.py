@@ -1,6 +1,7 @@
 """Board meetings: each meeting's running order (one file each in the config's meetings folder), a
 link that starts presenting it, and its board pack as a PDF and a workbook of every table."""
 
+import pandas as pd
 import streamlit as st
 
 from components.board_pack import board_pack
@@ -10,8 +11,6 @@ from portfolio.periods import month_label, parse_month
 
 ws = workspace()
 st.title("Board meetings", anchor=False)
-st.caption("Presenting a meeting freezes its period and organisation, shows one slide at a time (Next and Previous, "
-           "or the → and ← keys), and, for a meeting in public, hides counts small enough to identify people.")
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner="Preparing the board pack…")
@@ -26,17 +25,22 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
     org = organisation(ws.config, meeting)
     steps = running_order(ws.config, ws.engine, meeting)
     with st.container(border=True):
-        st.subheader(meeting.title, anchor=False)
-        as_at = ws.data_as_at()
-        st.caption(f"{meeting.date:%d %B %Y} · Period: {month_label(parse_month(meeting.period))} · "
-                   f"{ws.tree[org].name} · {f'Data as at {as_at:%d %b %Y} · ' if as_at else ''}"
-                   f"{'Synthetic sample data · ' if ws.synthetic else ''}"
-                   f"{'in public: small numbers hidden' if meeting.public else 'in private'} · {len(steps)} slides")
-        st.page_link(st.session_state["pages"][steps[0].page], label="Present this meeting",
-                     icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))
-        st.markdown("\n".join(f"{n}. {step.title}" for n, step in enumerate(steps, start=1)))
-        if st.toggle("Prepare the board pack", key=f"pack-{meeting.id}",
-                     help="Builds the PDF and the workbook on the server: a few seconds"):
+        about, actions = st.columns([3, 1], vertical_alignment="center")
+        with about, st.container(gap=None):
+            st.subheader(meeting.title, anchor=False)
+            as_at = ws.data_as_at()
+            st.caption(f"{meeting.date:%d %B %Y} · Period: {month_label(parse_month(meeting.period))} · "
+                       f"{ws.tree[org].name} · {f'Data as at {as_at:%d %b %Y} · ' if as_at else ''}"
+                       f"{'Synthetic sample data · ' if ws.synthetic else ''}"
+                       f"{'in public: small numbers hidden' if meeting.public else 'in private'} · {len(steps)} slides")
+        with actions:
+            st.page_link(st.session_state["pages"][steps[0].page], label="Present this meeting",
+                         icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))
+            pack = st.toggle("Prepare the board pack", key=f"pack-{meeting.id}",
+                             help="Builds the PDF and the workbook on the server: a few seconds")
+        st.table(pd.DataFrame({"Slide": range(1, len(steps) + 1), "Shows": [step.title for step in steps]}),
+                 hide_index=True)
+        if pack:
             pdf, xlsx = _pack(workspace_key(), meeting.id)
             left, right = st.columns(2)
             left.download_button("Board pack (PDF)", pdf, file_name=f"{meeting.id}.pdf", mime="application/pdf",
@@ -44,3 +48,5 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
             right.download_button("Every table (Excel)", xlsx, file_name=f"{meeting.id}.xlsx",
                                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                   icon=":material/table:", on_click="ignore")
+st.caption("Presenting a meeting freezes its period and organisation, shows one slide at a time (Next and Previous, "
+           "or the → and ← keys), and, for a meeting in public, hides counts small enough to identify people.")

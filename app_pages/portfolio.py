@@ -51,8 +51,6 @@ def scorecard() -> None:
 
 def own_views(title: str) -> None:
     for view in portfolio.own_tabs[title]:
-        if view.title != view.tab_title:
-            st.subheader(view.title, anchor=False)
         portfolio_view(ws, portfolio, view, org, period)
 
 

@@ -28,6 +28,7 @@ WAITS = {"Within 4 hours": NHS_BLUE, "4 to 12 hours": OVER_4_HOURS, "Over 12 hou
 TREND_MONTHS = 12
 CHART_HEIGHT = 320
 TYPE_KEY, DECILE_KEY = "ae_type", "imd"  # session state and URL keys of the two choices
+TITLE = "A&E attendances (patient level)"
 ALL = "all"
 
 
@@ -76,7 +77,7 @@ def _arrivals_by_hour(store: str, month: str, sites: Sites, department_type: int
 
 def header(ws: Workspace, extract: PatientExtract | None, period: str, org: str) -> None:
     """The title, and the period, organisation, data as at and whether the data are synthetic."""
-    st.title("A&E attendances (patient level)", anchor=False)
+    st.title(TITLE, anchor=False)
     parts = [f"Period: {fy_month_label(parse_month(period))}", f"Organisation: {ws.tree[org].name}"]
     if extract is not None:
         parts.append(f"Data as at {extract.info.data_as_at:%d %b %Y}")
@@ -146,7 +147,7 @@ def month_shown(store: str, period: str) -> str | None:
 def choices() -> tuple[int | None, int | None]:
     """The department type and deprivation decile chosen (None for all), kept in the URL."""
     types, deciles = [ALL, *map(str, DEPARTMENT_TYPES)], [ALL, *map(str, DECILES)]
-    left, right, _ = st.columns([2, 1, 1])
+    left, right = st.columns(2)
     with left:
         chosen_type = url_synced(
             st.selectbox, "A&E department type", types, TYPE_KEY, ALL, lambda v: f"the department type '{v}'",

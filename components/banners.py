@@ -22,8 +22,9 @@ def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None
 
 
 def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None) -> None:
-    st.title(title, anchor=False)
-    st.caption(context_line(ws, period, org, extracts))
+    with st.container(gap="xsmall"):  # the context line sits right under the title
+        st.title(title, anchor=False)
+        st.caption(context_line(ws, period, org, extracts))
 
 
 def header_columns() -> tuple:

@@ -258,7 +258,7 @@ def _guides(guides: dict[str, pd.DataFrame], x: alt.X) -> list[alt.Chart]:
             for name, rows in guides.items() if not rows.empty]
 
 
-def plan_chart(metric: Metric, series: pd.DataFrame, period: str, title: str) -> alt.LayerChart:
+def plan_chart(metric: Metric, series: pd.DataFrame, period: str, title: str, place: str) -> alt.LayerChart:
     """Actual by month against the plan (trajectory) and the target, the reporting month marked."""
     factor, unit = axis_unit(metric)
     frame = series.assign(month=pd.to_datetime(series["period"]), actual=drawable(metric, series["value"]) / factor,
@@ -279,4 +279,4 @@ def plan_chart(metric: Metric, series: pd.DataFrame, period: str, title: str) ->
             key.append(words)
     layers.append(alt.Chart(pd.DataFrame({"month": [pd.Timestamp(period)]})).mark_rule(
         color="#425563", strokeDash=[1, 3]).encode(x="month:T"))
-    return alt.layer(*layers).properties(height=300, title=titled(title, " · ".join([unit, *key])))
+    return alt.layer(*layers).properties(height=300, title=titled(title, " · ".join([unit, place, *key])))

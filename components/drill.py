@@ -33,6 +33,7 @@ def drill_into(ws: Workspace, org: str, key: str, reported: Callable[[str], bool
         return
     codes = [o.code for o in sorted(below, key=lambda o: (o.level, o.name))]
     words = " or ".join(dict.fromkeys(ws.tree[c].level for c in codes))
-    st.selectbox("Drill into", codes, index=None, key=key, placeholder=f"Choose a {words}",
+    st.selectbox("Drill into", codes, index=None, key=key, placeholder=f"Drill into a {words}",
+                 label_visibility="collapsed",
                  format_func=lambda code: f"{ws.tree[code].name} ({ws.tree[code].level})",
                  on_change=lambda: _go_to(st.session_state[key]) if st.session_state[key] else None)

@@ -9,7 +9,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components.charts import NHS_BLUE, PLAN_GREY, drawable
+from components.charts import NHS_BLUE, PLAN_GREY, drawable, titled
 from components.maps import CHARACTERS
 from components.marks import cell_style, marked, status_style
 from components.state import DEEP_DIVE, interactive, on_select, portfolio_summaries, view_params, workspace, workspace_key
@@ -194,10 +194,17 @@ def comparison_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: st
     population served), for any breakdown the two share."""
     metric, reference = ws.config.metrics[view.metric], ws.config.metrics[view.reference]
     dimensions = [d for d in metric.drill if d in reference.drill]
+    figure = st.container()  # the chart first; the choice of breakdown under it
     dimension = st.segmented_control(
         "Compare by", dimensions, default=view.dimension if view.dimension in dimensions else dimensions[0],
         format_func=_dimension_words,
         key=f"compare-{view.title}") or view.dimension
+    with figure:
+        _comparison(ws, view, org, period, dimension)
+
+
+def _comparison(ws: Workspace, view: ViewSpec, org: str, period: str, dimension: str) -> None:
+    metric, reference = ws.config.metrics[view.metric], ws.config.metrics[view.reference]
     frame = representation(ws.engine, view.metric, view.reference, org, dimension, period)
     if frame.empty:
         st.caption(f"{metric.label} and {reference.label.lower()} are not both reported for {ws.tree[org].name}.")
@@ -214,11 +221,13 @@ def comparison_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: st
                         scale=alt.Scale(range=[NHS_BLUE, PLAN_GREY]), legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("member:N", title="Group"), alt.Tooltip("group:N", title="Of"),
                  alt.Tooltip("shown:N", title="Share")],
-    ).properties(height=max(200, 44 * len(order)))
+    ).properties(height=max(200, 44 * len(order)), title=titled(
+        view.title, f"% of the total in each {_dimension_words(dimension)} group, latest report to "
+                    f"{month_label(parse_month(period))}"))
     st.altair_chart(chart, alt=f"Bar chart: the share of {metric.label.lower()} and of the "
                                f"{reference.label.lower()} in each {dimension.replace('_', ' ')} group.")
-    st.caption(f"Latest report to {month_label(parse_month(period))} · {metric.label} against "
-               f"{reference.label.lower()} · gap: percentage points above (+) or below (−) the population")
+    st.caption(f"{metric.label} against {reference.label.lower()} · gap: percentage points above (+) or below (−) "
+               "the population")
     rows = frame.set_index("member").reindex(order)
     st.table(pd.DataFrame({
         _dimension_words(dimension): order,

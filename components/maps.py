@@ -14,8 +14,9 @@ STATUS_COLOURS = {"met": [0, 176, 240], "not met": [228, 108, 10], "no target": 
                   "no data": [220, 220, 220]}
 STATUS_KEY = {"met": "blue: meets target", "not met": "orange: does not meet it", "no target": "grey: no target",
               "no data": "pale grey: no figure"}
-# deck.gl draws only the characters it is given: ASCII by default, so "£" and "–" would vanish
-CHARACTERS = "".join(chr(c) for c in range(32, 127)) + "£–—·✔✘’é"
+# deck.gl draws only the characters it is given, ASCII by default, so "£" and "–" would vanish:
+# "auto" takes them from the labels. Quoted, as the JSON converter reads a string as an expression.
+CHARACTERS = "'auto'"
 
 
 def map_key(statuses) -> str:

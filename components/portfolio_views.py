@@ -42,7 +42,20 @@ PORTFOLIO_VIEWS = {"framework": framework_view, "kvi": kvi_view, "map": map_view
                    "milestones": milestones_view}
 
 
+# views whose chart carries the view's title; the others are headed by it, unless their tab is
+TITLED_KINDS = {"trajectory", "distribution", "comparison", "waterfall"}
+
+
 def portfolio_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
+    if view.kind not in TITLED_KINDS and view.title != view.tab_title:
+        with st.container(gap="xsmall"):  # a compact heading right over its table, so the table starts high
+            st.markdown(f"**{view.title}**")
+            _draw(ws, portfolio, view, org, period)
+    else:
+        _draw(ws, portfolio, view, org, period)
+
+
+def _draw(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     if view.kind in PORTFOLIO_VIEWS:  # views that draw on the portfolio as a whole
         PORTFOLIO_VIEWS[view.kind](ws, portfolio, view, org, period)
         return
@@ -85,11 +98,12 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     """The shape of the metric across a breakdown (weeks waited, say), month by month."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
     start = month_key(parse_month(period) - (view.months - 1))
+    figure = st.container()  # the chart first; the choice of one specialty under it
     part = _choose_member(ws, view, org, period)
     frame = engine.breakdown_series(view.metric, org, view.dimension, start=start, end=period, part=part)
     words = view.dimension.replace("_", " ")
     if frame.empty:
-        st.caption(f"{metric.label} is not broken down by {words} for {ws.tree[org].name}.")
+        figure.caption(f"{metric.label} is not broken down by {words} for {ws.tree[org].name}.")
         return
     order = natural_order(list(frame["member"]))
     factor, unit = axis_unit(metric)
@@ -106,19 +120,21 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
         order=alt.Order("rank:Q", sort="descending"),
         tooltip=[alt.Tooltip("member:N", title=words.capitalize()),
                  alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title=metric.label)],
-    ).properties(height=320, title=titled(f"{metric.label} by {words}, {view.months} months to "
-                                          f"{month_label(parse_month(period))}", f"{unit}, stacked"))
-    st.altair_chart(chart, alt=f"Stacked area chart of {metric.label} for {ws.tree[org].name} by {words}, "
-                               f"{view.months} months to {month_label(parse_month(period))}.")
+    ).properties(height=320, title=titled(view.title + (f": {part[1]}" if part else ""),
+                                          f"{unit}, stacked by {words} · {ws.tree[org].name} · {view.months} months "
+                                          f"to {month_label(parse_month(period))}"))
     latest = frame[frame["period"] == frame["period"].max()].set_index("member").reindex(order)
     total = latest["value"].sum()
     latest["value"] = drawable(metric, latest["value"], members=True)  # the bands of one total
-    st.table(pd.DataFrame({
-        words.capitalize(): order,
-        month_label(parse_month(frame["period"].max())): [format_value(metric, v) if pd.notna(v) else "–"
-                                                           for v in latest["value"]],
-        "Share": [format_percent(v / total * 100) if total and pd.notna(v) else "–" for v in latest["value"]],
-    }), hide_index=True)
+    with figure:
+        st.altair_chart(chart, alt=f"Stacked area chart of {metric.label} for {ws.tree[org].name} by {words}, "
+                                   f"{view.months} months to {month_label(parse_month(period))}.")
+        st.table(pd.DataFrame({
+            words.capitalize(): order,
+            month_label(parse_month(frame["period"].max())): [format_value(metric, v) if pd.notna(v) else "–"
+                                                               for v in latest["value"]],
+            "Share": [format_percent(v / total * 100) if total and pd.notna(v) else "–" for v in latest["value"]],
+        }), hide_index=True)
 
 
 def _choose_member(ws: Workspace, view: ViewSpec, org: str, period: str) -> tuple[str, str] | None:
@@ -136,14 +152,16 @@ def _choose_member(ws: Workspace, view: ViewSpec, org: str, period: str) -> tupl
 
 
 def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
-    """Plan against actual, and how long the target is at the current rate."""
+    """Plan against actual, then the latest figures and how long the target is at the current rate."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
     start = month_key(parse_month(period) - (view.months - 1))
     series = engine.series(view.metric, org, start=start, end=period)
     series = series[series["value"].notna()]
     if series.empty:
-        st.caption(f"{metric.label} is not reported for {ws.tree[org].name}.")
+        st.caption(f"{view.title}: {metric.label} is not reported for {ws.tree[org].name}.")
         return
+    st.altair_chart(plan_chart(metric, series, period, title=view.title, place=ws.tree[org].name),
+                    alt=f"Line chart of {metric.label} for {ws.tree[org].name} against plan and target.")
     summary = engine.summary(view.metric, org, series["period"].iloc[-1])  # the latest month with a figure
     target = summary.target or (metric.targets[-1] if metric.targets else None)
     columns = st.columns(3)
@@ -156,8 +174,6 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
         columns[2].metric(f"Months to target ({format_target(metric, target)})",
                           "met" if months == 0 else ("not at the current rate" if months is None else f"{months:g}"),
                           help="At the average monthly change of the last three months.")
-    st.altair_chart(plan_chart(metric, series, period, title=f"{metric.label}, {ws.tree[org].name}"),
-                    alt=f"Line chart of {metric.label} for {ws.tree[org].name} against plan and target.")
     notes = [*([] if summary.plan is not None else ["No plan is set for this organisation."]),
              *([metric.target_pending] if target is None and metric.target_pending else [])]
     if notes:

@@ -161,6 +161,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
     if not any(row for row in table.values()):
         st.caption(f"Not reported for {ws.tree[org].name}.")
         return
+    statement = st.container()  # the table first; the choice of figures under it
     figure = st.segmented_control("Figures", ["Actual", "Plan", "Variance"], default="Actual",
                                   key=f"statement-{view.title}", label_visibility="collapsed") or "Actual"
     column = figure.lower()
@@ -168,7 +169,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
         {ws.tree.label(code): [_cell(row[m], column) if m in row else "–" for m in view.metrics]
          for code, row in table.items()},
         index=pd.Index([ws.config.metrics[m].label for m in view.metrics], name=f"{figure}, year to date"))
-    st.table(frame.style.map(cell_style).map(lambda _: "font-weight: 700", subset=[frame.columns[0]]))
+    statement.table(frame.style.map(cell_style).map(lambda _: "font-weight: 700", subset=[frame.columns[0]]))
     st.caption(f"{month_label(parse_month(period))} · year to date to M{fy_month_number(parse_month(period))} · "
                f"{MONEY_NOTE}")
     for metric_id in view.metrics:
@@ -194,8 +195,7 @@ def waterfall_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
     if not steps:
         st.caption(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {month_label(parse_month(period))}.")
         return
-    st.altair_chart(waterfall_chart(metric, steps, f"{metric.label}: plan to {steps[-1].label.lower()}, "
-                                                   f"{ws.tree[org].name}", bases_note([metric], period)),
+    st.altair_chart(waterfall_chart(metric, steps, view.title, f"{ws.tree[org].name} · {bases_note([metric], period)}"),
                     alt=f"Waterfall chart of {metric.label} for {ws.tree[org].name}: from the plan of "
                         f"{format_value(metric, steps[0].end)} to {format_value(metric, steps[-1].end)}, "
                         "a bar for each organisation's variance.")

@@ -12,6 +12,7 @@ PAGE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
 [data-testid="stMain"] h1 { padding: 0.25rem 0 0.1rem !important; }
+[data-testid="stTabPanel"] { padding-top: 0.5rem !important; }
 .pp-table td { white-space: nowrap; }
 .pp-dense td:not(.keep) { white-space: normal; }
 .pp-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; line-height: 1.3; }
@@ -29,9 +30,10 @@ PAGE_CSS = """
 .pp-table td.keep, .pp-table th.keep { white-space: nowrap; }
 .pp-table img { vertical-align: middle; }
 .pp-table thead img { display: block; margin: 0 auto 0.15rem; }
-.pp-dense { font-size: 0.8125rem; }
-.pp-dense th, .pp-dense td { padding: 0.3rem 0.3rem; }
-.pp-dense th.name { min-width: 11rem; }
+.pp-dense { font-size: 0.75rem; }
+.pp-dense th, .pp-dense td { padding: 0.3rem 0.25rem; }
+.pp-dense img { width: 22px; height: 22px; }
+.pp-dense th.name { min-width: 10rem; font-size: 0.8125rem; }
 .pp-matrix th, .pp-matrix td { text-align: center; }
 .pp-matrix th.name { text-align: left; }
 .pp-matrix td { font-size: 1rem; }

@@ -68,8 +68,8 @@ def test_local_spend_map_and_the_weighting_trajectory(monkeypatch):
     local = SAMPLE.engine.figure("sv_local_spend_pct", TRUST, "2026-10", basis="ytd")
     assert any(f"{local:.1f}%" in m.value for m in at.markdown)
     assert len(charts(at)) == 1  # the weighting against its 10% → 15% → 20% path
-    assert [s.value for s in at.subheader] == ["Supply-chain spend by supplier place, year to date",
-                                               "Social value weighting in contract evaluations"]
+    assert "**Supply-chain spend by supplier place, year to date**" in [m.value for m in at.markdown]
+    assert charts(at)[0]["title"]["text"] == "Social value weighting in contract evaluations"
 
 
 def test_workforce_against_the_population_by_each_breakdown(monkeypatch):

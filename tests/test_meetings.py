@@ -174,7 +174,8 @@ def test_the_meetings_page_lists_the_running_order_and_builds_the_pack(monkeypat
     no_errors(at)
     steps = running_order(SAMPLE.config, SAMPLE.engine, MEETING)
     assert at.subheader[0].value == MEETING.title
-    assert f"{len(steps)} slides" in at.caption[1].value
+    assert f"{len(steps)} slides" in at.caption[0].value
+    assert list(at.table[0].value["Shows"]) == [step.title for step in steps]  # the running order, in order
     at.toggle(key="pack-board-2026-11").set_value(True).run()
     no_errors(at)
     assert [d.proto.label for d in at.get("download_button")] == ["Board pack (PDF)", "Every table (Excel)"]

@@ -1,32 +1,36 @@
-"""Every page in a real browser: it renders, draws its charts, reads well at 1280×720, and has no
-serious accessibility violations in the dashboard's own content."""
+"""Every page and every tab in a real browser at 1280×720: it renders, draws its charts, reads well
+on a shared screen (its first figure high up, nothing sideways, no tab strip cut off, no file or
+config wording), and has no serious accessibility violations in the dashboard's own content."""
 
+import re
 from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from components.metric_views import SPC_WORDS
 from portfolio.config import load_config
-from portfolio.formatting import PROGRESS_WORDS
 from tests.browser.conftest import screenshot, settle
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT / "config")
 FIRST_METRIC = CONFIG.portfolios[0].headline_metrics[0]
-PAGES = ([("overview", "")] + [(p.id, p.id) for p in CONFIG.portfolios]
-         + [("deep-dive", f"deep-dive?metric={FIRST_METRIC.id}"), ("about", "about"), ("meetings", "meetings"),
-            ("attendances", "attendances")])
-# the finance and social value tabs in the browser too (the elective views are swept in AppTest)
-OWN_TABS = [(f"{p}-{tab.lower().replace(' ', '-').replace('&', 'and')}", f"{p}?view={quote(tab)}")
-                for p in ("finance", "social_value")
-                for tab in dict.fromkeys(v.tab_title for v in CONFIG.portfolio(p).views)]
+PAGES = [("overview", ""), ("deep-dive", f"deep-dive?metric={FIRST_METRIC.id}"), ("about", "about"),
+         ("meetings", "meetings"), ("attendances", "attendances")]
+TABS = [(f"{p.id}-{re.sub(r'[^a-z0-9]+', '-', tab.lower().replace('&', 'and'))}", f"{p.id}?view={quote(tab)}")
+        for p in CONFIG.portfolios for tab in p.tabs]
+EVERY_VIEW = PAGES + TABS
+# what counts as a figure: a headline number, a table, a chart or a map
+FIGURES = ("[data-testid='stMetric'], [data-testid='stTable'], [data-testid='stDataFrame'], "
+           "[data-testid='stVegaLiteChart'], [data-testid='stDeckGlJsonChart'], [data-testid='stHtml'] table")
+FIRST_FIGURE_BY = 300  # px from the top of a 1280×720 screen
+NOT_FOR_A_BOARD = re.compile(r"YAML|config/|\.md\b|series plan|Unit: gbp")
 # Streamlit's own chrome (navigation, header, sidebar) is outside our control, so axe scans only
 # the main content the dashboard draws.
 AXE_CONTEXT = {"include": [["[data-testid='stMain']"]],
                "exclude": [["[data-testid='stSidebar']"], ["[data-testid='stHeader']"], ["[data-testid='stTopNav']"]]}
 # Network noise, not code: the browser's own failed loads (there is no network here).
 IGNORED_CONSOLE = ("Failed to load resource",)
+CHIP_WORDS = ("better than", "worse than", "about the same as", "higher than", "lower than", "No change from")
 
 
 def _deck_fetch(message: str) -> bool:
@@ -41,14 +45,20 @@ def visit(page, dashboard, path: str) -> None:
     settle(page)
 
 
-@pytest.mark.parametrize("name, path", PAGES + OWN_TABS, ids=[name for name, _ in PAGES + OWN_TABS])
-def test_page_renders_cleanly(page, dashboard, name, path):
+def first_figure_top(page) -> float | None:
+    return page.evaluate(f"""(() => {{
+        const found = Array.from(document.querySelector('[data-testid=stMain]').querySelectorAll("{FIGURES}"))
+            .map(e => e.getBoundingClientRect()).filter(r => r.height > 0);
+        return found.length ? Math.min(...found.map(r => r.top)) : null; }})()""")
+
+
+@pytest.mark.parametrize("name, path", EVERY_VIEW, ids=[name for name, _ in EVERY_VIEW])
+def test_every_page_and_tab_reads_well_at_1280x720(page, dashboard, name, path):
     visit(page, dashboard, path)
     main = page.locator("[data-testid='stMain']")
     assert main.locator("[data-testid='stException']").count() == 0
     assert main.locator("[data-testid='stAlertContentError']").count() == 0
-    errors = [e for e in page.errors if not e.startswith(IGNORED_CONSOLE) and not _deck_fetch(e)]
-    assert errors == []
+    assert [e for e in page.errors if not e.startswith(IGNORED_CONSOLE) and not _deck_fetch(e)] == []
     for chart in main.locator("[data-testid='stVegaLiteChart']").all():
         assert chart.locator("svg, canvas").count() > 0, "a chart was not drawn"
         assert chart.get_attribute("aria-label"), "a chart has no alt text"
@@ -56,23 +66,40 @@ def test_page_renders_cleanly(page, dashboard, name, path):
                            " return [m.scrollWidth, m.clientWidth, document.documentElement.scrollWidth,"
                            " window.innerWidth]; })()")
     assert widths[0] <= widths[1] and widths[2] <= widths[3], f"horizontal scroll at 1280×720: {widths}"
-    screenshot(page, name)
-
-
-@pytest.mark.parametrize("name, path", PAGES + OWN_TABS, ids=[name for name, _ in PAGES + OWN_TABS])
-def test_no_serious_accessibility_violations(page, dashboard, name, path):
-    visit(page, dashboard, path)
+    top = first_figure_top(page)
+    assert top is not None and top <= FIRST_FIGURE_BY, f"the first figure starts at y = {top}"
+    strips = page.evaluate("Array.from(document.querySelectorAll('[data-baseweb=tab-list]'))"
+                           ".map(t => [t.scrollWidth, t.clientWidth])")
+    assert all(scroll <= client for scroll, client in strips), f"a tab strip overflows: {strips}"
+    words = NOT_FOR_A_BOARD.findall(page.inner_text("body"))
+    assert words == [], f"developer wording on a board screen: {words}"
     results = Axe().run(page, context=AXE_CONTEXT)
     serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
                for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+    screenshot(page, name)
+
+
+@pytest.mark.parametrize("portfolio", CONFIG.portfolios, ids=[p.id for p in CONFIG.portfolios])
+def test_a_whole_year_of_scorecard_fits_the_screen(page, dashboard, portfolio):
+    visit(page, dashboard, f"{portfolio.id}?view=Scorecard&period=2026-03")  # M12: twelve months across
+    table = page.locator("[data-testid='stHtml'] table").first
+    headings = table.locator("thead th").all_inner_texts()
+    assert sum(bool(re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", h.strip())) for h in headings) == 12
+    assert {"Target", "Progress", "SPC"} <= {h.strip() for h in headings}
+    box = table.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, f"the scorecard is wider than the screen: {box}"
+    assert page.evaluate("(() => { const t = document.querySelector('[data-testid=stHtml] table');"
+                         " return t.scrollWidth <= t.parentElement.clientWidth; })()")
+    names = table.locator("tbody th[scope=row]").all_inner_texts()
+    assert names and not any(n.endswith("…") for n in names)  # names in full, wrapped where needed
+    screenshot(page, f"{portfolio.id}-scorecard-m12")
 
 
 def test_status_is_never_shown_by_colour_alone(page, dashboard):
     visit(page, dashboard, "")
-    words = list(SPC_WORDS.values()) + list(PROGRESS_WORDS.values())
     deltas = page.locator("[data-testid='stMetricDelta']").all_inner_texts()
-    assert deltas and all(any(word in d for word in words) for d in deltas)
+    assert deltas and all(any(word in d for word in CHIP_WORDS) for d in deltas), deltas
     icons = page.locator("[data-testid='stMain'] img").all()
     assert icons and all(icon.get_attribute("alt") for icon in icons), "an icon has no text alternative"
     captions = " ".join(page.locator("[data-testid='stCaptionContainer']").all_inner_texts())
@@ -93,15 +120,28 @@ def test_click_through_overview_to_portfolio_to_deep_dive(page, dashboard):
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == focus.label
 
 
-def test_scorecard_row_opens_its_deep_dive(page, dashboard):
+def test_a_scorecard_name_opens_its_deep_dive_in_the_same_tab(page, dashboard):
     portfolio = CONFIG.portfolios[0]
     visit(page, dashboard, f"{portfolio.id}?view=Scorecard")
-    grid = page.locator("[data-testid='stDataFrame']").first.bounding_box()
-    page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)  # the selection box of the first row, under the header
+    first = next(m for m in portfolio.metrics if m.category == portfolio.categories[0])
+    page.locator("[data-testid='stHtml'] tbody th a").first.click()
     page.wait_for_url("**/deep-dive?**")
     settle(page)
-    first = next(m for m in portfolio.metrics if m.category == portfolio.categories[0])
+    assert len(page.context.pages) == 1  # no new tab
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == first.label
+
+
+def test_a_count_in_the_icon_matrix_lists_its_metrics(page, dashboard):
+    visit(page, dashboard, "")
+    matrix = page.locator("[data-testid='stHtml'] table").first
+    link = matrix.locator("tbody a[href*='matrix=']").first
+    count, words = int(link.inner_text()), link.evaluate("a => a.parentElement.title")
+    link.click()
+    page.wait_for_url("**matrix=**")
+    settle(page)
+    listed = page.locator("[data-testid='stHtml'] table").nth(1)
+    assert listed.locator("tbody tr").count() == count, words
+    assert page.get_by_role("link", name="Close this list").count() == 1
 
 
 @pytest.mark.parametrize("name, path", PAGES, ids=[name for name, _ in PAGES])

@@ -7,6 +7,7 @@ from portfolio.config import load_config
 from portfolio.meetings import running_order
 from portfolio.workspace import load_workspace
 from tests.browser.conftest import screenshot, settle
+from tests.browser.test_pages import NOT_FOR_A_BOARD
 from tests.conftest import ROOT
 
 WORKSPACE = load_workspace(ROOT / "config", ROOT / "sample_data")
@@ -33,6 +34,7 @@ def test_stepping_through_a_meeting_by_keyboard(page, dashboard):
                               ".map(e => parseFloat(getComputedStyle(e).fontSize))")
         assert sizes and min(sizes) >= 28, (step.title, sizes)
         assert main.locator("[data-testid='stException']").count() == 0
+        assert NOT_FOR_A_BOARD.findall(page.inner_text("body")) == [], step.title
         screenshot(page, f"presenter-slide-{number:02d}")
         if number < len(STEPS):
             page.evaluate("document.activeElement && document.activeElement.blur()")  # no widget has the focus
