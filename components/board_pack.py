@@ -28,8 +28,8 @@ from portfolio.commentary import portfolio_commentary, sections, written_for
 from portfolio.config import Meeting
 from portfolio.exports import neutralise
 from portfolio.formatting import SUPPRESSION, format_status, format_target, format_value
-from portfolio.judgement import ASSURANCE_GROUPS, ASSURANCE_WORDS, VARIATION_GROUPS, VARIATION_WORDS, change, \
-    exceptions, icon_matrix
+from portfolio.judgement import ASSURANCE_GROUPS, ASSURANCE_WORDS, MATRIX_CELLS, VARIATION_GROUPS, VARIATION_WORDS, \
+    change, exceptions, icon_matrix
 from portfolio.meetings import OVERVIEW, Step, organisation, running_order
 from portfolio.periods import month_label, parse_month
 from portfolio.workspace import Workspace
@@ -137,13 +137,11 @@ def _slide(ws: Workspace, meeting: Meeting, org: str, number: int, step: Step, t
 
 
 def _matrix(ws: Workspace, every: dict) -> pd.DataFrame:
-    """The overview's summary icon matrix, counts only: a column for each variation and assurance."""
-    rows = []
-    for portfolio in ws.config.portfolios:
-        cells = icon_matrix(every[portfolio.id])
-        rows.append({"Portfolio": portfolio.title, **{f"{VARIATION_GROUPS[v]}: {ASSURANCE_GROUPS[a].lower()}": len(found)
-                                                      for (v, a), found in cells.items()}})
-    return pd.DataFrame(rows)
+    """The overview's summary icon matrix, counts only: a row for each variation and assurance, a
+    column for each portfolio (the page's, turned on its side to fit a page's width)."""
+    cells = {p.title: icon_matrix(every[p.id]) for p in ws.config.portfolios}
+    return pd.DataFrame([{"Variation": VARIATION_GROUPS[v], "Assurance": ASSURANCE_GROUPS[a],
+                          **{title: len(found[(v, a)]) for title, found in cells.items()}} for v, a in MATRIX_CELLS])
 
 
 def _headlines(summaries) -> pd.DataFrame:
@@ -232,9 +230,16 @@ def _table(name: str, frame: pd.DataFrame, tables: dict, heading: str) -> list:
 
 
 def _plain(markdown: str) -> str:
-    """Markdown as escaped plain text: emphasis marks dropped, list items on their own lines."""
-    text = re.sub(r"[*_`]+", "", markdown)
-    return "<br/>".join(escape(line) for line in text.splitlines())
+    """Markdown as escaped plain text: emphasis marks dropped, the lines of a paragraph joined as
+    Markdown joins them, paragraphs apart and each list item on its own line."""
+    lines = []
+    for line in re.sub(r"[*_`]+", "", markdown).splitlines():
+        item = re.match(r"\s*([-+]|\d+\.)\s", line)
+        if lines and line.strip() and lines[-1] and not item:
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(("• " + line[item.end():].strip()) if item and item.group(1) in "-+" else line.strip())
+    return "<br/>".join(escape(line) for line in lines)
 
 
 def _workbook(tables: dict[str, pd.DataFrame]) -> bytes:

@@ -246,9 +246,12 @@ def member_trend_chart(metric: Metric, frame: pd.DataFrame, targets: pd.Series, 
               alt.Chart().transform_filter("datum.role == 'self'").mark_line(
                   color=NHS_BLUE, strokeWidth=2.5, point=alt.OverlayMarkDef(size=18)).encode(x=x, y="plotted:Q",
                                                                                             tooltip=tooltip)]
-    return alt.layer(*layers, data=rows).properties(width=230, height=120).facet(
-        facet=alt.Facet("panel:N", title=None, sort=members, header=alt.Header(labelFontSize=12, labelLimit=230)),
-        columns=4).properties(title=titled(title, " · ".join([unit, "each in blue, the others in grey", *key])))
+    # three across, each wide enough for a trust's full name over it
+    return alt.layer(*layers, data=rows).properties(width=330, height=120).facet(
+        facet=alt.Facet("panel:N", title=None, sort=members,
+                        header=alt.Header(labelFontSize=12, labelLimit=340, labelColor=TEXT)),
+        columns=3, spacing={"row": 14, "column": 24}).properties(
+        title=titled(title, " · ".join([unit, "each in blue, the others in grey", *key])))
 
 
 def _guides(guides: dict[str, pd.DataFrame], x: alt.X) -> list[alt.Chart]:

@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -14,6 +15,8 @@ FIXTURE_CONFIG = FIXTURES / "config"
 FIXTURE_DATA = FIXTURES / "data"
 STARTED = time.time()  # this run's screenshots are the files written after it
 NHS_DATA = Path(os.environ.get("NHS_DATA", ROOT.parent / "shared" / "nhs_data"))
+# wording a board must never see: file paths, config keys and unit codes belong to the analyst
+NOT_FOR_A_BOARD = re.compile(r"YAML|config/|\.md\b|series plan|Unit: gbp")
 
 
 @pytest.fixture(scope="session")

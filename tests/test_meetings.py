@@ -2,8 +2,12 @@
 exports, and the board pack (PDF and workbook)."""
 
 import io
+import os
 import re
 import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -12,11 +16,13 @@ from pypdf import PdfReader
 from components.board_pack import _workbook, board_pack
 from portfolio.config import SmallNumbers, load_config
 from portfolio.formatting import SUPPRESSION, format_value
+from portfolio.judgement import ESCALATIONS
 from portfolio.meetings import running_order
 from portfolio.suppression import hidden, mask
 from portfolio.workspace import load_workspace
 from tests.apptest import metrics, no_errors, open_page, start
-from tests.conftest import ROOT
+from tests.browser.conftest import SCREENSHOTS
+from tests.conftest import NOT_FOR_A_BOARD, ROOT
 from tests.sweep import SAMPLE
 
 MEETING = SAMPLE.config.meetings["board-2026-11"]
@@ -102,6 +108,29 @@ def test_the_board_pack(tmp_path):
     assert any(f"{len(steps)}. Social value" in text for text in pages)
     book = load_workbook(io.BytesIO(pack.xlsx))
     assert len(book.sheetnames) == len(pack.tables) and len(pack.tables) > len(steps)
+    # the overview slide leads with the summary icon matrix and the escalated metrics, as the page does
+    assert list(pack.tables)[:2] == ["1 Variation and assurance", "1 Exceptions"]
+    assert set(pack.tables["1 Exceptions"]["Why"]) <= set(ESCALATIONS)
+    assert NOT_FOR_A_BOARD.findall("\n".join(pages)) == []
+
+
+def test_the_board_pack_pages_as_pictures():
+    """Each page of the pack rendered to a PNG (by Debian's poppler-utils) for a person to look at."""
+    if shutil.which("pdftoppm") is None:
+        message = "poppler-utils is not installed: run scripts/install-chromium.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    pack = board_pack(SAMPLE, MEETING)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("board-pack-*.png"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "pack.pdf"
+        source.write_bytes(pack.pdf)
+        subprocess.run(["pdftoppm", "-r", "50", "-png", str(source), str(SCREENSHOTS / "board-pack")], check=True,
+                       timeout=120)
+    assert len(list(SCREENSHOTS.glob("board-pack-*.png"))) == len(PdfReader(io.BytesIO(pack.pdf)).pages)
 
 
 def test_the_board_pack_of_a_public_meeting_hides_small_counts(tmp_path):

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from portfolio.config import load_config
 from tests.browser.conftest import screenshot, settle
-from tests.conftest import ROOT
+from tests.conftest import NOT_FOR_A_BOARD, ROOT
 
 CONFIG = load_config(ROOT / "config")
 FIRST_METRIC = CONFIG.portfolios[0].headline_metrics[0]
@@ -23,7 +23,6 @@ EVERY_VIEW = PAGES + TABS
 FIGURES = ("[data-testid='stMetric'], [data-testid='stTable'], [data-testid='stDataFrame'], "
            "[data-testid='stVegaLiteChart'], [data-testid='stDeckGlJsonChart'], [data-testid='stHtml'] table")
 FIRST_FIGURE_BY = 300  # px from the top of a 1280×720 screen
-NOT_FOR_A_BOARD = re.compile(r"YAML|config/|\.md\b|series plan|Unit: gbp")
 # Streamlit's own chrome (navigation, header, sidebar) is outside our control, so axe scans only
 # the main content the dashboard draws.
 AXE_CONTEXT = {"include": [["[data-testid='stMain']"]],

@@ -7,8 +7,7 @@ from portfolio.config import load_config
 from portfolio.meetings import running_order
 from portfolio.workspace import load_workspace
 from tests.browser.conftest import screenshot, settle
-from tests.browser.test_pages import NOT_FOR_A_BOARD
-from tests.conftest import ROOT
+from tests.conftest import NOT_FOR_A_BOARD, ROOT
 
 WORKSPACE = load_workspace(ROOT / "config", ROOT / "sample_data")
 MEETING = load_config(ROOT / "config").meetings["board-2026-11"]
