@@ -21,12 +21,13 @@ from portfolio.periods import month_label, parse_month
 ws = workspace()
 engine, metrics = ws.engine, ws.config.metrics
 period, org = selected_period(), selected_org()
-title_place, control_place = header_columns()
-with control_place:  # the metric is chosen in the title band; its title is written beside it
+# the metric is chosen in the title band, its title written beside it; while presenting, the link's
+title_place, control_place = header_columns() if interactive() else (st.container(), st.container())
+with control_place:
     metric_id = url_synced(
         st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
         lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
-        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}", disabled=not interactive(),
+        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}", shown=interactive(),
         label_visibility="collapsed")
     breadcrumbs(ws, org, key="crumb")  # back up to the system
 metric = metrics[metric_id]

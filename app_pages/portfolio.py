@@ -10,8 +10,8 @@ from components.portfolio_charts import portfolio_charts
 from components.portfolio_views import portfolio_view, view_tabs
 from components.position_views import reconciled_note, reconciliation_banner
 from components.scorecard_grid import scorecard_grid
-from components.state import portfolio_scorecard, portfolio_summaries, selected_org, selected_period, workspace, \
-    workspace_key
+from components.state import interactive, portfolio_scorecard, portfolio_summaries, selected_org, selected_period, \
+    workspace, workspace_key
 from portfolio.commentary import portfolio_commentary
 
 ws = workspace()
@@ -25,7 +25,8 @@ def drill() -> None:
                reported=lambda code: any(ws.engine.available(m.id, code) for m in portfolio.metrics))
 
 
-page_header(ws, portfolio.title, period, org, {m.source.extract for m in portfolio.metrics}, aside=drill)
+page_header(ws, portfolio.title, period, org, {m.source.extract for m in portfolio.metrics},
+            aside=drill if interactive() else None)  # presenting: no drilling, so the title has the band
 if portfolio.reconcile:
     reconciliation_banner(portfolio.id)
 

@@ -11,7 +11,8 @@ from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary
 from portfolio.exports import safe_csv
-from portfolio.formatting import SUPPRESSION, format_count, format_status, format_target, format_value, format_variance
+from portfolio.formatting import SUPPRESSION, format_count, format_status, format_target, format_value
+from portfolio.judgement import against_plan
 from portfolio.periods import month_label, parse_month
 from portfolio.spc import SPCResult
 
@@ -65,7 +66,7 @@ def trajectory_line(summary: MetricSummary) -> None:
     metric = summary.metric
     st.markdown(f"**Plan for {month_label(parse_month(summary.value_period))}:** {format_value(metric, summary.plan)} · "
                 f"**actual** {format_value(metric, summary.value)} · "
-                f"**against plan** {format_variance(metric, summary.variance_to_plan)}")
+                f"**{against_plan(metric, summary.variance_to_plan).text}**")
 
 
 def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file_name: str) -> None:

@@ -41,13 +41,15 @@ def _take_from_url(key: str, options: list[str], describe) -> None:
                    f"{describe(st.session_state.get(key, options[0]))} instead.", icon=":material/link_off:")
 
 
-def url_synced(widget, label: str, options: list[str], key: str, default: str, describe, **kwargs):
+def url_synced(widget, label: str, options: list[str], key: str, default: str, describe, shown: bool = True,
+               **kwargs):
     """A choice widget whose value is kept in the URL under ``key`` (``?key=value``), so the view
-    can be shared and reached again. The value in the URL is the option itself (a code, not a label)."""
+    can be shared and reached again. The value in the URL is the option itself (a code, not a label).
+    Not ``shown`` (presenting), the choice the URL made is used with no widget drawn."""
     _take_from_url(key, options, describe)
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
-    value = widget(label, options, key=key, **kwargs)
+    value = widget(label, options, key=key, **kwargs) if shown else st.session_state[key]
     st.query_params[key] = value
     st.session_state[f"_url_{key}"] = value
     return value

@@ -11,12 +11,14 @@ import streamlit as st
 
 from components.charts import NHS_BLUE, PLAN_GREY, drawable, titled
 from components.maps import CHARACTERS
-from components.marks import cell_style, marked, status_style
-from components.state import DEEP_DIVE, interactive, on_select, portfolio_summaries, view_params, workspace, workspace_key
+from components.html_table import Cell, html_table
+from components.icons import sparkline_svg
+from components.marks import marked_cell, status_style
+from components.state import link, portfolio_summaries, workspace, workspace_key
 from portfolio.commentary import portfolio_commentary, sections, written_for
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.formatting import format_percent, format_points, format_status, format_target, format_value
-from portfolio.judgement import status
+from portfolio.judgement import COUNT_WORDS, status
 from portfolio.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
                                  theme_counts)
 from portfolio.periods import month_label, parse_month
@@ -42,8 +44,7 @@ def framework_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str
     if not tree:
         st.caption(f"{portfolio.title} is not reported for {ws.tree[org].name}.")
         return
-    words = {"metrics": "Metrics", "met": "Meeting target", "not met": "Not meeting target", "baseline": "No target yet"}
-    summary = pd.DataFrame([{"Theme": theme, **{words[k]: v for k, v in theme_counts(rows).items()}}
+    summary = pd.DataFrame([{"Theme": theme, **{COUNT_WORDS[k]: v for k, v in theme_counts(rows).items()}}
                             for theme, rows in tree.items()])
     st.table(summary.set_index("Theme"))
     chosen = st.pills("Theme", [ALL_THEMES, *tree], default=ALL_THEMES, key=f"theme-{portfolio.id}",
@@ -55,14 +56,12 @@ def framework_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str
         _theme(theme, tree[theme], narratives.get(theme), written)
 
 
-def _latest(row) -> str:
+def _latest(row) -> Cell:
     """The month's figure marked against target; with none this month, the latest before it, unjudged."""
     metric, summary = row.summary.metric, row.summary
-    if summary.value is not None:
-        return marked(metric, summary.value, summary.status)
-    if row.latest:
-        return f"– ({month_label(parse_month(row.latest[0]))}: {format_value(metric, row.latest[1])})"
-    return "–"
+    if summary.value is None and row.latest:
+        return Cell(f"– ({month_label(parse_month(row.latest[0]))}: {format_value(metric, row.latest[1])})")
+    return marked_cell(metric, summary.value, summary.status, summary.target)
 
 
 def _theme(theme: str, rows, narrative: str | None, written: str | None) -> None:
@@ -73,27 +72,20 @@ def _theme(theme: str, rows, narrative: str | None, written: str | None) -> None
             st.markdown(narrative)  # Markdown only, never HTML
         else:
             st.caption("No narrative of actions has been written for this theme yet.")
-    table = pd.DataFrame([{
-        "Sub-theme": row.subtheme or "–",
-        "Metric": row.summary.metric.label,
-        "Latest": _latest(row),
-        "Month": month_label(parse_month(row.summary.value_period)) if row.summary.value_period else "–",
-        "Target": row.target_text,
-        "Status": format_status(row.summary.status),
-        "Trend": list(drawable(row.summary.metric, pd.Series(row.trend, dtype="float64")).dropna()),
-        "metric_id": row.summary.metric.id,
-    } for row in rows])
-    event = st.dataframe(
-        table.drop(columns="metric_id").style.map(cell_style, subset=["Latest"]), hide_index=True,
-        key=f"framework-{theme}", on_select=on_select(), selection_mode="single-row", lazy=False,
-        height=35 * (len(table) + 1) + 3,
-        column_config={"Sub-theme": st.column_config.TextColumn(width=230),
-                       "Metric": st.column_config.TextColumn(width=280),
-                       "Target": st.column_config.TextColumn(width=220),
-                       "Trend": st.column_config.LineChartColumn("Last 12 months", width=130)},
-        alt=f"{theme}: each metric's latest figure, target, status and trend")
-    if interactive() and event.selection.rows:
-        st.switch_page(DEEP_DIVE, query_params=view_params(metric=table.iloc[event.selection.rows[0]]["metric_id"]))
+    body = []
+    for row in rows:
+        metric = row.summary.metric
+        trend = list(drawable(metric, pd.Series(row.trend, dtype="float64")).dropna())
+        body.append([Cell(metric.label, link=link("deep-dive", metric=metric.id)),
+                     Cell(row.subtheme or "–"),
+                     _latest(row),
+                     Cell(month_label(parse_month(row.summary.value_period)) if row.summary.value_period else "–"),
+                     Cell(row.target_text),
+                     Cell("" if len(trend) > 1 else "–",
+                          picture=(sparkline_svg(trend, f"{metric.label}: the last 12 months"),
+                                   f"{metric.label}: the last 12 months") if len(trend) > 1 else None)])
+    html_table(["Metric", "Sub-theme", "Latest", "Month", "Target", "Last 12 months"], [(None, body)],
+               caption=f"{theme}: each metric's latest figure, target and trend")
 
 
 def kvi_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
@@ -159,7 +151,7 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
         }).set_index("Place"))
         if share_metric:
             share = frame.loc[frame["member"].isin(local), "share"].sum()
-            target = share_metric.target_for(period)
+            target = share_metric.target_for(period, org)
             judged = "" if target is None else (
                 f" {format_status(status(share_metric, share, target)).lower()}: target "
                 f"{format_target(share_metric, target)}")

@@ -26,11 +26,14 @@ class Cell:
     icons: tuple[tuple[str, str], ...] = ()  # (SVG, the words it stands for), drawn before the text
     help: str | None = None  # said on hover
     keep: bool = False  # never wrapped ("≥ 92.0%", "↓ Worse"), even in a dense table
+    picture: tuple[str, str] | None = None  # an SVG drawn at its own size (a sparkline), and its words
 
 
 def _content(cell: Cell) -> str:
     icons = "".join(f'<img src="{data_uri(svg)}" alt="{escape(words)}" title="{escape(words)}" width="26" '
                     f'height="26">' for svg, words in cell.icons)
+    if cell.picture:
+        icons += f'<img src="{data_uri(cell.picture[0])}" alt="{escape(cell.picture[1])}">'
     text = escape(cell.text)
     if cell.link:
         text = f'<a href="{escape(cell.link)}">{text}</a>'
@@ -40,7 +43,7 @@ def _content(cell: Cell) -> str:
 
 def _attributes(cell: Cell, classes: list[str]) -> str:
     found = [*classes, *([cell.tone] if cell.tone else []),
-             *(["keep"] if cell.keep or (cell.icons and not cell.text) else [])]
+             *(["keep"] if cell.keep or ((cell.icons or cell.picture) and not cell.text) else [])]
     title = f' title="{escape(cell.help)}"' if cell.help else ""
     return (f' class="{" ".join(found)}"' if found else "") + title
 

@@ -91,3 +91,18 @@ def icon_pairs(summary) -> tuple[tuple[str, str], ...]:
     if summary.assurance_icon:
         pairs.append((assurance_svg(summary.assurance_icon), icon_words("assurance", summary.assurance_icon)))
     return tuple(pairs)
+
+
+def sparkline_svg(values: list[float], words: str, width: int = 110, height: int = 26) -> str:
+    """A small line of recent values, oldest first, for a table cell; ``words`` say what it shows."""
+    if len(values) < 2:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">'
+                f"<title>{escape(words)}</title></svg>")
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 4) / (len(values) - 1)
+    points = " ".join(f"{2 + i * step:.1f},{height - 3 - (v - low) / span * (height - 6):.1f}"
+                      for i, v in enumerate(values))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">'
+            f"<title>{escape(words)}</title>"
+            f'<polyline points="{points}" fill="none" stroke="#005EB8" stroke-width="1.8"/></svg>')

@@ -37,7 +37,7 @@ def headline(summary: MetricSummary, with_icons: bool = True) -> None:
     chip = change(summary)
     st.metric(
         metric.label,
-        format_value(metric, summary.value),
+        format_value(metric, summary.value, apart_from=summary.target.value if summary.target else None),
         delta=chip.text or None,
         delta_color=CHIP_COLOURS.get(chip.tone, "gray"),
         delta_arrow=chip.arrow if chip.arrow in ("up", "down") else "off",

@@ -7,15 +7,17 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import SERIES_COLOURS, drawable, plan_chart, titled, value_axis
-from components.marks import MISS, cell_style, marked
+from components.html_table import Cell, html_table
+from components.marks import marked_cell
 from components.filters import url_synced
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
-from components.state import DEEP_DIVE, interactive, on_select, view_params
+from components.state import interactive, link
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import axis_unit, format_percent, format_target, format_value, format_variance
-from portfolio.judgement import status
+from components.metric_views import CHIP_COLOURS
+from portfolio.judgement import against_plan, status
 from portfolio.periods import month_key, month_label, parse_month
 from portfolio.views import months_to_target, natural_order, standards_table
 from portfolio.workspace import Workspace
@@ -42,8 +44,8 @@ PORTFOLIO_VIEWS = {"framework": framework_view, "kvi": kvi_view, "map": map_view
                    "milestones": milestones_view}
 
 
-# views whose chart carries the view's title; the others are headed by it, unless their tab is
-TITLED_KINDS = {"trajectory", "distribution", "comparison", "waterfall"}
+# views whose chart or table carries the view's title; the others are headed by it, unless their tab is
+TITLED_KINDS = {"trajectory", "distribution", "comparison", "waterfall", "standards", "heatmap"}
 
 
 def portfolio_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
@@ -65,33 +67,27 @@ def _draw(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period:
 
 
 def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
-    """Metric | target | the selected organisation | each main provider, in the reporting month."""
+    """Metric | target | the selected organisation | each main provider, in the reporting month;
+    each figure opens its deep dive for that organisation."""
     within = [o.code for o in ws.tree.within(org, view.by)]
     columns = [org] + ([c for c in view.organisations if c in within] if view.organisations else within)
     # an organisation that reports none of these metrics (an ambulance trust in a cancer table) is left out
     columns = [org] + [c for c in columns[1:] if any(ws.engine.available(m, c) for m in view.metrics)]
     rows = standards_table(ws.engine, view.metrics, columns, period)
-    names = [ws.tree.label(code) for code in columns]  # short names across: the full name on hover
-    table = pd.DataFrame([{
-        "Standard": row.metric.label,
-        "Target": format_target(row.metric, row.metric.target_for(period)),
-        **{name: marked(row.metric, *row.cells[code]) for name, code in zip(names, columns)},
-    } for row in rows])
-    event = st.dataframe(
-        table.style.map(cell_style, subset=names), hide_index=True, key=f"standards-{org}-{view.title}",
-        on_select=on_select(), selection_mode="single-cell", lazy=False, height=35 * (len(table) + 1) + 3,
-        column_config={"Standard": st.column_config.TextColumn(width=300),
-                       **{name: st.column_config.TextColumn(help=ws.tree[code].name) for name, code in zip(names, columns)}},
-        alt=f"{view.title}: each standard for {ws.tree[org].name} and its providers in "
-            f"{month_label(parse_month(period))}")
-    st.caption(f"{month_label(parse_month(period))} · ✔ meets target · {MISS} and red: below target · "
-               "– no figure this month" + (" · choose a cell to open its deep dive" if interactive() else ""))
-    cells = event.selection.cells if interactive() else []
-    if cells:
-        row, column = cells[0]
-        if column in names:
-            st.switch_page(DEEP_DIVE, query_params={**view_params(metric=rows[row].metric.id),
-                                                    "org": columns[names.index(column)]})
+    header = ["Standard", "Target",  # short names across, as space forces: the full name on hover
+              *(Cell(ws.tree.label(code), help=ws.tree[code].name) for code in columns)]
+    body = [[Cell(row.metric.label, link=link("deep-dive", metric=row.metric.id)),
+             Cell(format_target(row.metric, row.metric.target_for(period, org)), keep=True),
+             *(marked_cell(row.metric, *row.cells[code], row.metric.target_for(period, code),
+                           link=link("deep-dive", metric=row.metric.id, org=code) if row.cells[code][0] is not None
+                           else None) for code in columns)]
+            for row in rows]
+    html_table(header, [(None, body)], caption=f"{view.title}, {month_label(parse_month(period))}")
+    left_out = len([c for c in within if ws.tree[c].level == view.by]) - (len(columns) - 1)
+    st.caption("✔ meets target · ✘ and red: below target · – no figure this month"
+               + (f" · the main providers only: {ws.tree[org].name}'s figures include every organisation within it"
+                  if view.organisations and left_out > 0 else "")
+               + (" · choose a figure to open its deep dive" if interactive() else ""))
 
 
 def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
@@ -167,33 +163,42 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     columns = st.columns(3)
     columns[0].metric(f"Actual, {month_label(parse_month(summary.value_period))}", format_value(metric, summary.value))
     if summary.plan is not None:
-        columns[1].metric("Plan", format_value(metric, summary.plan),
-                          delta=f"{format_variance(metric, summary.variance_to_plan)} against plan", delta_color="off")
+        chip = against_plan(metric, summary.variance_to_plan)
+        columns[1].metric(f"Plan, {month_label(parse_month(summary.value_period))}", format_value(metric, summary.plan),
+                          delta=chip.text or None, delta_color=CHIP_COLOURS.get(chip.tone, "gray"),
+                          delta_arrow=chip.arrow if chip.arrow in ("up", "down") else "off")
     if target is not None:
         months = months_to_target(list(series["value"]), target.value, metric.improvement)
-        columns[2].metric(f"Months to target ({format_target(metric, target)})",
-                          "met" if months == 0 else ("not at the current rate" if months is None else f"{months:g}"),
+        columns[2].metric(f"Months to target ({format_target(metric, target)}) at the current rate",
+                          "Met" if months == 0 else ("Not at the current rate" if months is None else f"{months:g}"),
                           help="At the average monthly change of the last three months.")
-    notes = [*([] if summary.plan is not None else ["No plan is set for this organisation."]),
+    notes = [*([] if summary.plan is not None else
+               [f"No plan for {month_label(parse_month(summary.value_period))}."]),
              *([metric.target_pending] if target is None and metric.target_pending else [])]
     if notes:
         st.caption(" ".join(notes))
 
 
 def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
-    """Organisations down, breakdown members across (providers × diagnostic tests, say)."""
+    """Organisations down, breakdown members across (providers × diagnostic tests, say); each
+    figure opens that organisation's deep dive of that member."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
     cross = engine.cross_breakdown(view.metric, org, view.by, view.dimension, period)
     words = view.dimension.replace("_", " ")
     if cross.empty:
         st.caption(f"{metric.label} is not reported by {view.by} and {words} here.")
         return
-    target = metric.target_for(period)
-    text = [marked(metric, v, status(metric, v, target)) for v in cross["value"]]
-    table = cross.assign(text=text).pivot(index="organisation", columns="member", values="text").fillna("–")
-    table.index.name = view.by.capitalize()
-    st.dataframe(table.style.map(cell_style), key=f"heat-{org}-{view.title}", lazy=False,
-                 height=35 * (len(table) + 1) + 3,
-                 alt=f"{view.title}: {metric.label} by {view.by} and {words}")
-    st.caption(f"{metric.label}, {month_label(parse_month(period))} · target {format_target(metric, target)} · "
-               f"✔ meets it · {MISS} and red: below it · – not reported")
+    members = sorted(set(cross["member"]))
+    found = {(code, member): value for code, member, value in zip(cross["code"], cross["member"], cross["value"])}
+    body = []
+    for code in dict.fromkeys(cross["code"]):
+        target = metric.target_for(period, code)
+        body.append([Cell(ws.tree[code].name),
+                     *(marked_cell(metric, value, status(metric, value, target), target,
+                                   link=link("deep-dive", metric=metric.id, org=code, part=f"{view.dimension}:{member}"))
+                       if (value := found.get((code, member))) is not None else Cell("–") for member in members)])
+    html_table([view.by.capitalize(), *members], [(None, body)],
+               caption=f"{view.title}, {month_label(parse_month(period))}")
+    st.caption(f"{metric.label} · target {format_target(metric, metric.target_for(period))} · ✔ meets it · "
+               "✘ and red: below it · – not reported" + (" · choose a figure to open its deep dive" if interactive()
+                                                        else ""))

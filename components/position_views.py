@@ -42,7 +42,7 @@ def cached_reconciliation(key: str, portfolio_id: str) -> list[Check]:
 def _cell(position: Position, column: str) -> str:
     metric = position.metric
     if column == "actual":
-        return marked(metric, position.actual, position.status, show_met=bool(metric.targets))
+        return marked(metric, position.actual, position.status, show_met=bool(metric.targets), target=position.target)
     if column == "variance":
         return format_variance(metric, position.variance) + (f" {MISS}" if position.adverse else "")
     if column == "underspend":

@@ -8,10 +8,10 @@ import streamlit as st
 
 from components.html_table import Cell, html_table
 from components.icons import icon_pairs
-from components.marks import MISS
+from components.marks import MISS, marked_cell
 from components.state import link
 from portfolio.formatting import format_target, format_value
-from portfolio.judgement import NOT_MET, change
+from portfolio.judgement import change, year_to_date_status
 from portfolio.periods import month_label, parse_month
 from portfolio.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
 
@@ -20,18 +20,20 @@ DENSE_MONTHS = 8  # from M9 the months need smaller type to fit a 1280-pixel scr
 
 def _row(row: ScorecardRow, shown: set[str]) -> list[Cell]:
     metric, summary = row.metric, row.summary
-    cells = [Cell(("★ " if row.focus else "") + metric.label, link=link("deep-dive", metric=metric.id),
-                  note=row.measure_note)]
+    # an annual figure (reported each March) may fall outside the months shown: said under the name
+    outside = summary.value is not None and summary.value_period not in row.months
+    note = (f"Latest: {format_value(metric, summary.value)} ({month_label(parse_month(summary.value_period))})"
+            if outside else row.measure_note)
+    cells = [Cell(("★ " if row.focus else "") + metric.label, link=link("deep-dive", metric=metric.id), note=note)]
     if "baseline" in shown:
         cells.append(Cell(format_value(metric, row.baseline) if row.baseline is not None else "–"))
-    for value, status in row.months.values():
-        cells.append(Cell("–" if value is None else format_value(metric, value) + (f" {MISS}" if status == NOT_MET
-                                                                                   else ""),
-                          tone="miss" if status == NOT_MET else None))
+    for month, (value, status) in row.months.items():
+        cells.append(marked_cell(metric, value, status, metric.target_for(month, summary.org_code), show_met=False))
     if "ytd" in shown:
-        cells.append(Cell(format_value(metric, summary.fytd) if summary.fytd is not None else "–"))
+        cells.append(marked_cell(metric, summary.fytd, year_to_date_status(summary), summary.target, show_met=False))
+    chip = change(summary)
     cells += [Cell(format_target(metric, summary.target), keep=True),
-              Cell(change(summary).short, help=change(summary).text or None, keep=True),
+              Cell("–" if outside else chip.short, help=chip.text or None, keep=True),
               Cell("" if summary.judged_by_spc else "–", icons=icon_pairs(summary))]
     return cells
 

@@ -11,7 +11,7 @@ import streamlit as st
 PAGE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
-[data-testid="stMain"] h1 { padding: 0.25rem 0 0.1rem !important; }
+[data-testid="stMain"] h1 { padding: 0.25rem 0 0.3rem !important; line-height: 1.25 !important; }
 [data-testid="stTabPanel"] { padding-top: 0.5rem !important; }
 .pp-table td { white-space: nowrap; }
 .pp-dense td:not(.keep) { white-space: normal; }

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.html_table import Cell, html_table
 from components.icons import assurance_svg, group_svg, icon_pairs
-from components.marks import MISS
+from components.marks import marked_cell
 from components.metric_views import headline
 from components.state import DEEP_DIVE, interactive, link, view_params
 from portfolio.config import Portfolio
@@ -69,10 +69,9 @@ def matrix_cell(portfolios: list[Portfolio], summaries: dict[str, list[MetricSum
 
 def _metric_row(portfolio: Portfolio, s: MetricSummary) -> list[Cell]:
     metric = s.metric
-    missed = s.status == NOT_MET
     return [Cell(metric.label, link=link("deep-dive", metric=metric.id)),
             Cell(portfolio.title),
-            Cell(format_value(metric, s.value) + (f" {MISS}" if missed else ""), tone="miss" if missed else None),
+            marked_cell(metric, s.value, s.status, s.target, show_met=False),
             Cell(format_target(metric, s.target)),
             Cell(change(s).text or "–"),
             Cell("" if s.judged_by_spc else "–", icons=icon_pairs(s))]

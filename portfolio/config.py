@@ -40,6 +40,7 @@ class Target(Strict):
     valid_from: YearMonth | None = Field(default=None, alias="from")
     valid_to: YearMonth | None = Field(default=None, alias="to")
     label: str | None = None
+    organisations: list[str] | None = None  # the codes it is set for; None: every organisation
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Target:
@@ -47,10 +48,12 @@ class Target(Strict):
             raise ValueError(f"'from' ({self.valid_from}) is after 'to' ({self.valid_to})")
         return self
 
-    def applies_to(self, month: str) -> bool:
-        return (self.valid_from is None or self.valid_from <= month) and (
-            self.valid_to is None or month <= self.valid_to
-        )
+    def applies_to(self, month: str, org: str | None = None) -> bool:
+        """Whether the target is in force in ``month`` for ``org``; a target set for named
+        organisations (a system's ambition of 900 beds) applies to no other, nor to an unnamed one."""
+        in_force = (self.valid_from is None or self.valid_from <= month) and (
+            self.valid_to is None or month <= self.valid_to)
+        return in_force and (self.organisations is None or org in self.organisations)
 
 
 class Trajectory(Strict):
@@ -211,9 +214,10 @@ class Metric(Strict):
     def source_key(self) -> str:
         return self.source.key or self.id
 
-    def target_for(self, month: str) -> Target | None:
-        """The target in force in ``month`` (YYYY-MM); the last listed wins where two overlap."""
-        matching = [t for t in self.targets if t.applies_to(month)]
+    def target_for(self, month: str, org: str | None = None) -> Target | None:
+        """The target in force in ``month`` (YYYY-MM) for ``org`` (without one, only a target for
+        every organisation); the last listed wins where two overlap."""
+        matching = [t for t in self.targets if t.applies_to(month, org)]
         return matching[-1] if matching else None
 
     def comparison_for(self, target: Target) -> str:
@@ -484,7 +488,7 @@ class SmallNumbers(Strict):
 class Settings(Strict):
     title: str = "Portfolio performance"
     default_period: Literal["latest"] | YearMonth = "latest"
-    no_change_tolerance: Annotated[float, Field(ge=0)] = 0.005
+    no_change_tolerance: Annotated[float, Field(ge=0)] = 0.0
     stale_grace_days: Annotated[int, Field(ge=0)] = 14
     small_numbers: SmallNumbers = SmallNumbers()
     extracts: dict[str, ExtractInfo] = {}
@@ -731,7 +735,8 @@ def load_config(folder: Path | str) -> Config:
         if not problems:
             portfolio, problems = validate(Portfolio, data, lines, relative)
         if portfolio is not None:
-            problems = _clashes(portfolio, relative, lines, seen_ids, seen_portfolios)
+            problems = _clashes(portfolio, relative, lines, seen_ids, seen_portfolios) + _unknown_target_organisations(
+                portfolio, relative, lines, organisations)
         if problems:
             config.problems += problems
             config.disabled[relative] = str(problems[0])
@@ -749,9 +754,7 @@ def load_config(folder: Path | str) -> Config:
 def _load_meetings(config: Config) -> None:
     """Each meeting file in config/meetings/; one that names an unknown portfolio, metric or
     organisation is reported and left out."""
-    codes = {config.organisations.system.code} | {o.code for o in (
-        *config.organisations.places, *config.organisations.providers, *config.organisations.sites)} \
-        if config.organisations else set()
+    codes = _organisation_codes(config.organisations)
     for path in sorted((config.folder / "meetings").glob("*.yaml")):
         relative = f"meetings/{path.name}"
         meeting, problems = _load_file(config.folder, relative, Meeting)
@@ -780,6 +783,25 @@ def _meeting_references(config: Config, meeting: Meeting, relative: str, lines, 
             problems.append(Problem(relative, f"'{slide.metric}' is not a metric of any portfolio",
                                     location=f"slides[{number}].metric", line=lines.get(("slides", number, "metric"))))
     return problems
+
+
+def _organisation_codes(organisations: OrganisationsFile | None) -> set[str]:
+    if organisations is None:
+        return set()
+    return {organisations.system.code} | {o.code for o in (*organisations.places, *organisations.providers,
+                                                            *organisations.sites)}
+
+
+def _unknown_target_organisations(portfolio: Portfolio, relative: str, lines, organisations) -> list[Problem]:
+    """A target set for an organisation organisations.yaml does not know would silently apply to none."""
+    codes = _organisation_codes(organisations)
+    if not codes:
+        return []
+    return [Problem(relative, f"'{code}' is not in organisations.yaml: give the code of the organisation the target "
+                              "is set for", location=f"metrics[{m}].targets[{t}].organisations",
+                    line=lines.get(("metrics", m, "targets", t, "organisations")))
+            for m, metric in enumerate(portfolio.metrics) for t, target in enumerate(metric.targets)
+            for code in target.organisations or [] if code not in codes]
 
 
 def _clashes(portfolio: Portfolio, relative: str, lines, seen_ids, seen_portfolios) -> list[Problem]:

@@ -177,7 +177,7 @@ class Engine:
         periods = sums["period"].tolist()
         values = self.compute(metric, sums).tolist()
         spans = self.spans(metric, part=part)
-        targets = [metric.target_for(p) for p in periods]
+        targets = [metric.target_for(p, org_code) for p in periods]
         plans = self.plan_series(metric, org_code) if part is None else pd.Series(dtype="float64")
         return pd.DataFrame({  # built in one go: adding columns one at a time costs more than the sums
             "period": sums["period"], "value": pd.Series(values, dtype="float64"),
@@ -272,7 +272,7 @@ class Engine:
         rows = valued.iloc[:shown]
         earliest = month_key(month - LOOKBACK_MONTHS[metric.frequency])
         if not shown or months[shown - 1] < earliest:
-            target = metric.target_for(period)
+            target = metric.target_for(period, org_code)
             return MetricSummary(metric, org_code, period, available=True, target=target, status="no data")
 
         value_period = months[shown - 1]
@@ -281,7 +281,7 @@ class Engine:
         previous_period = months[shown - 2] if shown > 1 else None
         previous = float(rows["value"].iloc[-2]) if previous_period else None
         direction, progress = month_on_month(metric, value, previous, self.config.settings.no_change_tolerance)
-        target = metric.target_for(value_period)
+        target = metric.target_for(value_period, org_code)
         fytd, fytd_months = self._fytd(metric, rows, parse_month(value_period))
         plan = _number(row["plan"])
         baseline, baseline_period = self._baseline(metric, rows, parse_month(value_period))
@@ -320,6 +320,11 @@ class Engine:
         rebase = [_month_number(m) - months[0] for m in metric.rebase_months]
         variation, assurance = icons(values, improvement=metric.improvement,
                                      target=None if target is None else target.value, rebase_at=rebase)
+        latest = values[max([r for r in rebase if 0 < r < len(values)], default=0):]
+        if np.nanmin(latest) == np.nanmax(latest):
+            # a segment with no variation (104-week waits at zero for years) has no process limits, and
+            # the package then reads the target as "hit and miss": say nothing rather than that
+            assurance = None
         return {"variation_icon": variation, "assurance_icon": assurance}
 
     def analyse(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> SPCResult:
@@ -337,7 +342,7 @@ class Engine:
         rows = rows[rows["value"].notna()]
         if rows.empty:
             return None
-        return self.analyse(metric, rows, metric.target_for(rows["period"].iloc[-1]))
+        return self.analyse(metric, rows, metric.target_for(rows["period"].iloc[-1], org_code))
 
     def _fytd(self, metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, int]:
         """Financial year to date: a sum of monthly totals, a ratio of summed parts, or the latest

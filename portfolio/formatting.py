@@ -51,15 +51,26 @@ def _rounded(value: float, decimals: int) -> float:
     return 0.0 if shown == 0 else shown
 
 
-def format_value(metric: Metric, value: float | None, *, style: str | None = None, suppress: bool = True) -> str:
+def format_value(metric: Metric, value: float | None, *, style: str | None = None, suppress: bool = True,
+                 apart_from: float | None = None) -> str:
     """The figure as a board paper would print it; "no data" when there is none. ``suppress``
-    off for a figure that is not a count of people (a change, a variance)."""
+    off for a figure that is not a count of people (a change, a variance). With ``apart_from`` (its
+    target), a figure that differs from it but would print the same is given up to two more
+    decimals, so that 3.24% against a target of 3.2% never reads "3.2% ✘ against ≤ 3.2%"."""
     if _missing(value):
         return NO_DATA
     if suppress and is_small(metric, value):
         return SUPPRESSION.get().symbol
-    style = style or metric.style
-    decimals = metric.decimals
+    style, decimals = style or metric.style, metric.decimals
+    if apart_from is not None and value != apart_from:
+        for extra in (0, 1, 2):
+            if _written(metric, value, style, decimals + extra) != _written(metric, apart_from, style, decimals + extra):
+                break
+        decimals += extra
+    return _written(metric, value, style, decimals)
+
+
+def _written(metric: Metric, value: float, style: str, decimals: int) -> str:
     if style == "percent":
         return f"{_rounded(value, decimals):,.{decimals}f}%".replace("-", MINUS)
     if style == "hhmmss":
@@ -83,10 +94,10 @@ def format_change(metric: Metric, change: float | None) -> str:
     magnitude = format_value(metric, abs(change), suppress=False)
     if metric.style == "percent":
         magnitude = magnitude.removesuffix("%") + " pts"
-    return magnitude if _rounds_to_zero(metric, change) else ("+" if change > 0 else MINUS) + magnitude
+    return magnitude if rounds_to_nothing(metric, change) else ("+" if change > 0 else MINUS) + magnitude
 
 
-def _rounds_to_zero(metric: Metric, value: float) -> bool:
+def rounds_to_nothing(metric: Metric, value: float) -> bool:
     """Whether the figure is printed as nothing at all (0.0 pts, £0.0m, 00:00:00): it gets no sign."""
     if metric.style == "hhmmss":
         return round(value) == 0

@@ -12,12 +12,12 @@ import pandas as pd
 from portfolio.config import Metric, Milestone, Portfolio, Target
 from portfolio.engine import Engine, MetricSummary
 from portfolio.formatting import format_target
-from portfolio.judgement import MET, NOT_MET, counts, status
+from portfolio.judgement import MET, NO_DATA, NO_TARGET, NOT_MET, counts, status
 from portfolio.periods import financial_year, fy_first_month, month_key, month_label, parse_month
 
 BASIS_WORDS = {"month": "Month", "ytd": "Year to date", "annual": "Annual", "rolling_3_month": "Rolling 3 months",
                "cohort": "Cohort"}
-NO_TARGET = "No target"
+NO_TARGET_TEXT = "No target"
 
 
 # --- the framework tree ----------------------------------------------------------------------
@@ -35,7 +35,7 @@ class FrameworkRow:
         """The target in force, or why there is none: "Baseline year 2022/23: no target yet"."""
         if self.summary.target is not None:
             return self.summary.target.label or format_target(self.summary.metric, self.summary.target)
-        return self.summary.metric.target_pending or NO_TARGET
+        return self.summary.metric.target_pending or NO_TARGET_TEXT
 
 
 def framework(engine: Engine, portfolio: Portfolio, org: str, period: str,
@@ -63,11 +63,10 @@ def framework(engine: Engine, portfolio: Portfolio, org: str, period: str,
 
 
 def theme_counts(rows: list[FrameworkRow]) -> dict[str, int]:
-    """A theme's counts as the front sheet counts its category (metrics with a figure this month,
-    meeting and missing target), and how many are still in a baseline year with no target."""
+    """A theme's counts, as the front sheet counts its category: metrics, meeting and missing target,
+    with no target, and with no figure this month (the four add up to the metrics)."""
     found = counts([row.summary for row in rows])
-    return {"metrics": found["metrics"], MET: found[MET], NOT_MET: found[NOT_MET],
-            "baseline": sum(r.summary.target is None and r.summary.metric.target_pending is not None for r in rows)}
+    return {key: found[key] for key in ("metrics", MET, NOT_MET, NO_TARGET, NO_DATA)}
 
 
 # --- key value indicators --------------------------------------------------------------------
@@ -98,10 +97,10 @@ def kvi_rows(engine: Engine, portfolio: Portfolio, org: str, period: str) -> lis
         if not engine.available(metric.id, org):
             continue
         current, previous = _kvi_figures(engine, metric, org, period)
-        target, judged = metric.target_for(period), current
+        target, judged = metric.target_for(period, org), current
         if target is None or current.value is None:  # a pledge for last year ("during 2021/22") is judged on it
             last_year = month_key(fy_first_month(parse_month(period)) - 1)
-            target, judged = metric.target_for(last_year) or target, previous
+            target, judged = metric.target_for(last_year, org) or target, previous
         judged_value = None if judged.value is None else _per_target(metric, judged)
         rows.append(KVIRow(metric, target, previous, current, status(metric, judged_value, target)))
     return rows

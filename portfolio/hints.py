@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from portfolio.attendances import configured
 from portfolio.commentary import portfolio_commentary
+from portfolio.judgement import MET, variation_group
 from portfolio.workspace import Workspace
 
 
@@ -21,6 +22,12 @@ def hints(ws: Workspace) -> list[str]:
         if not portfolio.charts:
             found.append(f"{portfolio.title}: no charts are set up, so its page has no Charts tab; add 'charts:' to its "
                          f"file in {config / 'portfolios'} (docs/configuration.md)")
+        for summary in ws.engine.portfolio_summaries(portfolio.id, ws.tree.root, period) if period else []:
+            if summary.status == MET and variation_group(summary) == "improvement" and summary.assurance_icon == "fail":
+                found.append(f"{summary.metric.id}: meets its target and shows special cause improvement, yet its "
+                             "assurance icon says it will consistently miss the target: its process limits may be "
+                             "out of date. If the process changed for good, add a rebase (with its reason) from the "
+                             "month it changed")
         for metric in portfolio.metrics:
             for rebase in metric.rebase:
                 if not rebase.reason:

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from portfolio.config import Metric, Target
-from portfolio.formatting import format_change, is_small
+from portfolio.formatting import format_change, format_value, format_variance, is_small, rounds_to_nothing
 from portfolio.periods import month_label, parse_month
 
 MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not met", "no target", "no data"
@@ -64,12 +64,12 @@ def status(metric: Metric, value: float | None, target: Target | None) -> str:
 
 def month_on_month(metric: Metric, value: float, previous: float | None, tolerance: float) -> tuple[str, str]:
     """(direction, progress): up, down or no change, and better, worse, no change or not judged
-    given the improvement direction. A change within ``tolerance`` of the previous value (a share
-    of it) is no change."""
+    given the improvement direction. A change too small to print (0.0 pts) is no change, and so is
+    one within ``tolerance`` of the previous value (a share of it, 0 by default)."""
     if previous is None:
         return NO_DATA, NO_DATA
     change = value - previous
-    if abs(change) <= tolerance * abs(previous):
+    if rounds_to_nothing(metric, change) or abs(change) <= tolerance * abs(previous):
         return NO_CHANGE, NO_CHANGE
     direction = "up" if change > 0 else "down"
     if metric.improvement == "neutral":
@@ -79,29 +79,21 @@ def month_on_month(metric: Metric, value: float, previous: float | None, toleran
 
 @dataclass(frozen=True)
 class Change:
-    """What the month did, as a chip says it: "−1.0 pts, worse than Sep-26"."""
+    """What the month did, as a chip says it ("−1.0 pts, worse than Sep-26") and as a table cell
+    says it in a word ("↓ Worse")."""
 
     tone: str  # better, worse, no change, not judged, no data (no chip), hidden (small numbers)
     text: str
     arrow: str  # up, down or off
-
-    SHORT = {BETTER: "Better", WORSE: "Worse", NO_CHANGE: "Same", NOT_JUDGED: "Changed"}
-
-    @property
-    def short(self) -> str:
-        """For a table cell: "↓ Worse", "↑ Higher" (neither better nor worse), "→ Same"."""
-        if self.tone not in self.SHORT:
-            return "–"
-        arrow = {"up": "↑", "down": "↓"}.get(self.arrow, "→")
-        word = ({"up": "Higher", "down": "Lower"}[self.arrow] if self.tone == NOT_JUDGED else self.SHORT[self.tone])
-        return f"{arrow} {word}"
+    short: str = "–"
 
 
 def change(summary) -> Change:
     """The month's change in the metric's unit and what it means given the improvement direction.
     Never SPC: variation has its own icon and words. A change is never hidden as a small count,
     but it is withheld when either figure it is worked out from is hidden (or subtraction would
-    reveal it)."""
+    reveal it). A cost held as a negative figure, where neither way is better, is said by its size:
+    "£4.9m less than Sep-26"."""
     if summary.value is None or summary.previous is None:
         return Change(NO_DATA, "", "off")
     metric = summary.metric
@@ -110,13 +102,44 @@ def change(summary) -> Change:
     month = month_label(parse_month(summary.previous_period))
     amount = format_change(metric, summary.change)
     arrow = summary.direction if summary.direction in ("up", "down") else "off"
+    mark = {"up": "↑", "down": "↓"}.get(arrow, "→")
     if summary.progress == NO_CHANGE:
         text = f"No change from {month}" if summary.change == 0 else f"{amount}, about the same as {month}"
-    elif summary.progress == NOT_JUDGED:
-        text = f"{amount}, {'higher' if summary.direction == 'up' else 'lower'} than {month}"
-    else:
-        text = f"{amount}, {summary.progress} than {month}"
-    return Change(summary.progress, text, arrow)
+        return Change(NO_CHANGE, text, "off", "→ Same")
+    if summary.progress != NOT_JUDGED:
+        return Change(summary.progress, f"{amount}, {summary.progress} than {month}", arrow,
+                      f"{mark} {summary.progress.capitalize()}")
+    if summary.value < 0 and summary.previous < 0:  # a cost: its size went down or up
+        smaller = abs(summary.value) < abs(summary.previous)
+        size = format_value(metric, abs(summary.change), suppress=False)
+        arrow = "down" if smaller else "up"
+        return Change(NOT_JUDGED, f"{size} {'less' if smaller else 'more'} than {month}", arrow,
+                      "↓ Less" if smaller else "↑ More")
+    higher = summary.direction == "up"
+    return Change(NOT_JUDGED, f"{amount}, {'higher' if higher else 'lower'} than {month}", arrow,
+                  f"{mark} {'Higher' if higher else 'Lower'}")
+
+
+def against_plan(metric, variance: float | None) -> Change:
+    """Actual against plan as a chip: "+49, worse than plan", coloured by the improvement direction."""
+    if variance is None:
+        return Change(NO_DATA, "", "off")
+    amount = format_variance(metric, variance)
+    if rounds_to_nothing(metric, variance):
+        return Change(NO_CHANGE, "on plan", "off", "→ On plan")
+    arrow = "up" if variance > 0 else "down"
+    if metric.improvement == "neutral":
+        return Change(NOT_JUDGED, f"{amount} against plan", arrow)
+    better = (variance > 0) == (metric.improvement == "increase")
+    return Change(BETTER if better else WORSE, f"{amount}, {'better' if better else 'worse'} than plan", arrow)
+
+
+def year_to_date_status(summary) -> str | None:
+    """The year so far against the target, where the two compare: a rate or mean over the year (or a
+    year-to-date figure) is judged as a month is; a sum of monthly counts is not, so None."""
+    if summary.fytd is None or summary.metric.measure not in ("mean", "year_to_date"):
+        return None
+    return status(summary.metric, summary.fytd, summary.target)
 
 
 def variation_group(summary) -> str | None:
@@ -165,22 +188,25 @@ def icon_matrix(summaries) -> dict[tuple[str, str], list]:
 
 
 def counts(summaries) -> dict[str, int]:
-    """How many metrics with a figure this month meet target, miss it, show special-cause
-    improvement or concern, and are escalated."""
-    shown = [s for s in summaries if s.available and s.value is not None]
+    """How many of the metrics reported for the organisation meet target, miss it, have no target
+    or no figure this month (those four add up to the metrics), show special-cause improvement or
+    concern, and are escalated."""
+    shown = [s for s in summaries if s.available]
     return {
         "metrics": len(shown),
         MET: sum(s.status == MET for s in shown),
         NOT_MET: sum(s.status == NOT_MET for s in shown),
+        NO_TARGET: sum(s.status == NO_TARGET for s in shown),
+        NO_DATA: sum(s.status == NO_DATA for s in shown),
         "improvement": sum(variation_group(s) == "improvement" for s in shown),
         "concern": sum(variation_group(s) == "concern" for s in shown),
         "exceptions": sum(exception_reason(s) is not None for s in shown),
     }
 
 
-COUNT_WORDS = {"metrics": "Metrics", MET: "Meeting target", NOT_MET: "Not meeting target",
-               "improvement": "Special cause improvement", "concern": "Special cause concern",
-               "exceptions": "Exceptions"}
+COUNT_WORDS = {"metrics": "Metrics", MET: "Meeting target", NOT_MET: "Not meeting target", NO_TARGET: "No target",
+               NO_DATA: "No figure this month", "improvement": "Special cause improvement",
+               "concern": "Special cause concern", "exceptions": "Exceptions"}
 
 
 def scoring(categories: list[str], summaries) -> list[dict[str, object]]:

@@ -96,7 +96,6 @@ def positions(engine: Engine, metric_ids: list[str], org: str, by: str, period: 
     for metric_id in metric_ids:
         metric = engine.metric(metric_id)
         basis = basis_of(metric)
-        target = metric.target_for(period)
         figures = {org: {"actual": engine.figure(metric_id, org, period, "actual", basis),
                          "plan": engine.figure(metric_id, org, period, "plan", basis),
                          "year": engine.figure(metric_id, org, period, "plan", "year")}}
@@ -108,6 +107,7 @@ def positions(engine: Engine, metric_ids: list[str], org: str, by: str, period: 
             if code not in table:
                 continue
             actual = found.get("actual")
+            target = metric.target_for(period, code)
             table[code][metric_id] = Position(
                 metric, code, actual, found.get("plan"), found.get("year"), target,
                 status(metric, actual, target))

@@ -3,7 +3,7 @@
 import pytest
 
 from portfolio.formatting import format_value
-from tests.apptest import charts, no_errors, open_page, start
+from tests.apptest import charts, deep_dive, html_tables, no_errors, open_page, query_of, start, table_frame
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE
 from tests.test_app_sample import SHIPPED, values
@@ -27,26 +27,27 @@ def _view(at, title):
 
 def test_constitutional_standards_equal_the_values_command(elective, capsys):
     _view(elective, "Constitutional standards")
-    table = elective.dataframe[0].value.set_index("Standard")
+    table = table_frame(html_tables(elective)[0]).drop(columns="Group")
     period = elective.session_state["period"]
     for metric_id in ("rtt_18w_pct", "rtt_52w", "dm01_6wk_pct", "cancer_62d_standard_pct"):
         metric = SHIPPED.metrics[metric_id]
         for column, org in (("Cheshire & Merseyside", None), ("WUTH", "RBL")):
             row = values(metric_id, period, org=org, capsys=capsys)
             mark = {"met": " ✔", "not met": " ✘"}.get(row["status"], "")
-            assert table.loc[metric.label, column] == format_value(metric, float(row["value"])) + mark, (metric_id, org)
+            target = metric.target_for(period, org or SAMPLE.tree.root)
+            assert table.loc[metric.label, column] == format_value(
+                metric, float(row["value"]), apart_from=target.value if target else None) + mark, (metric_id, org)
     assert list(table.columns[:3]) == ["Target", "Cheshire & Merseyside", "LUHFT"]  # the main providers, in order
 
 
-def test_a_standards_cell_opens_that_providers_deep_dive(elective):
+def test_a_standards_figure_opens_that_providers_deep_dive(elective, monkeypatch):
     _view(elective, "Constitutional standards")
-    root = elective.session_state["org"]
-    elective.session_state[f"standards-{root}-Constitutional standards"] = {
-        "selection": {"rows": [], "columns": [], "cells": [(1, "WUTH")]}}
-    elective.run()
-    no_errors(elective)
-    assert elective.title[0].value == "RTT waits of 52 weeks or more"
-    assert elective.session_state["org"] == "RBL"
+    long_waits = html_tables(elective)[0]["rows"][1]
+    wuth = next(link for link in long_waits["links"] if query_of(link).get("org") == "RBL")
+    followed = deep_dive(monkeypatch, ROOT / "config", ROOT / "sample_data", **query_of(wuth))
+    no_errors(followed)
+    assert followed.title[0].value == "RTT waits of 52 weeks or more"
+    assert followed.session_state["org"] == "RBL"
 
 
 def test_long_waiters_by_specialty_bar_opens_that_specialty(elective):
@@ -79,7 +80,7 @@ def test_every_elective_view_renders(elective, title):
 
 def test_cancer_by_tumour_site_equals_the_engine(elective):
     _view(elective, "Cancer by tumour site")
-    heat = elective.dataframe[-1].value  # the tab's last view, after the cancer standards
+    heat = table_frame(html_tables(elective)[-1]).drop(columns="Group")  # the tab's last view
     assert list(heat.columns) == ["Breast", "Lower GI", "Lung", "Other", "Skin", "Urological"]
     period = elective.session_state["period"]
     engine = SAMPLE.engine
@@ -88,7 +89,7 @@ def test_cancer_by_tumour_site_equals_the_engine(elective):
     expected = cross.set_index(["organisation", "member"]).loc[(wuth, "Lower GI"), "value"]
     metric = SHIPPED.metrics["cancer_62d_standard_pct"]
     mark = " ✔" if expected >= metric.target_for(period).value else " ✘"
-    assert heat.loc[wuth, "Lower GI"] == format_value(metric, expected) + mark
+    assert heat.loc[wuth, "Lower GI"] == format_value(metric, expected, apart_from=metric.target_for(period).value) + mark
 
 
 def test_waiting_list_shape_for_one_specialty(elective):

@@ -47,8 +47,9 @@ def test_portfolio_front_sheet(at):
     no_errors(at)
     assert at.title[0].value == "Demo portfolio"
     scores = at.table[0].value.set_index("Category")
-    # June: only the 4-hour standard has a figure (the others have none this month, so are not counted)
-    assert scores.loc["All metrics"].to_dict() == {"Metrics": 1, "Meeting target": 1, "Not meeting target": 0,
+    # June: only the 4-hour standard has a figure; the others are counted as having none this month
+    assert scores.loc["All metrics"].to_dict() == {"Metrics": 4, "Meeting target": 1, "Not meeting target": 0,
+                                                   "No target": 0, "No figure this month": 3,
                                                    "Special cause improvement": 0, "Special cause concern": 0,
                                                    "Exceptions": 0}
     assert "No narrative has been written for this month yet" in " ".join(c.value for c in at.caption)
@@ -221,16 +222,17 @@ def _view(at, title):
     return at
 
 
-def test_standards_view_and_a_cell_opens_its_deep_dive(at):
+def test_standards_view_and_a_cell_opens_its_deep_dive(at, monkeypatch):
     _view(at, "Standards")
-    table = at.dataframe[0].value.set_index("Standard")
-    assert table.loc["4-hour performance"].to_dict() == {"Target": "≥ 76.0%", "System": "85.5% ✔", "Alpha": "90.8% ✔",
-                                                         "Beta": "77.5% ✔", "Gamma": "–"}  # no ambulance column; Gamma has no June figure
+    standards = html_tables(at)[0]
+    table = table_frame(standards)
+    assert table.loc["4-hour performance"].drop("Group").to_dict() == {
+        "Target": "≥ 76.0%", "System": "85.5% ✔", "Alpha": "90.8% ✔", "Beta": "77.5% ✔", "Gamma": "–"}  # no ambulance column; Gamma has no June figure
     assert table.loc["Waiting list", "System"] == "–"  # no June figure: never 0
-    at.session_state["standards-SYS-Standards"] = {"selection": {"rows": [], "columns": [], "cells": [(0, "Beta")]}}
-    at.run()
-    no_errors(at)
-    assert at.title[0].value == "4-hour performance" and at.session_state["org"] == "B"
+    beta = next(link for link in standards["rows"][0]["links"] if query_of(link).get("org") == "B")
+    followed = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, **query_of(beta))
+    no_errors(followed)
+    assert followed.title[0].value == "4-hour performance" and followed.session_state["org"] == "B"
 
 
 def test_distribution_view(at):
@@ -245,11 +247,11 @@ def test_distribution_view(at):
 def test_trajectory_view_says_how_far_the_target_is(at):
     at.session_state["period"] = "2023-06"
     _view(at, "Trajectory")
-    assert metrics(at)["Months to target (≥ 76.0%)"] == "met"
+    assert metrics(at)["Months to target (≥ 76.0%) at the current rate"] == "Met"
 
 
 def test_heatmap_view(at):
     at.session_state["period"] = "2023-05"
     _view(at, "Bands by provider")
-    heat = at.dataframe[0].value
+    heat = table_frame(html_tables(at)[0])
     assert heat.loc["Alpha Hospitals NHS Trust", "52+ weeks"] == "100"  # organisations by their full names

@@ -52,9 +52,11 @@ def test_improvement_coded_progress(demo):
 
 def test_change_within_tolerance_is_no_change(demo):
     summary = demo.engine.summary("waiting_list", "SYS", "2023-05")
-    tolerance = demo.config.settings.no_change_tolerance
-    assert month_on_month(summary.metric, 3500 * 1.004, 3500, tolerance) == ("no change", "no change")
-    assert month_on_month(summary.metric, 3500 * 1.01, 3500, tolerance) == ("up", "worse")
+    assert month_on_month(summary.metric, 3500 * 1.004, 3500, 0.005) == ("no change", "no change")
+    assert month_on_month(summary.metric, 3500 * 1.01, 3500, 0.005) == ("up", "worse")
+    # with no tolerance (the default) only a change too small to print is no change
+    assert month_on_month(summary.metric, 3500.4, 3500, 0) == ("no change", "no change")
+    assert month_on_month(summary.metric, 3501, 3500, 0) == ("up", "worse")
 
 
 def test_financial_year_to_date(demo):

@@ -115,7 +115,8 @@ def test_the_icon_matrix_counts_every_judged_metric_once():
     assert list(cells) == MATRIX_CELLS
     assert {cell: len(found) for cell, found in cells.items() if found} == {
         ("concern", "fail"): 2, ("improvement", "no_target"): 1, ("neither", "no_target"): 1}
-    assert counts(cases) == {"metrics": 5, "met": 0, "not met": 3, "improvement": 1, "concern": 2, "exceptions": 3}
+    assert counts(cases) == {"metrics": 5, "met": 0, "not met": 3, "no target": 2, "no data": 0, "improvement": 1,
+                             "concern": 2, "exceptions": 3}
 
 
 # --- status, and suppression -------------------------------------------------------------------------
@@ -156,6 +157,8 @@ def test_the_framework_tab_and_the_front_sheet_agree_every_month(sample):
             front = {row["Category"]: row for row in scoring(portfolio.categories, summaries)}
             for theme, rows in framework(sample.engine, portfolio, org, period, summaries).items():
                 counted = theme_counts(rows)
-                expected = front.get(theme, {"Meeting target": 0, "Not meeting target": 0})
-                assert (counted["met"], counted["not met"]) == (expected["Meeting target"],
-                                                                expected["Not meeting target"]), (org, period, theme)
+                expected = front[theme]
+                assert (counted["met"], counted["not met"], counted["no target"], counted["no data"]) == (
+                    expected["Meeting target"], expected["Not meeting target"], expected["No target"],
+                    expected["No figure this month"]), (org, period, theme)
+                assert counted["metrics"] == sum(counted[k] for k in ("met", "not met", "no target", "no data"))
