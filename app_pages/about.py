@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from portfolio.formatting import axis_unit, format_target
+from portfolio.formatting import axis_unit, format_count, format_target
 from portfolio.periods import month_label, parse_month
 from components.state import workspace
 
@@ -19,10 +19,11 @@ st.table(pd.DataFrame([{
     "Publisher": r.info.publisher if r.info else "",
     "Covers": f"{month_label(parse_month(r.first_period))} to {month_label(parse_month(r.last_period))}"
               if r.first_period else "no rows",
-    "Rows loaded": r.rows_loaded,
-    "Rows with problems": r.rows_read - r.rows_loaded,
+    "Rows loaded": format_count(r.rows_loaded),
+    "Rows with problems": format_count(r.rows_read - r.rows_loaded),
     "Data as at": f"{r.info.data_as_at:%d %b %Y}" if r.info else "",
-    "Refreshed every": f"{r.info.refresh_days} days" if r.info else "",
+    "Refreshed": ("monthly" if 28 <= r.info.refresh_days <= 31 else f"every {r.info.refresh_days} days")
+                 if r.info else "",
 } for r in ws.extracts]), hide_index=True)
 
 problems = ws.problems

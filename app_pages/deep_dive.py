@@ -6,12 +6,12 @@ specialty, test or site of care."""
 import streamlit as st
 
 from components.banners import header_columns, title_block
-from components.charts import breakdown_chart, spc_chart
+from components.charts import breakdown_chart, breakdown_key, spc_chart
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
 from components.drill import breadcrumbs
 from components.filters import url_synced
 from components.maps import map_key, status_map
-from components.state import interactive, on_select, request_drill, selected_org, selected_period, workspace
+from components.state import interactive, on_select, presenting, request_drill, selected_org, selected_period, workspace
 from portfolio.commentary import metric_commentary, written_for
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
@@ -27,7 +27,7 @@ with control_place:
     metric_id = url_synced(
         st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
         lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
-        format_func=lambda i: f"{ws.config.portfolio_of(i).title} · {metrics[i].label}", shown=interactive(),
+        format_func=lambda i: metrics[i].label, shown=interactive(),
         label_visibility="collapsed")
     breadcrumbs(ws, org, key="crumb")  # back up to the system
 metric = metrics[metric_id]
@@ -79,7 +79,7 @@ if note := metric_commentary(ws.config.folder, metric_id, period, org):
     st.caption(written_for(note, org, ws.tree.root, {code: o.name for code, o in ws.tree.nodes.items()}))
     st.markdown(note.text)  # Markdown only: any HTML in the file is shown as text, never run
 
-levels = engine.drill_levels(metric_id, org, part=part)
+levels = engine.drill_levels(metric_id, org, part=part) if interactive() else []  # a slide: figures and chart
 if levels:
     st.subheader("Drill down", anchor=False)
     level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0], lambda d: f"'{d}'",
@@ -96,8 +96,7 @@ if levels:
                             target=summary.target and summary.target.value),
             key=f"breakdown-{org}-{level}", on_select=on_select(),
             alt=f"Chart of {title} by {words} for {ws.tree[org].name}, worst first.")
-        st.caption("Worst first" + (" · red dashed: target" if summary.target else "")
-                   + (" · choose one to look at it on its own" if interactive() else ""))
+        st.caption(breakdown_key(metric, summary.target.value if summary.target else None, interactive()))
         picked = (chosen if interactive() else {}).get("selection", {}).get("pick") or []
         code = picked[0].get("code") if picked else None
         if code and level in ORG_LEVELS and code in ws.tree and code != org:
@@ -114,6 +113,7 @@ if levels:
                                     "orange does not, grey has no target.")
                 st.caption(map_key(statuses.values()))
 
-st.subheader("Every month", anchor=False)
-data_table(metric, series, spc, file_name=f"{metric_id}-{org}{'-' + part[1] if part else ''}-{period}.csv")
-about_metric(metric)
+if not presenting():
+    st.subheader("Every month", anchor=False)
+    data_table(metric, org, series, spc, file_name=f"{metric_id}-{org}{'-' + part[1] if part else ''}-{period}.csv")
+    about_metric(metric)

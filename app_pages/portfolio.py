@@ -26,7 +26,8 @@ def drill() -> None:
 
 
 page_header(ws, portfolio.title, period, org, {m.source.extract for m in portfolio.metrics},
-            aside=drill if interactive() else None)  # presenting: no drilling, so the title has the band
+            aside=drill if interactive() else None,  # presenting: no drilling, so the title has the band
+            reported_by=ws.engine.sole_reporter(portfolio.metrics, org))
 if portfolio.reconcile:
     reconciliation_banner(portfolio.id)
 

@@ -24,6 +24,7 @@ from portfolio.workspace import Workspace
 
 OVER_4_HOURS = "#41B6E6"  # NHS light blue: over 4 hours, up to 12
 OVER_12_HOURS = "#ED8B00"  # NHS orange
+OVER_4_HOURS_ALL = "#330072"  # NHS purple: over 4 hours, 12-hour stays included (not the light blue of 4 to 12)
 WAITS = {"Within 4 hours": NHS_BLUE, "4 to 12 hours": OVER_4_HOURS, "Over 12 hours": OVER_12_HOURS}
 TREND_MONTHS = 12
 CHART_HEIGHT = 320
@@ -264,7 +265,7 @@ def deprivation_chart(store: str, month: str, sites: Sites, department_type: int
         xOffset=alt.XOffset("measure:N", sort=["Over 4 hours", "Over 12 hours"]),
         y=alt.Y("percent:Q", title="% of attendances"),
         color=alt.Color("measure:N", title=None, sort=["Over 4 hours", "Over 12 hours"],
-                        scale=alt.Scale(range=[OVER_4_HOURS, OVER_12_HOURS]), legend=alt.Legend(orient="top")),
+                        scale=alt.Scale(range=[OVER_4_HOURS_ALL, OVER_12_HOURS]), legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("decile:O", title="Decile"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("percent:Q", title="% of attendances", format=".1f")],
     ).properties(height=CHART_HEIGHT)

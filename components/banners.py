@@ -11,8 +11,13 @@ from portfolio.periods import fy_month_label, parse_month
 from portfolio.workspace import Workspace
 
 
-def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None = None) -> str:
-    parts = [f"Period: {fy_month_label(parse_month(period))}", f"Organisation: {ws.tree[org].name}"]
+def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None = None,
+                 reported_by: str | None = None) -> str:
+    """Period · organisation (and, where one organisation within it reports every figure, whose
+    figures they are) · data as at · synthetic or not."""
+    parts = [f"Period: {fy_month_label(parse_month(period))}",
+             f"Organisation: {ws.tree[org].name}" + (f" (every figure is {ws.tree[reported_by].name}'s)"
+                                                     if reported_by else "")]
     as_at = ws.data_as_at(extracts)
     if as_at:
         parts.append(f"Data as at {as_at:%d %b %Y}")
@@ -21,10 +26,11 @@ def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None
     return " · ".join(parts)
 
 
-def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None) -> None:
+def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,
+                reported_by: str | None = None) -> None:
     with st.container(gap="xsmall"):  # the context line sits right under the title
         st.title(title, anchor=False)
-        st.caption(context_line(ws, period, org, extracts))
+        st.caption(context_line(ws, period, org, extracts, reported_by))
 
 
 def header_columns() -> tuple:
@@ -34,11 +40,11 @@ def header_columns() -> tuple:
 
 
 def page_header(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,
-                aside: Callable[[], None] | None = None) -> None:
+                aside: Callable[[], None] | None = None, reported_by: str | None = None) -> None:
     """The title and its context line in one compact band, with ``aside`` at its right."""
     left, right = header_columns() if aside else (st.container(), None)
     with left:
-        title_block(ws, title, period, org, extracts)
+        title_block(ws, title, period, org, extracts, reported_by)
     if right is not None:
         with right:
             aside()

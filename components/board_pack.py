@@ -18,13 +18,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, LongTable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (Image, KeepTogether, LongTable, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
+                                TableStyle)
 from reportlab.pdfgen import canvas as pdf_canvas
 
 from components.banners import context_line
 from components.charts import spc_chart
 from components.front_sheet import scoring_table
-from portfolio.commentary import portfolio_commentary, sections, written_for
+from portfolio.commentary import metric_commentary, portfolio_commentary, sections, written_for
 from portfolio.config import Meeting
 from portfolio.exports import neutralise
 from portfolio.formatting import SUPPRESSION, format_status, format_target, format_value
@@ -201,13 +202,19 @@ def _deep_dive(ws: Workspace, org: str, period: str, metric_id: str, number: int
         png = vl_convert.vegalite_to_png(chart.properties(width=900, height=300).to_dict(), scale=2)
         flow += [Image(io.BytesIO(png), width=250 * mm, height=250 * mm * 340 / 1000, kind="proportional"),
                  Paragraph(escape(key), STYLES["Italic"])]
+    if note := metric_commentary(ws.config.folder, metric_id, period, org):
+        flow += [Paragraph("Commentary", STYLES["Heading3"]),
+                 Paragraph(escape(written_for(note, org, ws.tree.root, {c: o.name for c, o in ws.tree.nodes.items()})),
+                           STYLES["Italic"]),
+                 Paragraph(_plain(note.text), STYLES["BodyText"])]
+    # the months behind the chart go in the workbook, so that each deep dive is one page of the pack
     recent = series.tail(13).iloc[::-1]
-    flow += _table(f"{number} {metric.label} by month", pd.DataFrame({
+    tables[f"{number} {metric.label} by month"] = pd.DataFrame({
         "Month": [month_label(parse_month(p)) for p in recent["period"]],
         "Value": [format_value(metric, v) for v in recent["value"]],
-        "Target": [format_value(metric, t) if pd.notna(t) else "–" for t in recent["target"]],
+        "Target": [format_target(metric, metric.target_for(p, org)) for p in recent["period"]],
         "Status": [format_status(s) for s in recent["status"]],
-    }), tables, "The last 13 months")
+    })
     return flow
 
 
@@ -226,7 +233,8 @@ def _table(name: str, frame: pd.DataFrame, tables: dict, heading: str) -> list:
     style += [("BACKGROUND", (c, r + 1), (c, r + 1), FAILING) for r, row in enumerate(frame.itertuples(index=False))
               for c, v in enumerate(row) if isinstance(v, str) and ("✘" in v)]
     table.setStyle(TableStyle(style))
-    return [Paragraph(escape(heading), STYLES["Heading3"]), table, Spacer(1, 4 * mm)]
+    # the heading stays with its table: a table longer than a page still splits, its heading row repeated
+    return [KeepTogether([Paragraph(escape(heading), STYLES["Heading3"]), table]), Spacer(1, 4 * mm)]
 
 
 def _plain(markdown: str) -> str:

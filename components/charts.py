@@ -124,7 +124,8 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
                    for lo, hi in zip(window["lpl"], window["upl"])],
     })
     x = alt.X("month:T", axis=MONTHS_AXIS)
-    y = value_axis(metric, pd.concat([frame[c] for c in ("value", "lpl", "upl", "target", "plan")]))
+    # an SPC chart is about variation: its axis follows the figures and the limits, a cut said on it
+    y = value_axis(metric, pd.concat([frame[c] for c in ("value", "lpl", "upl", "target", "plan")]), zero=False)
     tooltip = [alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title=metric.label),
                alt.Tooltip("limits:N", title="Process limits"), alt.Tooltip("rule:N", title="Rule")]
     base = alt.Chart(frame).encode(x=x)
@@ -141,7 +142,8 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
         key.append("red dashed: target")
     if frame["plan"].notna().any():
         layers.append(alt.Chart(frame[frame["plan"].notna()]).mark_line(
-            color=PLAN_GREY, strokeDash=[2, 2], strokeWidth=2, point=True).encode(x=x, y="plan:Q"))
+            color=PLAN_GREY, strokeDash=[2, 2], strokeWidth=2, point=alt.OverlayMarkDef(color=PLAN_GREY, size=20))
+            .encode(x=x, y="plan:Q"))
         key.append("grey dotted: plan")
     layers.append(base.mark_circle(size=55, opacity=1).encode(
         y="value:Q", tooltip=tooltip,
@@ -183,21 +185,31 @@ def breakdown_chart(metric: Metric, frame: pd.DataFrame, selectable: bool, title
     additive = metric.unit in ("count", "gbp") and metric.compute == "value"
     x = alt.X("plotted:Q", **value_axis(metric, [*data["plotted"], *([target / factor] if target is not None else [])],
                                          zero=additive, tickCount=6))
-    y = alt.Y("member:N", title=None, sort=None, axis=alt.Axis(labelLimit=380))
+    y = alt.Y("member:N", title=None, sort=None, axis=alt.Axis(labelLimit=380, labelOverlap=False))
     tooltip = [alt.Tooltip("member:N", title="Name"), alt.Tooltip("shown:N", title=metric.label)]
     base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
     marks = base.mark_bar(color=NHS_BLUE) if additive else base.mark_circle(color=NHS_BLUE, size=180, opacity=1)
     if selectable:
         pick = alt.selection_point(name="pick", fields=["code"], on="click")
         marks = marks.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)))
-    layers = [marks,
-              base.transform_filter("datum.plotted >= 0 || !isValid(datum.plotted)")
-              .mark_text(align="left", dx=8, color=TEXT).encode(text="shown:N"),
-              base.transform_filter("datum.plotted < 0").mark_text(align="right", dx=-8, color=TEXT).encode(text="shown:N")]
+    # each figure just right of its bar's end, or of zero for a negative bar (away from the names)
+    labels = base.transform_calculate(at="max(datum.plotted, 0)").mark_text(align="left", dx=8, color=TEXT).encode(
+        x="at:Q", text="shown:N")
+    layers = [marks, labels]
     if target is not None:
         rule = pd.DataFrame({"target": [target / factor]})
         layers.append(alt.Chart(rule).mark_rule(color=TARGET_RED, strokeDash=[6, 4], strokeWidth=2).encode(x="target:Q"))
-    return alt.layer(*layers).properties(height=max(120, 34 * len(data)), title=titled(title))
+    return alt.layer(*layers).properties(height=max(120, 40 * len(data)), title=titled(title))
+
+
+def breakdown_key(metric: Metric, target: float | None, choosable: bool) -> str:
+    """What a breakdown chart's order and marks mean, for the marks it draws."""
+    words = ["Worst first" if metric.improvement != "neutral" else "Largest first"]
+    if target is not None:
+        words.append("target: zero, along the axis" if target == 0 else "red dashed: target")
+    if choosable:
+        words.append("choose one to look into it")
+    return " · ".join(words)
 
 
 # --- lines over time ----------------------------------------------------------------------------
@@ -261,8 +273,8 @@ def _guides(guides: dict[str, pd.DataFrame], x: alt.X) -> list[alt.Chart]:
             for name, rows in guides.items() if not rows.empty]
 
 
-def plan_chart(metric: Metric, series: pd.DataFrame, period: str, title: str, place: str) -> alt.LayerChart:
-    """Actual by month against the plan (trajectory) and the target, the reporting month marked."""
+def plan_chart(metric: Metric, series: pd.DataFrame, title: str, place: str) -> alt.LayerChart:
+    """Actual by month (to the reporting month) against the plan (trajectory) and the target."""
     factor, unit = axis_unit(metric)
     frame = series.assign(month=pd.to_datetime(series["period"]), actual=drawable(metric, series["value"]) / factor,
                           target_line=series["target"] / factor, plan_line=series["plan"] / factor,
@@ -280,6 +292,4 @@ def plan_chart(metric: Metric, series: pd.DataFrame, period: str, title: str, pl
                 color=colour, strokeDash=dash, strokeWidth=2, interpolate="step-after" if column == "target_line"
                 else "linear").encode(x=x, y=f"{column}:Q"))
             key.append(words)
-    layers.append(alt.Chart(pd.DataFrame({"month": [pd.Timestamp(period)]})).mark_rule(
-        color="#425563", strokeDash=[1, 3]).encode(x="month:T"))
     return alt.layer(*layers).properties(height=300, title=titled(title, " · ".join([unit, place, *key])))

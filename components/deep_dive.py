@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.charts import POINT_WORDS, drawable
+from components.charts import POINT_WORDS
 from components.icons import icon_markdown, icon_words
 from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary
 from portfolio.exports import safe_csv
-from portfolio.formatting import SUPPRESSION, format_count, format_status, format_target, format_value
+from portfolio.formatting import format_count, format_status, format_target, format_value
 from portfolio.judgement import against_plan
 from portfolio.periods import month_label, parse_month
 from portfolio.spc import SPCResult
@@ -69,8 +69,9 @@ def trajectory_line(summary: MetricSummary) -> None:
                 f"**{against_plan(metric, summary.variance_to_plan).text}**")
 
 
-def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file_name: str) -> None:
-    """Every month: value, parts, target, status and SPC point type, with a CSV download."""
+def data_table(metric: Metric, org: str, series: pd.DataFrame, spc: SPCResult | None, file_name: str) -> None:
+    """Every month: value, parts, target, status and SPC point type, with a CSV download. (Not
+    shown while presenting, so never under the small-number rule of a meeting in public.)"""
     point_types = dict(zip(spc.points["date"], spc.points["point_type"])) if spc is not None else {}
     parts = " (seconds)" if metric.unit == "duration" else ""
     table = pd.DataFrame({
@@ -78,16 +79,14 @@ def data_table(metric: Metric, series: pd.DataFrame, spc: SPCResult | None, file
         "Value": [format_value(metric, v) for v in series["value"]],
         f"Numerator{parts}": [format_count(v) for v in series["numerator"]],
         "Denominator": [format_count(v) for v in series["denominator"]],
-        "Target": [format_value(metric, t, suppress=False) if pd.notna(t) else "–" for t in series["target"]],
+        "Target": [format_target(metric, metric.target_for(p, org)) for p in series["period"]],
         "Status": [format_status(status) for status in series["status"]],
         "SPC": [POINT_WORDS.get(point_types.get(p), "") for p in series["period"]],
     }).iloc[::-1]
-    if not metric.is_ratio or SUPPRESSION.get():  # the parts of a rate may be small counts
+    if not metric.is_ratio:
         table = table.drop(columns=[f"Numerator{parts}", "Denominator"])
     st.dataframe(table, hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
-    raw = series.assign(point_type=series["period"].map(point_types), value=drawable(metric, series["value"]))[
+    raw = series.assign(point_type=series["period"].map(point_types))[
         ["period", "value", "numerator", "denominator", "target", "plan", "point_type"]]
-    if SUPPRESSION.get():
-        raw = raw.drop(columns=["numerator", "denominator"])
     st.download_button("Download these figures (CSV)", safe_csv(raw), file_name=file_name, mime="text/csv",
                        icon=":material/download:", on_click="ignore")

@@ -19,9 +19,9 @@ def breadcrumbs(ws: Workspace, org: str, key: str) -> None:
     path = [*reversed(ws.tree.ancestors(org)), ws.tree[org]]
     if len(path) == 1 or not interactive():
         return
-    with st.container(horizontal=True):
+    with st.container(horizontal=True, gap="xxsmall"):  # one compact row, so the title band stays short
         for node in path:
-            st.button(node.short_name, key=f"{key}-{node.code}", on_click=_go_to, args=(node.code,),
+            st.button(node.short_name, key=f"{key}-{node.code}", on_click=_go_to, args=(node.code,), type="tertiary",
                       disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
 
 

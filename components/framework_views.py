@@ -80,7 +80,8 @@ def _theme(theme: str, rows, narrative: str | None, written: str | None) -> None
                      Cell(row.subtheme or "–"),
                      _latest(row),
                      Cell(month_label(parse_month(row.summary.value_period)) if row.summary.value_period else "–"),
-                     Cell(row.target_text),
+                     Cell(format_target(metric, row.summary.target), note=row.summary.target.label)
+                     if row.summary.target else Cell(row.target_text),
                      Cell("" if len(trend) > 1 else "–",
                           picture=(sparkline_svg(trend, f"{metric.label}: the last 12 months"),
                                    f"{metric.label}: the last 12 months") if len(trend) > 1 else None)])

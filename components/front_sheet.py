@@ -28,10 +28,11 @@ def narratives(ws: Workspace, note: Commentary | None, portfolio: Portfolio, org
         return
     parts = sections(note.text)
     st.caption(written_for(note, org, ws.tree.root, {code: o.name for code, o in ws.tree.nodes.items()}))
+    whose = "" if note.org == org or (note.org is None and org == ws.tree.root) else " for the whole system"
     for column, heading in zip(st.columns(2), NARRATIVES):
         with column:
             who = portfolio.analyst if heading == NARRATIVES[0] else portfolio.sro
-            st.markdown(f"**{heading}** · {who}")
+            st.markdown(f"**{heading}{whose}** · {who}")
             st.markdown(parts.get(heading, "Not written yet."))  # Markdown only, never HTML
 
 

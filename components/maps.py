@@ -43,8 +43,9 @@ def status_map(tree: OrgTree, metric: Metric, members: pd.DataFrame, statuses: d
         where = coordinates(tree, member.code)
         if where is not None:
             status = statuses.get(member.code, "no data")
+            # a short name on the map, where space forces it; the full name on hover
             rows.append({"lat": where[0], "lon": where[1], "name": member.member,
-                         "label": f"{member.member}: {format_value(metric, member.value)}",
+                         "label": f"{tree.label(member.code)}: {format_value(metric, member.value)}",
                          "status": format_status(status), "colour": STATUS_COLOURS[status]})
     if not rows:
         return None
@@ -55,6 +56,7 @@ def status_map(tree: OrgTree, metric: Metric, members: pd.DataFrame, statuses: d
                      radius_min_pixels=9, radius_max_pixels=18, get_radius=1500, pickable=True)
     labels = pdk.Layer("TextLayer", data=frame, id="labels", get_position="[lon, lat]", get_text="label",
                        get_size=14, get_color=[11, 12, 12], get_pixel_offset=[0, -22], get_text_anchor="'middle'",
-                       character_set=CHARACTERS)
+                       character_set=CHARACTERS, font_family="'Arial'", background=True,
+                       get_background_color=[255, 255, 255, 210])
     return pdk.Deck(layers=[dots, labels], initial_view_state=view, map_style=None,
-                    tooltip={"text": "{name}\n{status}"})
+                    tooltip={"text": "{name}\n{label}\n{status}"})

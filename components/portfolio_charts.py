@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import breakdown_chart, member_trend_chart
+from components.charts import breakdown_chart, breakdown_key, member_trend_chart
 from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
 from portfolio.config import ChartSpec, Portfolio
 from portfolio.engine import ORG_LEVELS
@@ -47,8 +47,7 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
         breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {_month(period)}",
                         target=target.value if target else None), key=key, on_select=on_select(),
         alt=f"Chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name}, worst first.")
-    st.caption("Worst first" + (" · red dashed: target" if target else "")
-               + (" · choose one to look into it" if interactive() else ""))
+    st.caption(breakdown_key(metric, target.value if target else None, interactive()))
     picked = (chosen if interactive() else {}).get("selection", {}).get("pick") or []
     code = picked[0].get("code") if picked else None
     if code and spec.by in ORG_LEVELS and code in ws.tree and code != org:

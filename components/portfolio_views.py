@@ -12,7 +12,7 @@ from components.marks import marked_cell
 from components.filters import url_synced
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
-from components.state import interactive, link
+from components.state import interactive, link, presenting
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import axis_unit, format_percent, format_target, format_value, format_variance
@@ -34,9 +34,11 @@ def fits_tab_strip(titles: list[str]) -> bool:
 def view_tabs(titles: list[str]) -> list[tuple[object, bool]]:
     """A container for each view and whether it is the one open: tabs where they fit on the screen,
     else one "View" choice, so no tab is ever cut off. Either way the URL says which is shown."""
-    if fits_tab_strip(titles):
+    if fits_tab_strip(titles) and not presenting():
         return [(tab, tab.open) for tab in st.tabs(titles, key=VIEW_KEY, bind="query-params", on_change="rerun")]
-    chosen = url_synced(st.selectbox, "View", titles, VIEW_KEY, titles[0], lambda t: f"the view '{t}'")
+    # while presenting, the slide's view alone: a tab strip does nothing in front of the board
+    chosen = url_synced(st.selectbox, "View", titles, VIEW_KEY, titles[0], lambda t: f"the view '{t}'",
+                        shown=not presenting())
     return [(st.container(), title == chosen) for title in titles]
 
 
@@ -156,7 +158,7 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     if series.empty:
         st.caption(f"{view.title}: {metric.label} is not reported for {ws.tree[org].name}.")
         return
-    st.altair_chart(plan_chart(metric, series, period, title=view.title, place=ws.tree[org].name),
+    st.altair_chart(plan_chart(metric, series, title=view.title, place=ws.tree[org].name),
                     alt=f"Line chart of {metric.label} for {ws.tree[org].name} against plan and target.")
     summary = engine.summary(view.metric, org, series["period"].iloc[-1])  # the latest month with a figure
     target = summary.target or (metric.targets[-1] if metric.targets else None)

@@ -12,7 +12,8 @@ from components.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axi
 from components.marks import MISS, cell_style, marked
 from components.state import workspace, workspace_key
 from portfolio.config import Metric, ViewSpec
-from portfolio.formatting import axis_unit, format_percent, format_target, format_value, format_variance
+from portfolio.formatting import (axis_unit, format_percent, format_target, format_value, format_variance,
+                                  rounds_to_nothing)
 from portfolio.periods import fy_month_number, month_label, parse_month
 from portfolio.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
 from portfolio.reconcile import Check, reconcile
@@ -24,7 +25,13 @@ RECONCILE_HELP = ("Checked on the rows of the extracts as loaded: each total row
                   "organisation's row against the rows of the organisations within it, and each declared "
                   "identity (such as surplus = income + pay + non-pay + non-operating items).")
 MARKS_NOTE = "✔ meets its target · ✘ and red: a deficit, a missed target or worse than plan"
-MONEY_NOTE = f"£m · costs and deficits in brackets · {MARKS_NOTE}"
+MONEY_NOTE = "£m · costs and deficits in brackets"
+
+
+def table_note(frame: pd.DataFrame, money: bool) -> str:
+    """What a finance table's marks and brackets mean, for those it has."""
+    marked_any = frame.map(lambda v: isinstance(v, str) and (MISS in v or "✔" in v)).to_numpy().any()
+    return " · ".join([*([MONEY_NOTE] if money else []), *([MARKS_NOTE] if marked_any else [])])
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
@@ -99,8 +106,9 @@ def position_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     frame = position_frame(ws, view, table, period)
     st.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None))
     money = any(ws.config.metrics[m].unit == "gbp" for m in view.metrics)
-    st.caption(f"{month_label(parse_month(period))} · {bases_note([ws.config.metrics[m] for m in view.metrics], period)} · "
-               f"{MONEY_NOTE if money else MARKS_NOTE}")
+    st.caption(" · ".join(part for part in (month_label(parse_month(period)),
+                                            bases_note([ws.config.metrics[m] for m in view.metrics], period),
+                                            table_note(frame, money)) if part))
     if view.dimension:
         _by_dimension(ws, view, org, period)
     if view.cumulative:
@@ -171,7 +179,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
         index=pd.Index([ws.config.metrics[m].label for m in view.metrics], name=f"{figure}, year to date"))
     statement.table(frame.style.map(cell_style).map(lambda _: "font-weight: 700", subset=[frame.columns[0]]))
     st.caption(f"{month_label(parse_month(period))} · year to date to M{fy_month_number(parse_month(period))} · "
-               f"{MONEY_NOTE}")
+               f"{table_note(frame, money=True)}")
     for metric_id in view.metrics:
         metric = ws.config.metrics[metric_id]
         for dimension in (d for d in metric.drill if d not in ("place", "provider", "site")):
@@ -209,14 +217,15 @@ def waterfall_chart(metric: Metric, steps: list[Step], title: str, subtitle: str
         "name": [s.name or s.label for s in steps],
         "low": [min(s.start, s.end) / factor for s in steps],
         "high": [max(s.start, s.end) / factor for s in steps],
-        "kind": ["Total" if s.kind == "total" else ("Better than plan" if s.amount * better > 0 else
-                                                     "Worse than plan" if s.amount * better < 0 else "Change")
+        "kind": ["Total" if s.kind == "total" else "On plan" if rounds_to_nothing(metric, s.amount) else
+                 "Better than plan" if s.amount * better > 0 else "Worse than plan" if s.amount * better < 0 else "Change"
                  for s in steps],
         "shown": [format_value(metric, s.end) if s.kind == "total" else format_variance(metric, s.amount)
                   for s in steps],
     })
     colours = {kind: colour for kind, colour in (("Total", NHS_BLUE), ("Better than plan", "#007F3B"),
-                                                 ("Worse than plan", TARGET_RED), ("Change", PLAN_GREY))
+                                                 ("Worse than plan", TARGET_RED), ("On plan", PLAN_GREY),
+                                                 ("Change", PLAN_GREY))
                if kind in set(data["kind"])}
     x = alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160))
     bars = alt.Chart(data).mark_bar().encode(

@@ -72,13 +72,15 @@ def _bar(order: tuple[Meeting, list[Step], int, str] | None, pages: dict) -> Non
         if order is not None:
             meeting, steps, number, org = order
             go = lambda n: st.switch_page(pages[steps[n - 1].page], query_params=steps[n - 1].params(meeting, n, org))
-            if st.button("Previous", icon=":material/arrow_back:", shortcut="left", disabled=number == 1,
-                         key="slide-previous", help="Previous slide (← key)"):
+            # the two buttons side by side, first, so Next never moves as the slide number widens; the
+            # key each answers to is shown on it by Streamlit, so no arrow icon besides
+            if st.button("Previous", shortcut="left", disabled=number == 1, key="slide-previous",
+                         help="Previous slide (← key)"):
                 go(number - 1)
-            st.markdown(f"**Slide {number} of {len(steps)}** · {meeting.title}")
-            if st.button("Next", icon=":material/arrow_forward:", shortcut="right", disabled=number == len(steps),
-                         key="slide-next", help="Next slide (→ key)"):
+            if st.button("Next", shortcut="right", disabled=number == len(steps), key="slide-next",
+                         help="Next slide (→ key)"):
                 go(number + 1)
+            st.markdown(f"**Slide {number} of {len(steps)}** · {meeting.title}")
         st.toggle("Allow drilling", key=ALLOW_DRILL_KEY,
                   help="Off: clicks on tables and charts do nothing, so a stray click cannot move away")
         if st.button("Exit", icon=":material/close:", key="presenter-exit", help="Leave presenter mode"):

@@ -122,6 +122,12 @@ class Engine:
             return [org_code] if org_code in reported else []
         return self.tree.reporting_units(org_code, reported)
 
+    def sole_reporter(self, metrics: list[Metric], org_code: str) -> str | None:
+        """The one organisation within ``org_code`` whose figures make up every one of ``metrics``
+        (a trust's own social value portfolio, seen from the system), or None."""
+        reporters = {unit for metric in metrics for unit in self.units(metric, org_code)}
+        return next(iter(reporters)) if len(reporters) == 1 and org_code not in reporters else None
+
     def available(self, metric_id: str, org_code: str) -> bool:
         return bool(self.units(self.metric(metric_id), org_code))
 

@@ -119,6 +119,8 @@ def format_percent(value: float | None, decimals: int = 1) -> str:
     """A share or percentage worked out for a view (of plan, of the total): "82.0%"."""
     if _missing(value):
         return "–"
+    if 0 < abs(value) < 0.5 * 10 ** -decimals:  # a few patients of many: not nothing
+        return f"<{10 ** -decimals:.{decimals}f}%"
     return f"{_rounded(value, decimals):,.{decimals}f}%".replace("-", MINUS)
 
 

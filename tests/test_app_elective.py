@@ -71,7 +71,7 @@ def test_waiting_list_shape_adds_up_to_the_waiting_list(elective, capsys):
     assert total == float(row["value"])
 
 
-@pytest.mark.parametrize("title", ["Long-wait trajectory", "Diagnostics by test", "Cancer standards", "62-day backlog",
+@pytest.mark.parametrize("title", ["Waits of 65 weeks or more against the trajectory", "Diagnostics by test", "Cancer standards", "62-day backlog",
                                    "Cancer by tumour site"])
 def test_every_elective_view_renders(elective, title):
     _view(elective, title)

@@ -131,7 +131,7 @@ def test_about_page_lists_metrics_extracts_and_problems(at):
     open_page(at, "about").run()
     no_errors(at)
     extracts = at.table[0].value
-    assert extracts.iloc[0]["File"] == "demo.csv" and extracts.iloc[0]["Rows loaded"] == 38
+    assert extracts.iloc[0]["File"] == "demo.csv" and extracts.iloc[0]["Rows loaded"] == "38"
     assert extracts.iloc[0]["Covers"] == "May-19 to Jun-23"
     assert set(at.table[1].value["Id"]) == {"four_hour", "attendances", "waiting_list", "p90", "spend"}
     assert at.table[1].value.set_index("Id").loc["four_hour", "Targets"] == (
