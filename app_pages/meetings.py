@@ -4,6 +4,7 @@ link that starts presenting it, and its board pack as a PDF and a workbook of ev
 import pandas as pd
 import streamlit as st
 
+from components.banners import data_words
 from components.board_pack import board_pack
 from components.state import workspace, workspace_key
 from portfolio.meetings import organisation, running_order
@@ -28,11 +29,10 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
         about, actions = st.columns([3, 1], vertical_alignment="center")
         with about, st.container(gap=None):
             st.subheader(meeting.title, anchor=False)
-            as_at = ws.data_as_at()
-            st.caption(f"{meeting.date:%d %B %Y} · Period: {month_label(parse_month(meeting.period))} · "
-                       f"{ws.tree[org].name} · {f'Data as at {as_at:%d %b %Y} · ' if as_at else ''}"
-                       f"{'Synthetic sample data · ' if ws.synthetic else ''}"
-                       f"{'in public: small numbers hidden' if meeting.public else 'in private'} · {len(steps)} slides")
+            st.caption(" · ".join(part for part in (
+                f"{meeting.date:%d %B %Y}", f"Period: {month_label(parse_month(meeting.period))}", ws.tree[org].name,
+                data_words(ws.data_as_at(), ws.synthetic),
+                "in public: small numbers hidden" if meeting.public else "in private", f"{len(steps)} slides") if part))
         with actions:
             st.page_link(st.session_state["pages"][steps[0].page], label="Present this meeting",
                          icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))

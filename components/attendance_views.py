@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.banners import data_words
 from components.charts import NHS_BLUE
 from components.filters import url_synced
 from components.state import interactive, on_select, request_drill
@@ -81,9 +82,7 @@ def header(ws: Workspace, extract: PatientExtract | None, period: str, org: str)
     st.title(TITLE, anchor=False)
     parts = [f"Period: {fy_month_label(parse_month(period))}", f"Organisation: {ws.tree[org].name}"]
     if extract is not None:
-        parts.append(f"Data as at {extract.info.data_as_at:%d %b %Y}")
-        if extract.info.synthetic:
-            parts.append("Synthetic sample data")
+        parts.append(data_words(extract.info.data_as_at, extract.info.synthetic))
     st.caption(" · ".join(parts))
 
 

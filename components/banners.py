@@ -15,28 +15,31 @@ def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None
                  reported_by: str | None = None) -> str:
     """Period · organisation (and, where one organisation within it reports every figure, whose
     figures they are) · data as at · synthetic or not."""
-    parts = [f"Period: {fy_month_label(parse_month(period))}",
-             f"Organisation: {ws.tree[org].name}" + (f" (every figure is {ws.tree[reported_by].name}'s)"
-                                                     if reported_by else "")]
-    as_at = ws.data_as_at(extracts)
-    if as_at:
-        parts.append(f"Data as at {as_at:%d %b %Y}")
-    if ws.synthetic:
-        parts.append("Synthetic sample data")
-    return " · ".join(parts)
+    parts = [f"Period: {fy_month_label(parse_month(period))}",  # the one reporter by its short name: space forces it
+             f"Organisation: {ws.tree[org].name}" + (f" (figures: {ws.tree.label(reported_by)})" if reported_by else "")]
+    parts.append(data_words(ws.data_as_at(extracts), ws.synthetic))
+    return " · ".join(part for part in parts if part)
+
+
+def data_words(as_at, synthetic: bool) -> str:
+    """"Data as at 12 Nov 2026", or "Synthetic sample data as at 12 Nov 2026"."""
+    date = f" as at {as_at:%d %b %Y}" if as_at else ""
+    return f"Synthetic sample data{date}" if synthetic else (f"Data{date}" if date else "")
 
 
 def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,
                 reported_by: str | None = None) -> None:
     with st.container(gap="xsmall"):  # the context line sits right under the title
         st.title(title, anchor=False)
-        st.caption(context_line(ws, period, org, extracts, reported_by))
+        st.caption(context_line(ws, period, org, extracts, reported_by),
+                   help=f"Every figure here is {ws.tree[reported_by].name}'s: no other organisation reports them."
+                   if reported_by else None)
 
 
 def header_columns() -> tuple:
     """The title's place and, at its right, the place of the page's own control (a drill-down, the
     metric), so the control sits in the title band instead of pushing the figures down."""
-    return st.columns([7, 3], vertical_alignment="bottom")
+    return st.columns([4, 1], vertical_alignment="bottom")
 
 
 def page_header(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,

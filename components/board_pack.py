@@ -22,7 +22,7 @@ from reportlab.platypus import (Image, KeepTogether, LongTable, PageBreak, Parag
                                 TableStyle)
 from reportlab.pdfgen import canvas as pdf_canvas
 
-from components.banners import context_line
+from components.banners import context_line, data_words
 from components.charts import spc_chart
 from components.front_sheet import scoring_table
 from portfolio.commentary import metric_commentary, portfolio_commentary, sections, written_for
@@ -71,15 +71,12 @@ def board_pack(ws: Workspace, meeting: Meeting) -> BoardPack:
 
 
 def _footer(ws: Workspace, meeting: Meeting, org: str) -> str:
-    parts = [meeting.title, f"Period: {month_label(parse_month(meeting.period))}"]
-    if as_at := ws.data_as_at():
-        parts.append(f"Data as at {as_at:%d %b %Y}")
-    if ws.synthetic:
-        parts.append("Synthetic sample data")
+    parts = [meeting.title, f"Period: {month_label(parse_month(meeting.period))}",
+             data_words(ws.data_as_at(), ws.synthetic)]
     if meeting.public:
         parts.append(f"Counts of {ws.config.settings.small_numbers.low}–{ws.config.settings.small_numbers.high} "
                      f"shown as {ws.config.settings.small_numbers.symbol}")
-    return " · ".join(parts)
+    return " · ".join(part for part in parts if part)
 
 
 class _NumberedCanvas(pdf_canvas.Canvas):

@@ -322,7 +322,7 @@ def test_the_page_shows_the_sample_figures(monkeypatch):
     period = at.session_state["period"]
     assert metrics(at) == _shown(expected_counts(chosen(sample, period)), "Oct-26")
     assert at.title[0].value == "A&E attendances (patient level)"
-    assert "Data as at 12 Nov 2026 · Synthetic sample data" in at.caption[0].value
+    assert "Synthetic sample data as at 12 Nov 2026" in at.caption[0].value
     assert len(at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")) == 4
 
 
