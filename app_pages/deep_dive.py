@@ -8,7 +8,6 @@ import streamlit as st
 from components.banners import header_columns, title_block
 from components.charts import breakdown_chart, breakdown_key, spc_chart
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
-from components.drill import breadcrumbs
 from components.filters import url_synced
 from components.maps import map_key, status_map
 from components.state import interactive, on_select, presenting, request_drill, selected_org, selected_period, workspace
@@ -29,7 +28,6 @@ with control_place:
         lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
         format_func=lambda i: metrics[i].label, shown=interactive(),
         label_visibility="collapsed")
-    breadcrumbs(ws, org, key="crumb")  # back up to the system
 metric = metrics[metric_id]
 
 # one member of a breakdown (a specialty, a test …), carried in the URL as part=dimension:member

@@ -4,7 +4,7 @@ uses this page; what it shows comes from the portfolio's definition."""
 import streamlit as st
 
 from components.banners import page_header
-from components.drill import breadcrumbs, drill_into
+from components.drill import drill_into
 from components.front_sheet import focus_metrics, leads, narratives, scoring_table
 from components.portfolio_charts import portfolio_charts
 from components.portfolio_views import portfolio_view, view_tabs
@@ -20,7 +20,6 @@ period, org = selected_period(), selected_org()
 
 
 def drill() -> None:
-    breadcrumbs(ws, org, key="portfolio-crumb")
     drill_into(ws, org, key="portfolio-drill",
                reported=lambda code: any(ws.engine.available(m.id, code) for m in portfolio.metrics))
 

@@ -15,14 +15,15 @@ def _go_to(code: str) -> None:
 
 
 def breadcrumbs(ws: Workspace, org: str, key: str) -> None:
-    """System › place › provider › site, each a button back up to it."""
-    path = [*reversed(ws.tree.ancestors(org)), ws.tree[org]]
-    if len(path) == 1 or not interactive():
+    """The organisations above the chosen one (system › place › provider), each a button back up to
+    it; nothing at the system."""
+    path = list(reversed(ws.tree.ancestors(org)))
+    if not path or not interactive():
         return
-    with st.container(horizontal=True, gap="xxsmall"):  # one compact row, so the title band stays short
+    with st.container(horizontal=True, gap="xxsmall", vertical_alignment="center"):  # one compact row
         for node in path:
             st.button(node.short_name, key=f"{key}-{node.code}", on_click=_go_to, args=(node.code,), type="tertiary",
-                      disabled=node.code == org, help=f"Show {node.name}", icon=":material/chevron_right:")
+                      help=f"Back up to {node.name}", icon=":material/arrow_upward:")
 
 
 def drill_into(ws: Workspace, org: str, key: str, reported: Callable[[str], bool]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.drill import breadcrumbs
 from components.state import DRILL_TO_KEY, ORG_KEY, PERIOD_KEY
 from portfolio.periods import month_label, parse_month
 from portfolio.workspace import Workspace
@@ -65,7 +66,7 @@ def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
     describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation '{code}'")
     # one compact band: the boxes say what they hold (a month, an organisation), so their labels are
     # kept for screen readers only and the page's title and context line follow straight after
-    period_column, org_column, _, extra_column = st.columns([1, 2.2, 0.8, 1.4], vertical_alignment="center")
+    period_column, org_column, up_column, extra_column = st.columns([1, 2.2, 1.8, 1.4], vertical_alignment="center")
     with period_column:
         period = url_synced(
             st.selectbox, "Reporting period", periods, PERIOD_KEY, ws.engine.default_period(), describe_period,
@@ -74,6 +75,8 @@ def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
         org = url_synced(
             st.selectbox, "Organisation", organisations, ORG_KEY, ws.tree.root, describe_org,
             format_func=lambda code: organisation_label(ws, code), label_visibility="collapsed")
+    with up_column:
+        breadcrumbs(ws, org, key="crumb")  # back up the hierarchy, beside the organisation it leads from
     if extra is not None:
         with extra_column:
             extra()

@@ -90,7 +90,7 @@ def test_drill_into_a_place_from_the_portfolio_page(at):
     at.session_state["period"] = "2023-05"
     at.run()
     assert metrics(at)["4-hour performance"] == "83.0%"  # Place One alone: 830 / 1000
-    at.button(key="portfolio-crumb-SYS").click().run()
+    at.button(key="crumb-SYS").click().run()
     assert at.session_state["org"] == "SYS"
 
 
