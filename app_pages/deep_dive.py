@@ -8,14 +8,14 @@ import streamlit as st
 from components.banners import header_columns, title_block
 from components.charts import breakdown_chart, breakdown_key, spc_chart
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
-from components.filters import url_synced
+from components.filters import quoted, url_synced
 from components.maps import map_key, status_map
 from components.state import interactive, on_select, presenting, request_drill, selected_org, selected_period, workspace
 from portfolio.commentary import metric_commentary, written_for
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import format_target, format_value
 from portfolio.judgement import status
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import fy_to_date, month_key, month_label, parse_month
 
 ws = workspace()
 engine, metrics = ws.engine, ws.config.metrics
@@ -25,7 +25,7 @@ title_place, control_place = header_columns() if interactive() else (st.containe
 with control_place:
     metric_id = url_synced(
         st.selectbox, "Metric", list(metrics), "metric", next(iter(metrics)),
-        lambda i: metrics[i].label if i in metrics else f"the metric '{i}'",
+        lambda i: metrics[i].label if i in metrics else f"the metric {i}",
         format_func=lambda i: metrics[i].label, shown=interactive(),
         label_visibility="collapsed")
 metric = metrics[metric_id]
@@ -38,7 +38,7 @@ if asked := st.query_params.get("part"):
             engine.summary(metric_id, org, period, part=(dimension, member)).available:
         part = (dimension, member)
     else:
-        st.warning(f"{metric.label} has no figures for '{asked}' here; showing all of it instead.")
+        st.warning(f"{metric.label} has no figures for {quoted(asked)} here; showing all of it instead.")
         del st.query_params["part"]
 
 title = metric.label + (f": {part[1]}" if part else "")
@@ -59,10 +59,11 @@ if part:
     st.button(f"All {part[0].replace('_', ' ')}s", key="crumb-part", on_click=clear_part,
               icon=":material/close:", help="Show the whole metric again")
 
-figures(summary)
 spc = engine.spc(metric_id, org, period, part=part)
 series = engine.series(metric_id, org, end=period, part=part)
 series = series[series["value"].notna()]
+year = [month_key(m) for m in fy_to_date(parse_month(summary.value_period or period))]
+figures(summary, list(series.loc[series["period"].isin(year), "value"]))
 if spc is not None:
     chart, key = spc_chart(metric, spc.points, series, period, title=f"{title}, {ws.tree[org].name}")
     st.altair_chart(
@@ -80,7 +81,7 @@ if note := metric_commentary(ws.config.folder, metric_id, period, org):
 levels = engine.drill_levels(metric_id, org, part=part) if interactive() else []  # a slide: figures and chart
 if levels:
     st.subheader("Drill down", anchor=False)
-    level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0], lambda d: f"'{d}'",
+    level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0], lambda d: f"the breakdown by {d.replace('_', ' ')}",
                        format_func=lambda d: d.replace("_", " ").capitalize()) or levels[0]
     shown_month = summary.value_period or period  # the latest figure's month: earlier for an annual metric
     members = engine.breakdown(metric_id, org, level, shown_month, part=part)

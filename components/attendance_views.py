@@ -150,11 +150,11 @@ def choices() -> tuple[int | None, int | None]:
     left, right = st.columns(2)
     with left:
         chosen_type = url_synced(
-            st.selectbox, "A&E department type", types, TYPE_KEY, ALL, lambda v: f"the department type '{v}'",
+            st.selectbox, "A&E department type", types, TYPE_KEY, ALL, lambda v: f"the department type {v}",
             format_func=lambda v: "All types" if v == ALL else DEPARTMENT_TYPES[int(v)], disabled=not interactive())
     with right:
         chosen_decile = url_synced(
-            st.selectbox, "Deprivation decile (IMD)", deciles, DECILE_KEY, ALL, lambda v: f"the decile '{v}'",
+            st.selectbox, "Deprivation decile (IMD)", deciles, DECILE_KEY, ALL, lambda v: f"the decile {v}",
             format_func=_decile_option, disabled=not interactive(),
             help="Of the patient's home postcode, from the English Index of Multiple Deprivation: 1 is the most "
                  "deprived tenth of neighbourhoods, 10 the least.")

@@ -65,7 +65,7 @@ def data_warnings(ws: Workspace) -> None:
     if ws.config.disabled:
         count = len(ws.config.disabled)
         st.error(f"{count} portfolio{'s' if count > 1 else ''} could not be loaded and {'are' if count > 1 else 'is'} "
-                 "not shown; the rest of the dashboard is complete. *About the data* names the file and what to fix.",
+                 "not shown, nor are the slides or figures that rely on it. *About the data* names the file and what to fix.",
                  icon=":material/error:")
     if ws.config.organisations is None:
         st.error("The list of organisations could not be loaded. *About the data* says what to fix.",

@@ -30,9 +30,9 @@ from portfolio.config import Meeting
 from portfolio.exports import neutralise
 from portfolio.formatting import SUPPRESSION, format_status, format_target, format_value
 from portfolio.judgement import ASSURANCE_GROUPS, ASSURANCE_WORDS, MATRIX_CELLS, VARIATION_GROUPS, VARIATION_WORDS, \
-    change, exceptions, icon_matrix
+    change, exceptions, icon_matrix, year_to_date_withheld
 from portfolio.meetings import OVERVIEW, Step, organisation, running_order
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import fy_to_date, month_key, month_label, parse_month
 from portfolio.workspace import Workspace
 
 PAGE = landscape(A4)
@@ -186,7 +186,8 @@ def _deep_dive(ws: Workspace, org: str, period: str, metric_id: str, number: int
         "Latest": format_value(metric, summary.value),
         "Target": format_target(metric, summary.target),
         "Status": format_status(summary.status),
-        "Year to date": format_value(metric, summary.fytd) if summary.fytd is not None else "–",
+        "Year to date": "–" if summary.fytd is None else SUPPRESSION.get().symbol if year_to_date_withheld(
+            metric, _year_values(ws, metric_id, org, summary.value_period or period)) else format_value(metric, summary.fytd),
         "Change": change(summary).text or "–",
         "Variation": VARIATION_WORDS.get(summary.variation_icon, "–"),
         "Assurance": ASSURANCE_WORDS.get(summary.assurance_icon, "–"),
@@ -213,6 +214,12 @@ def _deep_dive(ws: Workspace, org: str, period: str, metric_id: str, number: int
         "Status": [format_status(s) for s in recent["status"]],
     })
     return flow
+
+
+def _year_values(ws: Workspace, metric_id: str, org: str, month: str) -> list[float]:
+    """The months of the financial year to ``month``, whose hidden counts withhold its year to date."""
+    year = [month_key(m) for m in fy_to_date(parse_month(month))]
+    return list(ws.engine.series(metric_id, org, start=year[0], end=month)["value"])
 
 
 def _table(name: str, frame: pd.DataFrame, tables: dict, heading: str) -> list:

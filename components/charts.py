@@ -152,11 +152,17 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
     reasons = {r.month: r.reason for r in metric.rebase}
     inside = [m for m in segment_starts if first < m <= period and m in reasons]
     if inside:
+        # each reason beside its rule: to the right of it in the first half of the window, to the left
+        # in the second (so that no label runs past the chart's edge), a line lower than the one before
+        months = list(frame["month"].dt.strftime("%Y-%m"))
         marks = pd.DataFrame({"month": pd.to_datetime(inside),
-                              "label": [f"New limits: {reasons[m] or month_label(parse_month(m))}" for m in inside]})
-        layers += [alt.Chart(marks).mark_rule(color="#425563", strokeDash=[6, 3]).encode(x="month:T"),
-                   alt.Chart(marks).mark_text(align="left", baseline="top", dx=4, dy=2, color=TEXT, fontSize=12)
-                   .encode(x="month:T", y=alt.value(0), text="label:N")]
+                              "label": [f"New limits: {reasons[m] or month_label(parse_month(m))}" for m in inside],
+                              "left": [months.index(m) > len(months) / 2 for m in inside],
+                              "row": [14 * (n % 2) for n in range(len(inside))]})
+        layers.append(alt.Chart(marks).mark_rule(color="#425563", strokeDash=[6, 3]).encode(x="month:T"))
+        layers += [alt.Chart(marks.iloc[[n]]).mark_text(align="right" if mark.left else "left", baseline="top",
+                                                        dx=-4 if mark.left else 4, color=TEXT, fontSize=12)
+                   .encode(x="month:T", y=alt.value(mark.row), text="label:N") for n, mark in enumerate(marks.itertuples())]
         key.append("black dashed upright: limits recalculated")
     start = segment_starts.get(frame["segment"].iloc[0]) if len(frame) else None
     reason = reasons.get(start)

@@ -11,8 +11,8 @@ from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary
 from portfolio.exports import safe_csv
-from portfolio.formatting import format_count, format_status, format_target, format_value
-from portfolio.judgement import against_plan
+from portfolio.formatting import SUPPRESSION, format_count, format_status, format_target, format_value
+from portfolio.judgement import against_plan, year_to_date_withheld
 from portfolio.periods import month_label, parse_month
 from portfolio.spc import SPCResult
 
@@ -37,14 +37,18 @@ def _span(start: str | None, end: str | None) -> str:
     return f"from {show(start)}" if start else f"to {show(end)}"
 
 
-def figures(summary: MetricSummary) -> None:
-    """The latest figure, the year to date, the 2019/20 baseline and the two SPC icons with their words."""
+def figures(summary: MetricSummary, year_values: list[float]) -> None:
+    """The latest figure, the year to date, the 2019/20 baseline and the two SPC icons with their
+    words. ``year_values`` are the months of the financial year: a hidden count among them withholds
+    the year to date."""
     metric = summary.metric
     columns = st.columns([3, 2, 2, 3])
     with columns[0]:
         headline(summary, with_icons=False)  # the icons have their own column here
     if summary.fytd is not None:
-        columns[1].metric("Financial year to date", format_value(metric, summary.fytd),
+        withheld = year_to_date_withheld(metric, year_values)
+        columns[1].metric("Financial year to date",
+                          SUPPRESSION.get().symbol if withheld else format_value(metric, summary.fytd),
                           help="April to the reporting month: a sum of monthly totals, or a rate from summed parts.")
     if summary.baseline is not None:
         columns[2].metric("Same month of 2019/20", format_value(metric, summary.baseline),
@@ -66,7 +70,7 @@ def trajectory_line(summary: MetricSummary) -> None:
     metric = summary.metric
     st.markdown(f"**Plan for {month_label(parse_month(summary.value_period))}:** {format_value(metric, summary.plan)} · "
                 f"**actual** {format_value(metric, summary.value)} · "
-                f"**{against_plan(metric, summary.variance_to_plan).text}**")
+                f"**{against_plan(metric, summary.value, summary.variance_to_plan).text}**")
 
 
 def data_table(metric: Metric, org: str, series: pd.DataFrame, spc: SPCResult | None, file_name: str) -> None:

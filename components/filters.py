@@ -24,6 +24,13 @@ def organisation_label(ws: Workspace, code: str) -> str:
     return f"{prefix}{org.name}"
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """Text from a link, safe to say in a message: shortened, and shown as code, so a crafted
+    address can neither format the dashboard's words nor put a link or a picture in them."""
+    text = " ".join(str(text).replace("`", "'").split())
+    return f"`{text if len(text) <= limit else text[:limit] + '…'}`"
+
+
 def _take_from_url(key: str, options: list[str], describe) -> None:
     """Apply the URL's value for ``key`` when a link or a typed address set it.
 
@@ -38,7 +45,7 @@ def _take_from_url(key: str, options: list[str], describe) -> None:
     if asked in options:
         st.session_state[key] = asked
     else:
-        st.warning(f"The link asks for {describe(asked)}, which is not in this dashboard; showing "
+        st.warning(f"The link asks for {describe(quoted(asked))}, which is not in this dashboard; showing "
                    f"{describe(st.session_state.get(key, options[0]))} instead.", icon=":material/link_off:")
 
 
@@ -62,8 +69,8 @@ def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
         st.session_state[ORG_KEY] = st.session_state.pop(DRILL_TO_KEY)
     periods = list(reversed(ws.engine.periods))
     organisations = organisation_options(ws)
-    describe_period = (lambda p: month_label(parse_month(p)) if p in periods else f"the period '{p}'")
-    describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation '{code}'")
+    describe_period = (lambda p: month_label(parse_month(p)) if p in periods else f"the period {p}")
+    describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation {code}")
     # one compact band: the boxes say what they hold (a month, an organisation), so their labels are
     # kept for screen readers only and the page's title and context line follow straight after
     period_column, org_column, up_column, extra_column = st.columns([1, 2.2, 1.8, 1.4], vertical_alignment="center")

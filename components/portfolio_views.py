@@ -26,9 +26,14 @@ VIEW_KEY = "view"  # the URL parameter of the tab shown: ?view=Scorecard
 TAB_STRIP_PIXELS = 1150  # the width the tab strip has on a 1280-pixel screen, less a margin
 
 
+def _width(text: str) -> float:
+    """About how wide a tab's label is drawn, in pixels: capitals and digits are wider than the rest."""
+    return sum(11.0 if c.isupper() else 8.5 if c.isdigit() else 4.5 if c.isspace() else 7.2 for c in text)
+
+
 def fits_tab_strip(titles: list[str]) -> bool:
-    """Whether the tabs fit side by side at 1280 pixels (about 7.5 pixels a character, and the gap)."""
-    return sum(7.5 * len(title) + 20 for title in titles) <= TAB_STRIP_PIXELS
+    """Whether the tabs fit side by side at 1280 pixels, each with the gap after it."""
+    return sum(_width(title) + 20 for title in titles) <= TAB_STRIP_PIXELS
 
 
 def view_tabs(titles: list[str]) -> list[tuple[object, bool]]:
@@ -37,7 +42,7 @@ def view_tabs(titles: list[str]) -> list[tuple[object, bool]]:
     if fits_tab_strip(titles) and not presenting():
         return [(tab, tab.open) for tab in st.tabs(titles, key=VIEW_KEY, bind="query-params", on_change="rerun")]
     # while presenting, the slide's view alone: a tab strip does nothing in front of the board
-    chosen = url_synced(st.selectbox, "View", titles, VIEW_KEY, titles[0], lambda t: f"the view '{t}'",
+    chosen = url_synced(st.selectbox, "View", titles, VIEW_KEY, titles[0], lambda t: f"the view {t}",
                         shown=not presenting())
     return [(st.container(), title == chosen) for title in titles]
 
@@ -165,7 +170,7 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     columns = st.columns(3)
     columns[0].metric(f"Actual, {month_label(parse_month(summary.value_period))}", format_value(metric, summary.value))
     if summary.plan is not None:
-        chip = against_plan(metric, summary.variance_to_plan)
+        chip = against_plan(metric, summary.value, summary.variance_to_plan)
         columns[1].metric(f"Plan, {month_label(parse_month(summary.value_period))}", format_value(metric, summary.plan),
                           delta=chip.text or None, delta_color=CHIP_COLOURS.get(chip.tone, "gray"),
                           delta_arrow=chip.arrow if chip.arrow in ("up", "down") else "off")

@@ -4,10 +4,12 @@ buttons and the ← / → keys."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
 
+from components.filters import quoted
 from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY
 from portfolio.config import Meeting
 from portfolio.formatting import SUPPRESSION
@@ -27,7 +29,7 @@ def start_presenting(ws: Workspace, pages: dict, current: str) -> None:
     st.session_state[PRESENTING_KEY] = True
     meeting = ws.config.meetings.get(st.query_params.get("meeting", ""))
     if "meeting" in st.query_params and meeting is None:
-        st.warning(f"There is no meeting '{st.query_params['meeting']}'; presenting this view on its own.",
+        st.warning(f"There is no meeting {quoted(st.query_params['meeting'])}; presenting this view on its own.",
                    icon=":material/link_off:")
     if meeting is not None:
         _freeze(ws, meeting.period, organisation(ws.config, meeting))
@@ -45,6 +47,13 @@ def stop_presenting() -> None:
 
 
 def _freeze(ws: Workspace, period: str | None, org: str | None) -> None:
+    """The period and organisation shown, frozen; a link's that the dashboard does not have is said."""
+    for asked, known, words in ((period, period in ws.engine.periods, "period"), (org, org in ws.tree, "organisation")):
+        if asked is not None and not known:
+            st.warning(f"The link asks for the {words} {quoted(asked)}, which is not in this dashboard; presenting "
+                       f"the latest instead." if words == "period" else
+                       f"The link asks for the {words} {quoted(asked)}, which is not in this dashboard; presenting the "
+                       "whole system instead.", icon=":material/link_off:")
     st.session_state[PERIOD_KEY] = period if period in ws.engine.periods else ws.engine.default_period()
     st.session_state[ORG_KEY] = org if org in ws.tree else ws.tree.root
 
@@ -52,10 +61,11 @@ def _freeze(ws: Workspace, period: str | None, org: str | None) -> None:
 def _running_order(ws: Workspace, meeting: Meeting, pages: dict, current: str) -> None:
     steps = running_order(ws.config, ws.engine, meeting)
     asked = st.query_params.get("slide", "1")
-    number = min(max(int(asked), 1), len(steps)) if asked.lstrip("-").isdigit() else 1
+    # ASCII digits only, and not too many of them: "²" is a digit to str.isdigit, and int() refuses 5,000 digits
+    number = min(max(int(asked), 1), len(steps)) if re.fullmatch(r"-?[0-9]{1,6}", asked) else 1
     if str(number) != asked:
-        st.session_state[SLIDE_WARNING_KEY] = f"{meeting.title} has no slide '{asked}'; showing slide {number} " \
-                                              f"of {len(steps)}."
+        st.session_state[SLIDE_WARNING_KEY] = f"{meeting.title} has no slide {quoted(asked)}; showing slide " \
+                                              f"{number} of {len(steps)}."
     org = organisation(ws.config, meeting)
     step = steps[number - 1]
     # the tab is not compared: the first tab is left out of the URL

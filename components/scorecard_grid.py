@@ -10,8 +10,8 @@ from components.html_table import Cell, html_table
 from components.icons import icon_pairs
 from components.marks import MISS, marked_cell
 from components.state import link
-from portfolio.formatting import format_target, format_value
-from portfolio.judgement import change, year_to_date_status
+from portfolio.formatting import SUPPRESSION, format_target, format_value
+from portfolio.judgement import change, year_to_date_status, year_to_date_withheld
 from portfolio.periods import month_label, parse_month
 from portfolio.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
 
@@ -29,8 +29,9 @@ def _row(row: ScorecardRow, shown: set[str]) -> list[Cell]:
         cells.append(Cell(format_value(metric, row.baseline) if row.baseline is not None else "–"))
     for month, (value, status) in row.months.items():
         cells.append(marked_cell(metric, value, status, metric.target_for(month, summary.org_code), show_met=False))
-    if "ytd" in shown:
-        cells.append(marked_cell(metric, summary.fytd, year_to_date_status(summary), summary.target, show_met=False))
+    if "ytd" in shown:  # withheld where a month beside it is a hidden count (subtraction would give it away)
+        cells.append(Cell(SUPPRESSION.get().symbol) if year_to_date_withheld(metric, [v for v, _ in row.months.values()]) else
+                     marked_cell(metric, summary.fytd, year_to_date_status(summary), summary.target, show_met=False))
     chip = change(summary)
     cells += [Cell(format_target(metric, summary.target), keep=True),
               Cell("–" if outside else chip.short, help=chip.text or None, keep=True),

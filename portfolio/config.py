@@ -97,14 +97,14 @@ class Source(Strict):
 class Format(Strict):
     style: Literal["number", "percent", "hhmmss", "minutes", "days", "gbp_m", "gbp_k"] | None = None
     decimals: Annotated[int, Field(ge=0, le=4)] | None = None
-    unit_label: Annotated[str, Field(min_length=1, max_length=24)] | None = None
+    unit_label: Annotated[str, Field(min_length=1, max_length=24, pattern=r"\S")] | None = None
 
 
 class Rebase(Strict):
     """A month from which the process is judged afresh: the SPC limits are recalculated."""
 
     month: YearMonth
-    reason: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=60, pattern=r"\S")] | None = None
 
 
 DEFAULT_STYLE = {
@@ -136,7 +136,7 @@ class KVI(Strict):
 
 class Metric(Strict):
     id: Snake
-    label: str = Field(min_length=1)
+    label: str = Field(min_length=1, max_length=100)
     short_label: Annotated[str, Field(min_length=1, max_length=24)] | None = None
     category: str
     subcategory: str | None = None
@@ -165,9 +165,22 @@ class Metric(Strict):
     @field_validator("rebase", mode="before")
     @classmethod
     def _rebase_months(cls, rebases: Any) -> Any:
-        """A plain month (``- 2023-04``) is a rebase with no reason given."""
-        if isinstance(rebases, list):
-            return [{"month": item} if isinstance(item, str) else item for item in rebases]
+        """A plain month (``- 2023-04``) is a rebase with no reason given; anything else that is not a
+        mapping (a date, a number) is refused saying how to write it."""
+        if not isinstance(rebases, list):
+            return rebases
+        for item in rebases:
+            if not isinstance(item, (str, dict)):
+                raise ValueError(f"rebase: write each as a month, YYYY-MM (got {item!r}), or as "
+                                 "{month: YYYY-MM, reason: why the process changed}")
+        return [{"month": item} if isinstance(item, str) else item for item in rebases]
+
+    @field_validator("rebase")
+    @classmethod
+    def _rebase_once(cls, rebases: list[Rebase]) -> list[Rebase]:
+        months = [r.month for r in rebases]
+        if twice := sorted({m for m in months if months.count(m) > 1}):
+            raise ValueError(f"rebase: {', '.join(twice)} is listed twice; give each month once")
         return rebases
 
     @model_validator(mode="after")
@@ -232,7 +245,7 @@ class Metric(Strict):
 class ChartSpec(Strict):
     """A chart on the portfolio page, drawn for the selected organisation's places, providers or sites."""
 
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=100)
     metric: Snake
     by: Snake = "provider"  # an organisation level, or a breakdown in the metric's drill list
     kind: Literal["trend", "latest"] = "trend"
@@ -247,10 +260,10 @@ WHOLE_PORTFOLIO_KINDS = ("framework", "kvi", "milestones")  # the view kinds dra
 class ViewSpec(Strict):
     """A portfolio's own view, shown as a tab of its page (views sharing a ``tab`` share one)."""
 
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=100)
     kind: Literal["standards", "distribution", "trajectory", "heatmap", "position", "statement", "waterfall",
                   "framework", "kvi", "map", "comparison", "milestones"]
-    tab: str | None = None
+    tab: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     metrics: list[Snake] = []
     metric: Snake | None = None
     dimension: Snake | None = None
@@ -317,9 +330,12 @@ class Milestone(Strict):
     source: str | None = None
 
 
+BUILT_IN_TABS = ("Front sheet", "Scorecard", "Charts")  # every portfolio's page has these (Charts when it has any)
+
+
 class Portfolio(Strict):
     id: Snake
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=60)
     sro: str = Field(min_length=1)
     clinical_lead: str = Field(min_length=1)
     ceo_sponsor: str = Field(min_length=1)
@@ -358,7 +374,14 @@ class Portfolio(Strict):
             elif chart.by not in self.metric(chart.metric).drill:
                 problems.append(f"charts[{number}].by: '{chart.metric}' cannot be drilled by {chart.by}; add it "
                                 "to the metric's drill list or choose another level")
+        titles = [view.title for view in self.views]
         for number, view in enumerate(self.views):
+            if view.tab_title in BUILT_IN_TABS:
+                key = "tab" if view.tab else "title"
+                problems.append(f"views[{number}].{key}: '{view.tab_title}' is the name of a tab every portfolio has "
+                                "already; give the view's tab another name")
+            if titles.count(view.title) > 1:
+                problems.append(f"views[{number}].title: '{view.title}' is used by two views; give each its own title")
             for metric_id in view.metric_ids:
                 if metric_id not in ids:
                     problems.append(f"views[{number}].metric: '{metric_id}' is not a metric of this portfolio")
@@ -389,7 +412,7 @@ class Portfolio(Strict):
     def tabs(self) -> list[str]:
         """Every tab of the portfolio's page: the front sheet, the scorecard, the charts (when it
         has any) and its own views."""
-        return ["Front sheet", "Scorecard", *(["Charts"] if self.charts else []), *self.own_tabs]
+        return [*BUILT_IN_TABS[:2], *(BUILT_IN_TABS[2:] if self.charts else []), *self.own_tabs]
 
     @property
     def headline_metrics(self) -> list[Metric]:
@@ -404,13 +427,13 @@ ProviderType = Literal["acute", "specialist", "community", "mental_health", "amb
 
 class System(Strict):
     code: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=120)
     short_name: str = Field(min_length=1)
 
 
 class Place(Strict):
     code: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=120)
     short_name: str | None = None
     lat: Annotated[float, Field(ge=49.0, le=61.0)] | None = None
     lon: Annotated[float, Field(ge=-8.7, le=2.0)] | None = None
@@ -418,7 +441,7 @@ class Place(Strict):
 
 class Provider(Strict):
     code: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=120)
     short_name: str = Field(min_length=1)
     type: ProviderType
     place: str | None = None
@@ -429,7 +452,7 @@ class Provider(Strict):
 
 class Site(Strict):
     code: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=120)
     provider: str
     lat: Annotated[float, Field(ge=49.0, le=61.0)]
     lon: Annotated[float, Field(ge=-8.7, le=2.0)]
@@ -486,7 +509,7 @@ class SmallNumbers(Strict):
 
 
 class Settings(Strict):
-    title: str = "Portfolio performance"
+    title: Annotated[str, Field(min_length=1, max_length=80)] = "Portfolio performance"
     default_period: Literal["latest"] | YearMonth = "latest"
     no_change_tolerance: Annotated[float, Field(ge=0)] = 0.0
     stale_grace_days: Annotated[int, Field(ge=0)] = 14
@@ -531,7 +554,7 @@ class Meeting(Strict):
     """A meeting's running order, in config/meetings/: what is shown, for which period, in order."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=100)
     date: date
     period: YearMonth
     organisation: str | None = None
@@ -542,17 +565,23 @@ class Meeting(Strict):
 # --- reading YAML with line numbers ----------------------------------------------------------
 
 
-def _key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Map each key path in a YAML document to its 1-based line."""
+def _key_lines(node: yaml.Node, path: tuple = (), seen: set[int] | None = None) -> dict[tuple, int]:
+    """Map each key path in a YAML document to its 1-based line. A node reached again through an
+    alias (``*anchor``) is not walked again: its lines are those of its first place, and a nest of
+    aliases (a "billion laughs" file of a few hundred bytes) cannot make the walk exponential."""
+    seen = set() if seen is None else seen
     lines = {path: node.start_mark.line + 1}
+    if id(node) in seen:
+        return lines
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = (*path, key.value)
-            lines.update(_key_lines(value, child))
+            lines.update(_key_lines(value, child, seen))
             lines[child] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            lines.update(_key_lines(item, (*path, index)))
+            lines.update(_key_lines(item, (*path, index), seen))
     return lines
 
 
@@ -595,6 +624,8 @@ def _fix_hint(error: dict, model: type[BaseModel], loc: tuple) -> str:
             return f"got {error.get('input')!r}: write a month as YYYY-MM, for example 2023-04"
         if "\\d{4}/" in pattern:
             return f"got {error.get('input')!r}: write a financial year as 2019/20"
+        if pattern == r"\S":
+            return f"got {error.get('input')!r}: write some words, not only spaces"
         return f"got {error.get('input')!r}: use lower-case letters, digits and underscores, starting with a letter"
     message = error["msg"].removeprefix("Value error, ")
     if "input" in error and kind not in ("value_error", "assertion_error") and not isinstance(error["input"], (dict, list)):
@@ -691,6 +722,9 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     problems: list[Problem] = field(default_factory=list)
     disabled: dict[str, str] = field(default_factory=dict)  # portfolio file → why it was left out
+    # the portfolio ids and extract metric keys of files left out: their slides and rows are set aside
+    disabled_ids: dict[str, str] = field(default_factory=dict)  # portfolio id → its file
+    set_aside: set[str] = field(default_factory=set)
     meetings: dict[str, Meeting] = field(default_factory=dict)
 
     @property
@@ -740,6 +774,7 @@ def load_config(folder: Path | str) -> Config:
         if problems:
             config.problems += problems
             config.disabled[relative] = str(problems[0])
+            _note_disabled(config, relative, data)
             continue
         seen_portfolios[portfolio.id] = relative
         seen_ids.update({m.id: relative for m in portfolio.metrics})
@@ -749,6 +784,22 @@ def load_config(folder: Path | str) -> Config:
     config.portfolios.sort(key=lambda p: (p.order, p.title))
     _load_meetings(config)
     return config
+
+
+def _note_disabled(config: Config, relative: str, data: Any) -> None:
+    """What a portfolio file that could not be loaded would have held, as far as it can be read: its
+    id, so that a meeting naming it says why it is left out, and its metrics' extract keys, so that
+    their rows are set aside with one line instead of each reported as an unknown metric."""
+    if not isinstance(data, dict):
+        return
+    if isinstance(data.get("id"), str):
+        config.disabled_ids[data["id"]] = relative
+    for metric in data.get("metrics") or []:
+        if isinstance(metric, dict):
+            source = metric.get("source") if isinstance(metric.get("source"), dict) else {}
+            key = source.get("key") or metric.get("id")
+            if isinstance(key, str):
+                config.set_aside.add(key)
 
 
 def _load_meetings(config: Config) -> None:
@@ -777,8 +828,16 @@ def _meeting_references(config: Config, meeting: Meeting, relative: str, lines, 
                                 location="organisation", line=lines.get(("organisation",))))
     for number, slide in enumerate(meeting.slides):
         if slide.portfolio and config.portfolio(slide.portfolio) is None:
-            problems.append(Problem(relative, f"'{slide.portfolio}' is not a portfolio", location=f"slides[{number}].portfolio",
+            message = (f"the portfolio '{slide.portfolio}' could not be loaded ({config.disabled_ids[slide.portfolio]} "
+                       "has errors): the meeting is left out until that file is fixed"
+                       if slide.portfolio in config.disabled_ids else f"'{slide.portfolio}' is not a portfolio")
+            problems.append(Problem(relative, message, location=f"slides[{number}].portfolio",
                                     line=lines.get(("slides", number, "portfolio"))))
+        portfolio = config.portfolio(slide.portfolio) if slide.portfolio else None
+        if slide.show == "portfolio" and portfolio and slide.view not in portfolio.tabs:
+            problems.append(Problem(relative, f"'{slide.view}' is not a tab of {portfolio.title}: choose one of "
+                                    f"{', '.join(portfolio.tabs)}", location=f"slides[{number}].view",
+                                    line=lines.get(("slides", number, "view"))))
         if slide.metric and slide.metric not in config.metrics:
             problems.append(Problem(relative, f"'{slide.metric}' is not a metric of any portfolio",
                                     location=f"slides[{number}].metric", line=lines.get(("slides", number, "metric"))))

@@ -83,9 +83,11 @@ class _RowChecker:
 
 
 def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[str],
-                 info: ExtractInfo | None, closed: dict[str, tuple[str, str | None]] | None = None
-                 ) -> tuple[pd.DataFrame, ExtractReport]:
-    """Read one extract; return its valid rows (typed) and a report of what was found."""
+                 info: ExtractInfo | None, closed: dict[str, tuple[str, str | None]] | None = None,
+                 set_aside: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, ExtractReport]:
+    """Read one extract; return its valid rows (typed) and a report of what was found. Rows for
+    the metric keys in ``set_aside`` (a portfolio whose file could not be loaded) are left out with
+    one warning, not a problem each."""
     report = ExtractReport(file=name, info=info)
     empty = pd.DataFrame(columns=["extract", *KEY, *NUMBERS, "status", "note", "line"])
     try:
@@ -117,6 +119,11 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # file line numbers: the header is line 1
     report.rows_read = len(frame)
 
+    aside = frame["metric_id"].isin(set_aside)
+    if aside.any():
+        report.problems.append(Problem(name, f"{aside.sum():,} rows are for metrics of a portfolio that could not be "
+                                             "loaded: they are set aside until its file is fixed", severity="warning"))
+        frame = frame[~aside]
     check = _RowChecker(name, frame)
     by_key = {}
     for metric in metrics:
@@ -217,6 +224,7 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
     store = store or store_folder(data_dir)
     org_codes = _org_codes(config)
     closed = _closed(config)
+    set_aside = frozenset(config.set_aside - {m.source_key for m in config.metrics.values()})
     by_file: dict[str, list[Metric]] = {}
     for metric in config.metrics.values():
         by_file.setdefault(metric.source.extract, []).append(metric)
@@ -235,10 +243,10 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
             metrics = by_file.get(name, [])
 
             def build(target: Path, path=path, name=name, metrics=metrics) -> None:
-                facts, report = read_extract(path, name, metrics, org_codes, None, closed)
+                facts, report = read_extract(path, name, metrics, org_codes, None, closed, set_aside)
                 _write_facts(facts, report, target)
 
-            stamp = _validation_stamp(metrics, org_codes, closed)
+            stamp = _validation_stamp(metrics, org_codes, closed, set_aside)
             stored, _ = built(path, store, "facts", build, name, stamp)
             try:
                 report = _read_report(stored, info)
@@ -259,11 +267,12 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
 STORE_VERSION = "1"
 
 
-def _validation_stamp(metrics: list[Metric], org_codes: set[str], closed: dict) -> str:
+def _validation_stamp(metrics: list[Metric], org_codes: set[str], closed: dict, set_aside: frozenset[str]) -> str:
     """What a stored extract's checks depended on, besides the file itself: the metrics that read it
-    (their keys, kinds and units), the organisations that exist and the ones that closed."""
+    (their keys, kinds and units), the organisations that exist and the ones that closed, and the
+    keys set aside."""
     keys = sorted((m.source_key, m.compute, m.unit) for m in metrics)
-    return repr((STORE_VERSION, keys, sorted(org_codes), sorted(closed.items())))
+    return repr((STORE_VERSION, keys, sorted(org_codes), sorted(closed.items()), sorted(set_aside)))
 
 
 def _write_facts(facts: pd.DataFrame, report: ExtractReport, target: Path) -> None:

@@ -5,7 +5,7 @@ where the file names go. A hint is not a problem: nothing is wrong, something co
 from __future__ import annotations
 
 from portfolio.attendances import configured
-from portfolio.commentary import portfolio_commentary
+from portfolio.commentary import commentary_problems, portfolio_commentary
 from portfolio.judgement import MET, variation_group
 from portfolio.workspace import Workspace
 
@@ -33,7 +33,10 @@ def hints(ws: Workspace) -> list[str]:
                 if not rebase.reason:
                     found.append(f"{metric.id}: the rebase at {rebase.month} has no reason, so its SPC chart says only "
                                  "that the limits were recalculated; give it a 'reason:'")
-    if not ws.config.meetings:
+    found += commentary_problems(  # a portfolio that could not be loaded still owns its commentary
+        config, {"metrics": set(ws.config.metrics) | ws.config.set_aside,
+                 "portfolios": {p.id for p in ws.config.portfolios} | set(ws.config.disabled_ids)}, set(ws.tree.nodes))
+    if not any((config / "meetings").glob("*.yaml")):  # one with errors is a problem, said above
         found.append(f"no board meetings are set up: add a running order to {config / 'meetings'} (docs/configuration.md)")
     extract = configured(ws.config.settings, ws.data_dir)
     if extract is None:

@@ -120,10 +120,13 @@ def change(summary) -> Change:
                   f"{mark} {'Higher' if higher else 'Lower'}")
 
 
-def against_plan(metric, variance: float | None) -> Change:
-    """Actual against plan as a chip: "+49, worse than plan", coloured by the improvement direction."""
+def against_plan(metric, actual: float | None, variance: float | None) -> Change:
+    """Actual against plan as a chip: "+49, worse than plan", coloured by the improvement direction;
+    withheld when the actual is a hidden count (the plan beside it would give it away)."""
     if variance is None:
         return Change(NO_DATA, "", "off")
+    if is_small(metric, actual):
+        return Change("hidden", "against plan: not shown (small numbers)", "off")
     amount = format_variance(metric, variance)
     if rounds_to_nothing(metric, variance):
         return Change(NO_CHANGE, "on plan", "off", "→ On plan")
@@ -132,6 +135,12 @@ def against_plan(metric, variance: float | None) -> Change:
         return Change(NOT_JUDGED, f"{amount} against plan", arrow)
     better = (variance > 0) == (metric.improvement == "increase")
     return Change(BETTER if better else WORSE, f"{amount}, {'better' if better else 'worse'} than plan", arrow)
+
+
+def year_to_date_withheld(metric, month_values) -> bool:
+    """A year to date is withheld when a month in it is a hidden count: the months shown beside it
+    would give the hidden one away by subtraction."""
+    return any(is_small(metric, value) for value in month_values)
 
 
 def year_to_date_status(summary) -> str | None:

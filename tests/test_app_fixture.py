@@ -118,7 +118,7 @@ def test_deep_dive_figures_chart_and_drill(monkeypatch):
 def test_deep_dive_with_an_unknown_metric_says_so(monkeypatch):
     at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="no_such_metric")
     assert not at.exception
-    assert "The link asks for the metric 'no_such_metric'" in at.warning[-1].value
+    assert "The link asks for the metric `no_such_metric`" in at.warning[-1].value  # as code: never formatted
 
 
 def test_deep_dive_for_a_metric_not_reported_there(monkeypatch):
@@ -195,7 +195,7 @@ def test_deep_dive_has_spc_icons_map_data_and_download(monkeypatch):
 def test_a_part_that_does_not_exist_says_so(monkeypatch):
     at = deep_dive(monkeypatch, FIXTURE_CONFIG, FIXTURE_DATA, metric="waiting_list", part="weeks_band:99+ weeks")
     assert not at.exception
-    assert "has no figures for 'weeks_band:99+ weeks'" in at.warning[-1].value
+    assert "has no figures for `weeks_band:99+ weeks`" in at.warning[-1].value
     assert at.title[0].value == "Waiting list"
 
 

@@ -1,11 +1,13 @@
 """Config validation: the shipped files load; broken ones are reported by file, key path and line."""
 
 import shutil
+import time
 
 import pytest
 
 from portfolio.config import load_config
-from tests.conftest import FIXTURE_CONFIG, ROOT
+from portfolio.workspace import load_workspace
+from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
 
 
 def test_fixture_config_loads_cleanly():
@@ -71,6 +73,23 @@ BROKEN_PORTFOLIOS = [
      "'nope' is not a metric of this portfolio"),
     ("identity with one part", "views:\n", "reconcile:\n  identities:\n    - {total: attendances, parts: [four_hour]}\nviews:\n",
      71, "at least 2 items"),
+    ("a view's tab named as a built-in tab", "{title: Trajectory, kind: trajectory, metric: four_hour}",
+     "{title: Trajectory, tab: Scorecard, kind: trajectory, metric: four_hour}", 72, "a tab every portfolio has"),
+    ("a view named as a built-in tab", "{title: Trajectory, kind: trajectory, metric: four_hour}",
+     "{title: Front sheet, kind: trajectory, metric: four_hour}", 72, "a tab every portfolio has"),
+    ("two views with one title", "{title: Trajectory, kind: trajectory, metric: four_hour}",
+     "{title: Standards, kind: trajectory, metric: four_hour}", 70, "is used by two views"),
+    ("a rebase that is a date", "    focus: true\n", "    focus: true\n    rebase: [2023-04-01]\n", 26,
+     "write each as a month, YYYY-MM"),
+    ("a rebase month twice", "    focus: true\n", "    focus: true\n    rebase: [2023-04, {month: 2023-04, reason: x}]\n", 26,
+     "2023-04 is listed twice"),
+    ("a rebase reason of spaces", "    focus: true\n", "    focus: true\n    rebase: [{month: 2023-04, reason: '  '}]\n",
+     26, "not only spaces"),
+    ("a unit label of spaces", "    focus: true\n", "    focus: true\n    format: {unit_label: '   '}\n", 26,
+     "not only spaces"),
+    ("a label too long for a board", "    label: Attendances\n", f"    label: {'A' * 101}\n", 28, "at most 100"),
+    ("a target for an organisation that does not exist", "{value: 900, source: Ambulance standard}",
+     "{value: 900, source: Ambulance standard, organisations: [NOPE]}", None, "'NOPE' is not in organisations.yaml"),
 ]
 
 
@@ -156,3 +175,41 @@ def test_a_successor_must_be_a_provider_and_needs_a_closing_month(tmp_path):
     config = _broken(tmp_path / "again", "type: acute, place: P2}", "type: acute, place: P2, closed: 2023-04, successor: Q}",
                      file="organisations.yaml")
     assert any("'Q' is not a provider code" in p.message for p in config.problems)
+
+
+def test_an_alias_bomb_is_read_quickly_and_reported(tmp_path):
+    """A few hundred bytes of nested YAML aliases ("billion laughs") must not take minutes or
+    gigabytes to read: each aliased node is walked once."""
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    levels = ["x0: &l0 [a, a, a, a, a, a, a, a, a, a]"] + [
+        f"x{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]" for n in range(1, 9)]  # 10^9 nodes unrolled
+    (tmp_path / "config/meetings").mkdir()
+    (tmp_path / "config/meetings/bomb.yaml").write_text(
+        "id: bomb\ntitle: Bomb\ndate: 2026-11-26\nperiod: 2023-06\nslides: [{show: overview}]\n" + "\n".join(levels))
+    started = time.monotonic()
+    config = load_config(tmp_path / "config")
+    assert time.monotonic() - started < 10
+    assert any(p.file == "meetings/bomb.yaml" and "unknown key 'x8'" in p.message for p in config.problems)
+    assert [p.id for p in config.portfolios] == ["demo"]  # the rest loads
+
+
+def test_a_slide_must_name_a_tab_of_its_portfolio(tmp_path):
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    (tmp_path / "config/meetings").mkdir()
+    (tmp_path / "config/meetings/m.yaml").write_text(
+        "id: m\ntitle: M\ndate: 2026-11-26\nperiod: 2023-06\nslides:\n  - {show: portfolio, portfolio: demo, view: Nope}\n")
+    problem = next(p for p in load_config(tmp_path / "config").problems if p.file == "meetings/m.yaml")
+    assert problem.location == "slides[0].view" and "'Nope' is not a tab of Demo portfolio" in problem.message
+    assert "Front sheet, Scorecard" in problem.message
+
+
+def test_a_broken_portfolio_sets_its_rows_and_slides_aside_with_one_line_each(tmp_path):
+    config = _broken(tmp_path, "unit: percent", "unit: percentage")
+    (tmp_path / "config/meetings").mkdir()
+    (tmp_path / "config/meetings/m.yaml").write_text(
+        "id: m\ntitle: M\ndate: 2026-11-26\nperiod: 2023-06\nslides:\n  - {show: portfolio, portfolio: demo}\n")
+    workspace = load_workspace(tmp_path / "config", FIXTURE_DATA)
+    rows = [p for p in workspace.problems if p.file == "demo.csv"]
+    assert len(rows) == 1 and rows[0].severity == "warning" and "set aside until its file is fixed" in rows[0].message
+    meeting = next(p for p in workspace.problems if p.file == "meetings/m.yaml")
+    assert "could not be loaded (portfolios/demo.yaml has errors)" in meeting.message

@@ -7,8 +7,9 @@ from portfolio.config import Metric, SmallNumbers, Target
 from portfolio.engine import MetricSummary
 from portfolio.formatting import SUPPRESSION, format_change, format_value, format_variance
 from portfolio.framework import framework, theme_counts
-from portfolio.judgement import (CONCERN, CONCERN_AND_FAIL, FAIL, MATRIX_CELLS, SHORT_AND_WORSE, change, counts,
-                                 exception_reason, exceptions, icon_matrix, month_on_month, scoring, status)
+from portfolio.judgement import (CONCERN, CONCERN_AND_FAIL, FAIL, MATRIX_CELLS, SHORT_AND_WORSE, against_plan, change,
+                                 counts, exception_reason, exceptions, icon_matrix, month_on_month, scoring, status,
+                                 year_to_date_withheld)
 
 
 def metric(improvement="increase", unit="percent", **extra) -> Metric:
@@ -143,6 +144,9 @@ def test_suppression_hides_counts_never_a_change_or_a_difference():
         assert change(summary(m, 120, 118)).text == "+2, worse than Sep-26"
         # but a change worked out from a hidden count would reveal it by subtraction: withheld
         assert change(summary(m, 5, 100)).tone == "hidden" and "*" not in change(summary(m, 5, 100)).text
+        # nor a variance against a plan shown beside a hidden count, nor a year to date beside one
+        assert against_plan(m, 5, -5).tone == "hidden" and against_plan(m, 50, -5).text == "−5, better than plan"
+        assert year_to_date_withheld(m, [20, 20, 5]) and not year_to_date_withheld(m, [20, 20, 0])
     finally:
         SUPPRESSION.reset(token)
 

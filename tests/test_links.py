@@ -50,11 +50,11 @@ def test_a_link_reproduces_its_view(monkeypatch, page):
 def test_a_link_with_unknown_values_shows_the_nearest_valid_view(monkeypatch, page):
     at = _visit(monkeypatch, page, period="1999-01", org="NOPE", metric="nope", part="weeks:none", view="Nope")
     assert not at.exception, [e.value for e in at.exception]
-    assert "the period '1999-01'" in " ".join(at.arrival) and "the organisation 'NOPE'" in " ".join(at.arrival)
+    assert "the period `1999-01`" in " ".join(at.arrival) and "the organisation `NOPE`" in " ".join(at.arrival)
     warnings = " ".join(w.value for w in at.warning)
     assert at.session_state["period"] == SAMPLE.engine.default_period() and at.session_state["org"] == SAMPLE.tree.root
     if page == "deep-dive":
-        assert "the metric 'nope'" in warnings
+        assert "the metric `nope`" in warnings
         assert at.title[0].value == next(iter(SAMPLE.config.metrics.values())).label
 
 
@@ -63,3 +63,13 @@ def test_a_presenter_link_reproduces_the_slide(monkeypatch):
     assert not at.exception
     assert at.markdown[0].value.startswith("**Slide 3 of")
     assert at.title[0].value == SAMPLE.config.metrics["amb_cat2_mean"].label
+
+
+def test_a_crafted_link_can_neither_format_the_dashboards_words_nor_link_out(monkeypatch):
+    at = _visit(monkeypatch, "", org="[Session expired: sign in](https://evil.example) ![](https://evil.example/p.png)",
+                period=":red[**FIGURES WITHDRAWN**]" + "x" * 5000)
+    said = " ".join(at.arrival)
+    # the link's text is shown as code (never Markdown: no link, no picture, no colour), and shortened
+    assert "`[Session expired: sign in](https://evil.example) ![](https:/…`" in said
+    assert "`:red[**FIGURES WITHDRAWN**]" + "x" * 33 + "…`" in said
+    assert len(said) < 600

@@ -20,7 +20,7 @@ from portfolio.judgement import ESCALATIONS
 from portfolio.meetings import running_order
 from portfolio.suppression import hidden, mask
 from portfolio.workspace import load_workspace
-from tests.apptest import chart_data, metrics, no_errors, open_page, start
+from tests.apptest import chart_data, html_tables, metrics, no_errors, open_page, start, table_frame
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import NOT_FOR_A_BOARD, ROOT
 from tests.sweep import SAMPLE
@@ -90,6 +90,21 @@ def test_suppression_while_presenting_a_public_meeting(tmp_path, monkeypatch):
     assert not drawn["value"].between(1, 7).any() and drawn["shown"].eq("*").any()
     # a slide is the figures, the chart and the commentary: no table of figures, no download
     assert not at.dataframe and not at.get("download_button")
+
+
+def test_a_hidden_count_is_not_given_away_by_its_year_to_date(tmp_path, monkeypatch):
+    config = _public_meeting(tmp_path, "  - {show: portfolio, portfolio: social_value, view: Scorecard}\n")
+    at = start(monkeypatch, config, ROOT / "sample_data")
+    for key, value in {"present": "1", "meeting": "test", "slide": "1"}.items():
+        at.query_params[key] = value
+    at.run()
+    at = open_page(at, "social_value").run()
+    no_errors(at)
+    row = table_frame(html_tables(at)[0]).loc["Apprenticeships completed"]
+    months = [row[c] for c in row.index if re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", c)]
+    assert "*" in months and row["Year to date"] == "*"  # the shown months and a total would reveal the hidden one
+    money = table_frame(html_tables(at)[0]).loc["Supply-chain spend"]  # not a count of people: never hidden
+    assert money["Year to date"].startswith("£")
 
 
 def test_the_board_pack(tmp_path):
@@ -177,12 +192,14 @@ def test_presenter_mode_freezes_the_meetings_period_and_hides_the_filters(presen
 
 def test_presenter_mode_without_a_known_meeting_presents_the_view(presenting):
     at = presenting(meeting="nope", period="2025-06")
-    assert "no meeting 'nope'" in at.warning[0].value
+    assert "no meeting `nope`" in at.warning[0].value
     assert at.session_state["period"] == "2025-06" and not at.exception
     clamped = presenting(slide="999")  # a slide past the end shows the last, and says so
     assert re.match(r"\*\*Slide (\d+) of \1\*\*", clamped.markdown[0].value)
-    assert "has no slide '999'" in clamped.warning[0].value
-    assert "has no slide 'two'" in presenting(slide="two").warning[0].value
+    assert "has no slide `999`" in clamped.warning[0].value
+    assert "has no slide `two`" in presenting(slide="two").warning[0].value
+    assert "has no slide `²`" in presenting(slide="²").warning[0].value  # a digit to Python, not a number
+    assert "has no slide `" + "9" * 60 + "…`" in presenting(slide="9" * 5000).warning[0].value
 
 
 def test_no_drilling_while_presenting_unless_the_presenter_allows_it(presenting):
