@@ -13,6 +13,7 @@ from portfolio.judgement import BETTER, WORSE, change
 from portfolio.periods import month_label, parse_month
 
 CHIP_COLOURS = {BETTER: "green", WORSE: "red"}  # anything else is grey: no change, not judged
+MEASURE_WORDS = {"monthly_total": "In the month", "snapshot": "At the month end", "year_to_date": "Year to date"}
 
 
 def _month(period: str | None) -> str:
@@ -46,6 +47,7 @@ def headline(summary: MetricSummary, with_icons: bool = True) -> None:
     earlier = summary.value_period and summary.value_period != summary.period  # an annual figure, say
     late = f" · latest figure: {_month(summary.value_period)}" if earlier else ""
     target = f"Target {format_target(metric, summary.target)} · " if summary.target else ""
-    st.caption(f"{target}{format_status(summary.status)}{late}")
+    basis = MEASURE_WORDS.get(metric.measure)  # "In the month": beside a year-to-date table, say which it is
+    st.caption(f"{basis + ' · ' if basis else ''}{target}{format_status(summary.status)}{late}")
     if with_icons and (line := icon_line(summary)):
         st.caption(line)
