@@ -20,7 +20,7 @@ from portfolio.suppression import mask
 NHS_BLUE = "#005EB8"
 TARGET_RED = "#D5281B"
 PLAN_GREY = "#768692"
-CONTEXT_GREY = "#cfd6db"  # the other organisations behind the one a small multiple is about
+CONTEXT_GREY = "#cfd6db"  # the range of every organisation behind the one a small multiple is about
 TEXT = "#212B32"
 # six NHS identity colours that stay apart, red (targets) and grey (plans) kept out; more series
 # than this are drawn as small multiples instead of sharing a colour
@@ -225,7 +225,7 @@ def member_trend_chart(metric: Metric, frame: pd.DataFrame, targets: pd.Series, 
                        title: str) -> alt.Chart:
     """A line per place, provider or site over recent months, with the target and the plan for the
     whole. Up to six lines share one chart, each its own colour; more become small multiples, one
-    organisation in blue over the others in grey.
+    organisation in blue over the range of them all in grey.
 
     ``frame`` has period, member and value (members by full name); ``targets`` and ``plans`` are
     indexed by period."""
@@ -248,28 +248,28 @@ def member_trend_chart(metric: Metric, frame: pd.DataFrame, targets: pd.Series, 
             color=alt.Color("member:N", title=None, scale=alt.Scale(domain=members, range=SERIES_COLOURS),
                             legend=alt.Legend(orient="bottom", columns=2, labelLimit=520)))
         return alt.layer(lines, *_guides(guides, x)).properties(height=320, title=titled(title, " · ".join([unit, *key])))
-    # small multiples: each panel holds every line in grey and its own in blue, with the target and plan
-    panels = pd.DataFrame({"panel": members})
-    rows = pd.concat([
-        data.merge(panels, how="cross").assign(role=lambda d: (d["member"] == d["panel"]).map({True: "self",
-                                                                                             False: "other"})),
-        *[g.assign(role=name, member=name).merge(panels, how="cross") for name, g in guides.items() if not g.empty]],
-        ignore_index=True)
-    layers = [alt.Chart().transform_filter("datum.role == 'other'").mark_line(color=CONTEXT_GREY, strokeWidth=1)
-              .encode(x=x, y=alt.Y("plotted:Q", **y), detail="member:N"),
-              *[alt.Chart().transform_filter(f"datum.role == '{name}'").mark_line(
-                  color=colour, strokeDash=dash, strokeWidth=1.5).encode(x=x, y="plotted:Q")
+    # small multiples: each panel a row per month (so the points grow with organisations × months,
+    # never their square): its own line in blue over the range of them all in grey, with the
+    # target and the plan for the whole
+    band = data.groupby("month")["plotted"].agg(low="min", high="max").reset_index()
+    for name, rows in guides.items():
+        band = band.merge(rows.rename(columns={"plotted": name}), on="month", how="left")
+    grid = pd.MultiIndex.from_product([members, band["month"]], names=["member", "month"]).to_frame(index=False)
+    rows = grid.merge(band, on="month").merge(data[["member", "month", "plotted", "shown"]],
+                                              on=["member", "month"], how="left")
+    layers = [alt.Chart().mark_area(color=CONTEXT_GREY, opacity=0.8).encode(
+                  x=x, y=alt.Y("low:Q", **y), y2="high:Q"),
+              *[alt.Chart().mark_line(color=colour, strokeDash=dash, strokeWidth=1.5).encode(x=x, y=f"{name}:Q")
                 for name, colour, dash in (("target", TARGET_RED, [6, 3]), ("plan", PLAN_GREY, [2, 2]))
                 if not guides[name].empty],
-              alt.Chart().transform_filter("datum.role == 'self'").mark_line(
-                  color=NHS_BLUE, strokeWidth=2.5, point=alt.OverlayMarkDef(size=18)).encode(x=x, y="plotted:Q",
-                                                                                            tooltip=tooltip)]
+              alt.Chart().mark_line(color=NHS_BLUE, strokeWidth=2.5, point=alt.OverlayMarkDef(size=18)).encode(
+                  x=x, y="plotted:Q", tooltip=tooltip)]
     # three across, each wide enough for a trust's full name over it
     return alt.layer(*layers, data=rows).properties(width=330, height=120).facet(
-        facet=alt.Facet("panel:N", title=None, sort=members,
+        facet=alt.Facet("member:N", title=None, sort=members,
                         header=alt.Header(labelFontSize=12, labelLimit=340, labelColor=TEXT)),
         columns=3, spacing={"row": 14, "column": 24}).properties(
-        title=titled(title, " · ".join([unit, "each in blue, the others in grey", *key])))
+        title=titled(title, " · ".join([unit, "each in blue, grey the range of them all", *key])))
 
 
 def _guides(guides: dict[str, pd.DataFrame], x: alt.X) -> list[alt.Chart]:

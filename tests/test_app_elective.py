@@ -3,7 +3,7 @@
 import pytest
 
 from portfolio.formatting import format_value
-from tests.apptest import charts, deep_dive, html_tables, no_errors, open_page, query_of, start, table_frame
+from tests.apptest import chart_data, charts, deep_dive, html_tables, no_errors, open_page, query_of, start, table_frame
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE
 from tests.test_app_sample import SHIPPED, values
@@ -58,6 +58,21 @@ def test_long_waiters_by_specialty_bar_opens_that_specialty(elective):
     elective.run()
     no_errors(elective)
     assert elective.title[0].value == "RTT waits of 52 weeks or more: Ophthalmology"
+
+
+def test_small_multiples_show_each_provider_over_the_range_of_them_all(elective, capsys):
+    """More than six providers: a panel each, one row per provider and month (never a row per pair
+    of providers), each provider's own figure over the lowest and highest of them all."""
+    _view(elective, "Charts")
+    rows = chart_data(elective, 2)
+    period = elective.session_state["period"]
+    names = {org.name: org.code for org in SAMPLE.tree.within(SAMPLE.tree.root, "provider")}
+    latest = rows[rows["month"] == rows["month"].max()].set_index("member")
+    assert len(rows) == len(latest) * rows["month"].nunique() and len(latest) > 6
+    for name, row in latest.iterrows():
+        figure = float(values("rtt_18w_pct", period, org=names[name], capsys=capsys)["value"])
+        assert row["plotted"] == pytest.approx(figure), name
+    assert (latest["low"] == latest["plotted"].min()).all() and (latest["high"] == latest["plotted"].max()).all()
 
 
 def test_waiting_list_shape_adds_up_to_the_waiting_list(elective, capsys):
