@@ -1,8 +1,6 @@
 """Overview: the summary icon matrix, the exceptions Making Data Count escalates, then every
 portfolio's headline metrics."""
 
-import streamlit as st
-
 from components.banners import page_header
 from components.state import portfolio_summaries, selected_org, selected_period, workspace, workspace_key
 from components.tiles import matrix_cell, portfolio_tile, show_exceptions, summary_matrix

@@ -15,7 +15,7 @@ from components.position_views import position_view, statement_view, waterfall_v
 from components.state import interactive, link, presenting
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
-from portfolio.formatting import axis_unit, format_percent, format_target, format_value, format_variance
+from portfolio.formatting import axis_unit, format_percent, format_target, format_value
 from components.metric_views import CHIP_COLOURS
 from portfolio.judgement import against_plan, status
 from portfolio.periods import month_key, month_label, parse_month

@@ -12,7 +12,7 @@ from components.metric_views import headline
 from components.state import DEEP_DIVE, interactive, link, view_params
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
-from portfolio.formatting import format_target, format_value
+from portfolio.formatting import format_target
 from portfolio.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NOT_MET, VARIATION_GROUPS, change, counts,
                                  exceptions, icon_matrix)
 

@@ -73,9 +73,6 @@ class Baseline(Strict):
         return self
 
 
-FILTER_COLUMNS = ("breakdown", "breakdown_value", "series", "status")
-
-
 class Source(Strict):
     extract: str = Field(min_length=1)
     key: Snake | None = None

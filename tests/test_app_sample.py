@@ -13,7 +13,7 @@ from portfolio.config import load_config
 from portfolio.formatting import format_value
 from portfolio.workspace import load_workspace
 from portfolio.periods import month_label, parse_month
-from tests.apptest import (chart_unit, charts, deep_dive, html_tables, metrics, navigation, no_errors, open_page, query_of, start,
+from tests.apptest import (chart_unit, charts, deep_dive, html_tables, metrics, navigation, no_errors, open_page, start,
                            table_frame)
 from tests.conftest import ROOT
 

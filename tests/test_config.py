@@ -204,7 +204,7 @@ def test_a_slide_must_name_a_tab_of_its_portfolio(tmp_path):
 
 
 def test_a_broken_portfolio_sets_its_rows_and_slides_aside_with_one_line_each(tmp_path):
-    config = _broken(tmp_path, "unit: percent", "unit: percentage")
+    _broken(tmp_path, "unit: percent", "unit: percentage")
     (tmp_path / "config/meetings").mkdir()
     (tmp_path / "config/meetings/m.yaml").write_text(
         "id: m\ntitle: M\ndate: 2026-11-26\nperiod: 2023-06\nslides:\n  - {show: portfolio, portfolio: demo}\n")

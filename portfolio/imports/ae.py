@@ -18,7 +18,6 @@ from portfolio.imports.published import Imported, Table, UnknownLayout, is_total
 
 NATIVE = "A&E attendances Type 1"
 BY_PROVIDER = "Percentage in 4 hours or less (all)"
-KIND = "ae"
 
 
 TIDY = {"period", "org_code", "type", "attendances", "breaches", "admissions"}  # NHSRdatasets' ae_attendances
