@@ -76,11 +76,7 @@ def _public_meeting(tmp_path, slides):
 
 
 def test_suppression_while_presenting_a_public_meeting(tmp_path, monkeypatch):
-    config = _public_meeting(tmp_path, "  - {show: deep_dive, metric: sv_apprenticeship_completions}\n")
-    at = start(monkeypatch, config, ROOT / "sample_data")
-    for key, value in {"present": "1", "meeting": "test", "slide": "1"}.items():
-        at.query_params[key] = value
-    at.run()
+    at = _open_slide(monkeypatch, _public_meeting(tmp_path, "  - {show: deep_dive, metric: sv_apprenticeship_completions}\n"), meeting="test")
     at = open_page(at, "deep-dive").run()
     no_errors(at)
     value = SAMPLE.engine.summary("sv_apprenticeship_completions", "RY7", "2026-10").value
@@ -93,11 +89,7 @@ def test_suppression_while_presenting_a_public_meeting(tmp_path, monkeypatch):
 
 
 def test_a_hidden_count_is_not_given_away_by_its_year_to_date(tmp_path, monkeypatch):
-    config = _public_meeting(tmp_path, "  - {show: portfolio, portfolio: social_value, view: Scorecard}\n")
-    at = start(monkeypatch, config, ROOT / "sample_data")
-    for key, value in {"present": "1", "meeting": "test", "slide": "1"}.items():
-        at.query_params[key] = value
-    at.run()
+    at = _open_slide(monkeypatch, _public_meeting(tmp_path, "  - {show: portfolio, portfolio: social_value, view: Scorecard}\n"), meeting="test")
     at = open_page(at, "social_value").run()
     no_errors(at)
     row = table_frame(html_tables(at)[0]).loc["Apprenticeships completed"]
@@ -170,14 +162,17 @@ def test_workbook_cells_that_would_run_as_formulas_are_neutralised():
     assert [v[1] for v in values] == [1, -2, 3, 4, 5]  # numbers stay numbers
 
 
+def _open_slide(monkeypatch, config=ROOT / "config", slide="1", meeting="board-2026-11", **extra):
+    """The dashboard as a link to a meeting's slide opens it."""
+    at = start(monkeypatch, config, ROOT / "sample_data")
+    for key, value in {"present": "1", "meeting": meeting, "slide": slide, **extra}.items():
+        at.query_params[key] = value
+    return at.run()
+
+
 @pytest.fixture
 def presenting(monkeypatch):
-    def open_slide(slide="1", meeting="board-2026-11", **extra):
-        at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
-        for key, value in {"present": "1", "meeting": meeting, "slide": slide, **extra}.items():
-            at.query_params[key] = value
-        return at.run()
-    return open_slide
+    return lambda **query: _open_slide(monkeypatch, **query)
 
 
 def test_presenter_mode_freezes_the_meetings_period_and_hides_the_filters(presenting):
