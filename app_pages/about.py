@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.formatting import axis_unit, format_count, format_target
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import month_label
 from components.state import workspace
 
 ws = workspace()
@@ -17,7 +17,7 @@ st.table(pd.DataFrame([{
     "File": r.file,
     "Title": r.info.title if r.info else "not described in the settings",
     "Publisher": r.info.publisher if r.info else "",
-    "Covers": f"{month_label(parse_month(r.first_period))} to {month_label(parse_month(r.last_period))}"
+    "Covers": f"{month_label(r.first_period)} to {month_label(r.last_period)}"
               if r.first_period else "no rows",
     "Rows loaded": format_count(r.rows_loaded),
     "Rows with problems": format_count(r.rows_read - r.rows_loaded),

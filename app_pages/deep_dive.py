@@ -69,13 +69,13 @@ if spc is not None:
     st.altair_chart(
         chart, key="spc",
         alt=f"Statistical process control chart of {title} for {ws.tree[org].name}, the last "
-            f"{metric.spc_months} months to {month_label(parse_month(period))}: latest "
+            f"{metric.spc_months} months to {month_label(period)}: latest "
             f"{format_value(metric, summary.value)}, target {format_target(metric, summary.target)}.")
     st.caption(key)
 trajectory_line(summary)
 if note := metric_commentary(ws.config.folder, metric_id, period, org):
     st.subheader("Commentary", anchor=False)
-    st.caption(written_for(note, org, ws.tree.root, {code: o.name for code, o in ws.tree.nodes.items()}))
+    st.caption(written_for(note, org, ws.tree))
     st.markdown(note.text)  # Markdown only: any HTML in the file is shown as text, never run
 
 levels = engine.drill_levels(metric_id, org, part=part) if interactive() else []  # a slide: figures and chart
@@ -91,7 +91,7 @@ if levels:
         words = level.replace("_", " ")
         chosen = st.altair_chart(
             breakdown_chart(metric, members, selectable=interactive(),
-                            title=f"{title} by {words}, {month_label(parse_month(shown_month))}",
+                            title=f"{title} by {words}, {month_label(shown_month)}",
                             target=summary.target and summary.target.value),
             key=f"breakdown-{org}-{level}", on_select=on_select(),
             alt=f"Chart of {title} by {words} for {ws.tree[org].name}, worst first.")

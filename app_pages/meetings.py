@@ -8,7 +8,7 @@ from components.banners import data_words
 from components.board_pack import board_pack
 from components.state import workspace, workspace_key
 from portfolio.meetings import organisation, running_order
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import month_label
 
 ws = workspace()
 st.title("Board meetings", anchor=False)
@@ -30,7 +30,7 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
         with about, st.container(gap=None):
             st.subheader(meeting.title, anchor=False)
             st.caption(" · ".join(part for part in (
-                f"{meeting.date:%d %B %Y}", f"Period: {month_label(parse_month(meeting.period))}", ws.tree[org].name,
+                f"{meeting.date:%d %B %Y}", f"Period: {month_label(meeting.period)}", ws.tree[org].name,
                 data_words(ws.data_as_at(), ws.synthetic),
                 "in public: small numbers hidden" if meeting.public else "in private", f"{len(steps)} slides") if part))
         with actions:

@@ -318,7 +318,7 @@ def _decile_option(value: str | float) -> str:
 
 
 def _label(month: str) -> str:
-    return month_label(parse_month(month))
+    return month_label(month)
 
 
 def _percent(value: float) -> str:

@@ -71,7 +71,7 @@ def board_pack(ws: Workspace, meeting: Meeting) -> BoardPack:
 
 
 def _footer(ws: Workspace, meeting: Meeting, org: str) -> str:
-    parts = [meeting.title, f"Period: {month_label(parse_month(meeting.period))}",
+    parts = [meeting.title, f"Period: {month_label(meeting.period)}",
              data_words(ws.data_as_at(), ws.synthetic)]
     if meeting.public:
         parts.append(f"Counts of {ws.config.settings.small_numbers.low}–{ws.config.settings.small_numbers.high} "
@@ -146,7 +146,7 @@ def _headlines(summaries) -> pd.DataFrame:
     return pd.DataFrame([{
         "Metric": s.metric.label,
         "Latest": format_value(s.metric, s.value),
-        "Month": month_label(parse_month(s.value_period)) if s.value_period else "–",
+        "Month": month_label(s.value_period) if s.value_period else "–",
         "Target": format_target(s.metric, s.target),
         "Status": format_status(s.status),
         "Change": change(s).text or "–",
@@ -162,7 +162,7 @@ def _front_sheet(ws: Workspace, org: str, period: str, step: Step, number: int, 
                   "Scoring by category")
     note = portfolio_commentary(ws.config.folder, portfolio.id, period, org)
     if note is not None:
-        flow.append(Paragraph(escape(written_for(note, org, ws.tree.root, {c: o.name for c, o in ws.tree.nodes.items()})),
+        flow.append(Paragraph(escape(written_for(note, org, ws.tree)),
                               STYLES["Italic"]))
         for heading, text in sections(note.text).items():
             if heading:
@@ -202,13 +202,13 @@ def _deep_dive(ws: Workspace, org: str, period: str, metric_id: str, number: int
                  Paragraph(escape(key), STYLES["Italic"])]
     if note := metric_commentary(ws.config.folder, metric_id, period, org):
         flow += [Paragraph("Commentary", STYLES["Heading3"]),
-                 Paragraph(escape(written_for(note, org, ws.tree.root, {c: o.name for c, o in ws.tree.nodes.items()})),
+                 Paragraph(escape(written_for(note, org, ws.tree)),
                            STYLES["Italic"]),
                  Paragraph(_plain(note.text), STYLES["BodyText"])]
     # the months behind the chart go in the workbook, so that each deep dive is one page of the pack
     recent = series.tail(13).iloc[::-1]
     tables[f"{number} {metric.label} by month"] = pd.DataFrame({
-        "Month": [month_label(parse_month(p)) for p in recent["period"]],
+        "Month": [month_label(p) for p in recent["period"]],
         "Value": [format_value(metric, v) for v in recent["value"]],
         "Target": [format_target(metric, metric.target_for(p, org)) for p in recent["period"]],
         "Status": [format_status(s) for s in recent["status"]],

@@ -156,7 +156,7 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
         # in the second (so that no label runs past the chart's edge), a line lower than the one before
         months = list(frame["month"].dt.strftime("%Y-%m"))
         marks = pd.DataFrame({"month": pd.to_datetime(inside),
-                              "label": [f"New limits: {reasons[m] or month_label(parse_month(m))}" for m in inside],
+                              "label": [f"New limits: {reasons[m] or month_label(m)}" for m in inside],
                               "left": [months.index(m) > len(months) / 2 for m in inside],
                               "row": [14 * (n % 2) for n in range(len(inside))]})
         layers.append(alt.Chart(marks).mark_rule(color="#425563", strokeDash=[6, 3]).encode(x="month:T"))
@@ -166,8 +166,8 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
         key.append("black dashed upright: limits recalculated")
     start = segment_starts.get(frame["segment"].iloc[0]) if len(frame) else None
     reason = reasons.get(start)
-    basis = (f"limits from {month_label(parse_month(start))}" + (f" ({reason})" if reason else "")
-             if start and start in reasons else f"limits from {month_label(parse_month(points['date'].iloc[0]))}")
+    basis = (f"limits from {month_label(start)}" + (f" ({reason})" if reason else "")
+             if start and start in reasons else f"limits from {month_label(points['date'].iloc[0])}")
     subtitle = f"{unit}, the last {len(frame)} months · {basis}"
     point_types = [t for t in POINT_COLOURS if t in set(frame["point_type"])]
     key = [KEY_WORDS[t] for t in dict.fromkeys(point_types)] + key

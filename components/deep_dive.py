@@ -13,7 +13,7 @@ from portfolio.engine import MetricSummary
 from portfolio.exports import safe_csv
 from portfolio.formatting import SUPPRESSION, format_count, format_status, format_target, format_value
 from portfolio.judgement import against_plan, year_to_date_withheld
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import month_label
 from portfolio.spc import SPCResult
 
 BETTER = {"increase": "Higher is better", "decrease": "Lower is better", "neutral": "Neither higher nor lower is better"}
@@ -31,7 +31,7 @@ def about_metric(metric: Metric) -> None:
 
 
 def _span(start: str | None, end: str | None) -> str:
-    show = (lambda m: month_label(parse_month(m)))
+    show = (lambda m: month_label(m))
     if start and end:
         return f"{show(start)} to {show(end)}"
     return f"from {show(start)}" if start else f"to {show(end)}"
@@ -68,7 +68,7 @@ def trajectory_line(summary: MetricSummary) -> None:
     if summary.plan is None:
         return
     metric = summary.metric
-    st.markdown(f"**Plan for {month_label(parse_month(summary.value_period))}:** {format_value(metric, summary.plan)} · "
+    st.markdown(f"**Plan for {month_label(summary.value_period)}:** {format_value(metric, summary.plan)} · "
                 f"**actual** {format_value(metric, summary.value)} · "
                 f"**{against_plan(metric, summary.value, summary.variance_to_plan).text}**")
 
@@ -79,7 +79,7 @@ def data_table(metric: Metric, org: str, series: pd.DataFrame, spc: SPCResult | 
     point_types = dict(zip(spc.points["date"], spc.points["point_type"])) if spc is not None else {}
     parts = " (seconds)" if metric.unit == "duration" else ""
     table = pd.DataFrame({
-        "Month": [month_label(parse_month(p)) for p in series["period"]],
+        "Month": [month_label(p) for p in series["period"]],
         "Value": [format_value(metric, v) for v in series["value"]],
         f"Numerator{parts}": [format_count(v) for v in series["numerator"]],
         "Denominator": [format_count(v) for v in series["denominator"]],

@@ -27,7 +27,7 @@ def narratives(ws: Workspace, note: Commentary | None, portfolio: Portfolio, org
         st.caption("No narrative has been written for this month yet.")
         return
     parts = sections(note.text)
-    st.caption(written_for(note, org, ws.tree.root, {code: o.name for code, o in ws.tree.nodes.items()}))
+    st.caption(written_for(note, org, ws.tree))
     whose = "" if note.org == org or (note.org is None and org == ws.tree.root) else " for the whole system"
     for column, heading in zip(st.columns(2), NARRATIVES):
         with column:

@@ -10,14 +10,10 @@ from components.icons import icon_markdown, icon_words
 from portfolio.engine import MetricSummary
 from portfolio.formatting import format_status, format_target, format_value
 from portfolio.judgement import BETTER, WORSE, change
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import month_label
 
 CHIP_COLOURS = {BETTER: "green", WORSE: "red"}  # anything else is grey: no change, not judged
 MEASURE_WORDS = {"monthly_total": "In the month", "snapshot": "At the month end", "year_to_date": "Year to date"}
-
-
-def _month(period: str | None) -> str:
-    return month_label(parse_month(period)) if period else ""
 
 
 def icon_line(summary: MetricSummary) -> str | None:
@@ -45,7 +41,7 @@ def headline(summary: MetricSummary, with_icons: bool = True) -> None:
         help=metric.definition,
     )
     earlier = summary.value_period and summary.value_period != summary.period  # an annual figure, say
-    late = f" · latest figure: {_month(summary.value_period)}" if earlier else ""
+    late = f" · latest figure: {month_label(summary.value_period)}" if earlier else ""
     target = f"Target {format_target(metric, summary.target)} · " if summary.target else ""
     basis = MEASURE_WORDS.get(metric.measure)  # "In the month": beside a year-to-date table, say which it is
     st.caption(f"{basis + ' · ' if basis else ''}{target}{format_status(summary.status)}{late}")

@@ -30,7 +30,7 @@ def _trend(ws: Workspace, spec: ChartSpec, org: str, period: str) -> None:
         return
     whole = engine.series(spec.metric, org, start=start, end=period).set_index("period")
     st.altair_chart(member_trend_chart(metric, lines, whole["target"], whole["plan"],
-                                       title=f"{spec.title}, {spec.months} months to {_month(period)}"),
+                                       title=f"{spec.title}, {spec.months} months to {month_label(period)}"),
                     alt=f"Line chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name} over "
                         f"{spec.months} months, with the target.")
 
@@ -44,7 +44,7 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
         return
     target = metric.target_for(period)
     chosen = st.altair_chart(
-        breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {_month(period)}",
+        breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {month_label(period)}",
                         target=target.value if target else None), key=key, on_select=on_select(),
         alt=f"Chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name}, worst first.")
     st.caption(breakdown_key(metric, target.value if target else None, interactive()))
@@ -58,7 +58,3 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
 
 def _words(name: str) -> str:
     return name.replace("_", " ")
-
-
-def _month(period: str) -> str:
-    return month_label(parse_month(period))

@@ -89,7 +89,7 @@ def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                            link=link("deep-dive", metric=row.metric.id, org=code) if row.cells[code][0] is not None
                            else None) for code in columns)]
             for row in rows]
-    html_table(header, [(None, body)], caption=f"{view.title}, {month_label(parse_month(period))}")
+    html_table(header, [(None, body)], caption=f"{view.title}, {month_label(period)}")
     left_out = len([c for c in within if ws.tree[c].level == view.by]) - (len(columns) - 1)
     st.caption("✔ meets target · ✘ and red: below target · – no figure this month"
                + (f" · the main providers only: {ws.tree[org].name}'s figures include every organisation within it"
@@ -125,16 +125,16 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                  alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title=metric.label)],
     ).properties(height=320, title=titled(view.title + (f": {part[1]}" if part else ""),
                                           f"{unit}, stacked by {words} · {ws.tree[org].name} · {view.months} months "
-                                          f"to {month_label(parse_month(period))}"))
+                                          f"to {month_label(period)}"))
     latest = frame[frame["period"] == frame["period"].max()].set_index("member").reindex(order)
     total = latest["value"].sum()
     latest["value"] = drawable(metric, latest["value"], members=True)  # the bands of one total
     with figure:
         st.altair_chart(chart, alt=f"Stacked area chart of {metric.label} for {ws.tree[org].name} by {words}, "
-                                   f"{view.months} months to {month_label(parse_month(period))}.")
+                                   f"{view.months} months to {month_label(period)}.")
         st.table(pd.DataFrame({
             words.capitalize(): order,
-            month_label(parse_month(frame["period"].max())): [format_value(metric, v) if pd.notna(v) else "–"
+            month_label(frame["period"].max()): [format_value(metric, v) if pd.notna(v) else "–"
                                                                for v in latest["value"]],
             "Share": [format_percent(v / total * 100) if total and pd.notna(v) else "–" for v in latest["value"]],
         }), hide_index=True)
@@ -168,10 +168,10 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     summary = engine.summary(view.metric, org, series["period"].iloc[-1])  # the latest month with a figure
     target = summary.target or (metric.targets[-1] if metric.targets else None)
     columns = st.columns(3)
-    columns[0].metric(f"Actual, {month_label(parse_month(summary.value_period))}", format_value(metric, summary.value))
+    columns[0].metric(f"Actual, {month_label(summary.value_period)}", format_value(metric, summary.value))
     if summary.plan is not None:
         chip = against_plan(metric, summary.value, summary.variance_to_plan)
-        columns[1].metric(f"Plan, {month_label(parse_month(summary.value_period))}", format_value(metric, summary.plan),
+        columns[1].metric(f"Plan, {month_label(summary.value_period)}", format_value(metric, summary.plan),
                           delta=chip.text or None, delta_color=CHIP_COLOURS.get(chip.tone, "gray"),
                           delta_arrow=chip.arrow if chip.arrow in ("up", "down") else "off")
     if target is not None:
@@ -180,7 +180,7 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                           "Met" if months == 0 else ("Not at the current rate" if months is None else f"{months:g}"),
                           help="At the average monthly change of the last three months.")
     notes = [*([] if summary.plan is not None else
-               [f"No plan for {month_label(parse_month(summary.value_period))}."]),
+               [f"No plan for {month_label(summary.value_period)}."]),
              *([metric.target_pending] if target is None and metric.target_pending else [])]
     if notes:
         st.caption(" ".join(notes))
@@ -205,7 +205,7 @@ def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                                    link=link("deep-dive", metric=metric.id, org=code, part=f"{view.dimension}:{member}"))
                        if (value := found.get((code, member))) is not None else Cell("–") for member in members)])
     html_table([view.by.capitalize(), *members], [(None, body)],
-               caption=f"{view.title}, {month_label(parse_month(period))}")
+               caption=f"{view.title}, {month_label(period)}")
     st.caption(f"{metric.label} · target {format_target(metric, metric.target_for(period))} · ✔ meets it · "
                "✘ and red: below it · – not reported" + (" · choose a figure to open its deep dive" if interactive()
                                                         else ""))

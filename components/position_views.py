@@ -106,7 +106,7 @@ def position_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     frame = position_frame(ws, view, table, period)
     st.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None))
     money = any(ws.config.metrics[m].unit == "gbp" for m in view.metrics)
-    st.caption(" · ".join(part for part in (month_label(parse_month(period)),
+    st.caption(" · ".join(part for part in (month_label(period),
                                             bases_note([ws.config.metrics[m] for m in view.metrics], period),
                                             table_note(frame, money)) if part))
     if view.dimension:
@@ -178,7 +178,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
          for code, row in table.items()},
         index=pd.Index([ws.config.metrics[m].label for m in view.metrics], name=f"{figure}, year to date"))
     statement.table(frame.style.map(cell_style).map(lambda _: "font-weight: 700", subset=[frame.columns[0]]))
-    st.caption(f"{month_label(parse_month(period))} · year to date to M{fy_month_number(parse_month(period))} · "
+    st.caption(f"{month_label(period)} · year to date to M{fy_month_number(parse_month(period))} · "
                f"{table_note(frame, money=True)}")
     for metric_id in view.metrics:
         metric = ws.config.metrics[metric_id]
@@ -201,7 +201,7 @@ def waterfall_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
     metric = ws.config.metrics[view.metric]
     steps = waterfall(ws.engine, view.metric, org, view.by, period)
     if not steps:
-        st.caption(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {month_label(parse_month(period))}.")
+        st.caption(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {month_label(period)}.")
         return
     st.altair_chart(waterfall_chart(metric, steps, view.title, f"{ws.tree[org].name} · {bases_note([metric], period)}"),
                     alt=f"Waterfall chart of {metric.label} for {ws.tree[org].name}: from the plan of "

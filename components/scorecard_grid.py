@@ -12,7 +12,7 @@ from components.marks import MISS, marked_cell
 from components.state import link
 from portfolio.formatting import SUPPRESSION, format_target, format_value
 from portfolio.judgement import change, year_to_date_status, year_to_date_withheld
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import month_label
 from portfolio.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
 
 DENSE_MONTHS = 8  # from M9 the months need smaller type to fit a 1280-pixel screen
@@ -22,7 +22,7 @@ def _row(row: ScorecardRow, shown: set[str]) -> list[Cell]:
     metric, summary = row.metric, row.summary
     # an annual figure (reported each March) may fall outside the months shown: said under the name
     outside = summary.value is not None and summary.value_period not in row.months
-    note = (f"Latest: {format_value(metric, summary.value)} ({month_label(parse_month(summary.value_period))})"
+    note = (f"Latest: {format_value(metric, summary.value)} ({month_label(summary.value_period)})"
             if outside else row.measure_note)
     cells = [Cell(("★ " if row.focus else "") + metric.label, link=link("deep-dive", metric=metric.id), note=note)]
     if "baseline" in shown:
@@ -43,7 +43,7 @@ def scorecard_grid(rows: list[ScorecardRow], categories: list[str], title: str) 
     if not rows:
         return
     shown = optional_columns(rows)
-    months = [month_label(parse_month(m)) for m in rows[0].months]
+    months = [month_label(m) for m in rows[0].months]
     columns = ["Metric", *([BASELINE_YEAR] if "baseline" in shown else []), *months,
                *(["Year to date"] if "ytd" in shown else []), "Target", "Progress", "SPC"]
     groups = [(category, [_row(r, shown) for r in rows if r.metric.category == category]) for category in categories]

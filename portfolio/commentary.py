@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from portfolio.periods import month_label, parse_month
+from portfolio.orgs import OrgTree
+from portfolio.periods import month_label
 
 MONTH_FILE = re.compile(r"^(\d{4}-(0[1-9]|1[0-2]))\.md$")
 ORG_FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # an organisation code, never a path
@@ -79,14 +80,15 @@ def portfolio_commentary(config_folder: Path, portfolio_id: str, period: str,
     return _own_or_system(folder, period, org) if folder else None
 
 
-def written_for(note: Commentary, org: str, root: str, names: dict[str, str]) -> str:
+def written_for(note: Commentary, org: str, tree: OrgTree) -> str:
     """Whom and when a commentary was written for, as its caption says it: "Written for Oct-26", or,
     shown beside an organisation it was not written for, "System commentary for NHS Cheshire and
     Merseyside, written for Oct-26: none has been written for Wirral"."""
-    month = month_label(parse_month(note.period))
-    if note.org == org or (note.org is None and org == root):
+    month = month_label(note.period)
+    if note.org == org or (note.org is None and org == tree.root):
         return f"Written for {month}"
-    return f"System commentary for {names[root]}, written for {month}: none has been written for {names[org]}"
+    return (f"System commentary for {tree[tree.root].name}, written for {month}: "
+            f"none has been written for {tree[org].name}")
 
 
 def sections(text: str) -> dict[str, str]:

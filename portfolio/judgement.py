@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from portfolio.config import Metric, Target
 from portfolio.formatting import format_change, format_value, format_variance, is_small, rounds_to_nothing
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import month_label
 
 MET, NOT_MET, NO_TARGET, NO_DATA = "met", "not met", "no target", "no data"
 BETTER, WORSE, NO_CHANGE, NOT_JUDGED = "better", "worse", "no change", "not judged"
@@ -99,7 +99,7 @@ def change(summary) -> Change:
     metric = summary.metric
     if is_small(metric, summary.value) or is_small(metric, summary.previous):
         return Change("hidden", "change not shown: small numbers", "off")
-    month = month_label(parse_month(summary.previous_period))
+    month = month_label(summary.previous_period)
     amount = format_change(metric, summary.change)
     arrow = summary.direction if summary.direction in ("up", "down") else "off"
     mark = {"up": "↑", "down": "↓"}.get(arrow, "→")

@@ -37,9 +37,9 @@ def month_key(period: pd.Period) -> str:
     return f"{period.year:04d}-{period.month:02d}"
 
 
-def month_label(period: pd.Period) -> str:
-    """``Apr-22`` — the form NHS board papers use."""
-    return period.strftime("%b-%y")
+def month_label(period: pd.Period | str) -> str:
+    """``Apr-22`` — the form NHS board papers use — for a period or a ``YYYY-MM`` key."""
+    return (parse_month(period) if isinstance(period, str) else period).strftime("%b-%y")
 
 
 def fy_start_year(period: pd.Period) -> int:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from portfolio.config import Metric, Portfolio
 from portfolio.engine import Engine
-from portfolio.periods import month_label, parse_month
+from portfolio.periods import month_label
 
 KEY = ["org_code", "period", "series"]
 
@@ -35,7 +35,7 @@ class Mismatch:
 
     def describe(self, unit: str = "") -> str:
         return (f"{self.extract} {rows_text(self.lines)}: {self.what} for {self.org_code}, "
-                f"{month_label(parse_month(self.period))} ({self.series}) add up to {self.parts:,.1f}{unit}, "
+                f"{month_label(self.period)} ({self.series}) add up to {self.parts:,.1f}{unit}, "
                 f"but the total is {self.total:,.1f}{unit} (a difference of {self.parts - self.total:,.1f}{unit})")
 
 

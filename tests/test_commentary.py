@@ -5,8 +5,13 @@ every commentary file that cannot be shown as written."""
 import os
 
 from portfolio.commentary import MAX_BYTES, commentary_problems, metric_commentary, portfolio_commentary, written_for
+from portfolio.config import OrganisationsFile
+from portfolio.orgs import OrgTree
 
-NAMES = {"SYS": "Test system", "A": "Alpha Hospitals NHS Trust"}
+TREE = OrgTree(OrganisationsFile.model_validate({
+    "system": {"code": "SYS", "name": "Test system", "short_name": "Test"},
+    "providers": [{"code": code, "name": name, "short_name": code, "type": "acute"}
+                  for code, name in (("A", "Alpha Hospitals NHS Trust"), ("B", "Beta"))]}))
 
 
 def _write(path, text: str | bytes) -> None:
@@ -18,12 +23,12 @@ def test_an_organisations_own_commentary_else_the_systems_said_plainly(tmp_path)
     _write(tmp_path / "commentary/portfolios/uec/2026-09.md", "System, September")
     _write(tmp_path / "commentary/portfolios/uec/A/2026-10.md", "Alpha, October")
     own = portfolio_commentary(tmp_path, "uec", "2026-10", "A")
-    assert (own.text, own.org, written_for(own, "A", "SYS", NAMES)) == ("Alpha, October", "A", "Written for Oct-26")
+    assert (own.text, own.org, written_for(own, "A", TREE)) == ("Alpha, October", "A", "Written for Oct-26")
     system = portfolio_commentary(tmp_path, "uec", "2026-10", "B")
     assert system.text == "System, September" and system.org is None
-    assert written_for(system, "B", "SYS", {**NAMES, "B": "Beta"}) == (
+    assert written_for(system, "B", TREE) == (
         "System commentary for Test system, written for Sep-26: none has been written for Beta")
-    assert written_for(portfolio_commentary(tmp_path, "uec", "2026-10", "SYS"), "SYS", "SYS", NAMES) == "Written for Sep-26"
+    assert written_for(portfolio_commentary(tmp_path, "uec", "2026-10", "SYS"), "SYS", TREE) == "Written for Sep-26"
 
 
 def test_a_huge_file_is_shortened_never_read_whole(tmp_path):
@@ -43,7 +48,7 @@ def test_nothing_is_read_through_a_link_out_of_the_config_folder(tmp_path):
     os.symlink(outside / "2026-10.md", config / "commentary/portfolios/uec/2026-10.md")  # one month's file
     assert portfolio_commentary(config, "finance", "2026-10") is None
     assert portfolio_commentary(config, "uec", "2026-10", "A").text == "System"  # September's, the system's
-    problems = commentary_problems(config, {"portfolios": {"uec", "finance"}, "metrics": set()}, set(NAMES))
+    problems = commentary_problems(config, {"portfolios": {"uec", "finance"}, "metrics": set()}, set(TREE.nodes))
     assert "commentary/portfolios/finance leads outside the config folder, so it is not read" in problems
     assert "commentary/portfolios/uec/A leads outside the config folder, so it is not read" in problems
     assert "commentary/portfolios/uec/2026-10.md leads outside the config folder, so it is not read" in problems
@@ -55,7 +60,7 @@ def test_check_names_each_file_that_cannot_be_shown_as_written(tmp_path):
     _write(tmp_path / "commentary/metrics/m/NOPE/2026-10.md", "for no one")
     _write(tmp_path / "commentary/metrics/gone/2026-10.md", "for no metric")
     _write(tmp_path / "commentary/metrics/m/A/2026-10.md", "y" * (MAX_BYTES + 1))
-    problems = commentary_problems(tmp_path, {"metrics": {"m"}, "portfolios": set()}, set(NAMES))
+    problems = commentary_problems(tmp_path, {"metrics": {"m"}, "portfolios": set()}, set(TREE.nodes))
     assert any(p.startswith("commentary/metrics/m/2026-10.md is not UTF-8 text") for p in problems)
     assert "commentary/metrics/m/2026-09.md is a folder, not a file: it is not read" in problems
     assert "commentary/metrics/m/NOPE: no organisation has the code 'NOPE', so it is never shown" in problems
