@@ -17,7 +17,7 @@ def test_financial_year_and_month_number(month, fy, number):
 
 def test_labels_follow_board_papers():
     period = parse_month("2022-04")
-    assert month_label(period) == "Apr-22"
+    assert month_label(period) == month_label("2022-04") == "Apr-22"
     assert fy_month_label(period) == "2022/23 M1 (Apr-22)"
     assert month_key(period) == "2022-04"
 
