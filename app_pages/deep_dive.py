@@ -13,7 +13,7 @@ from components.maps import map_key, status_map
 from components.state import interactive, on_select, presenting, request_drill, selected_org, selected_period, workspace
 from portfolio.commentary import metric_commentary, written_for
 from portfolio.engine import ORG_LEVELS
-from portfolio.formatting import format_target, format_value
+from portfolio.formatting import format_target, format_value, key_words
 from portfolio.judgement import status
 from portfolio.periods import fy_to_date, month_key, month_label, parse_month
 
@@ -56,7 +56,7 @@ def clear_part() -> None:
 
 
 if part:
-    st.button(f"All {part[0].replace('_', ' ')}s", key="crumb-part", on_click=clear_part,
+    st.button(f"All {key_words(part[0])}s", key="crumb-part", on_click=clear_part,
               icon=":material/close:", help="Show the whole metric again")
 
 spc = engine.spc(metric_id, org, period, part=part)
@@ -81,14 +81,15 @@ if note := metric_commentary(ws.config.folder, metric_id, period, org):
 levels = engine.drill_levels(metric_id, org, part=part) if interactive() else []  # a slide: figures and chart
 if levels:
     st.subheader("Drill down", anchor=False)
-    level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0], lambda d: f"the breakdown by {d.replace('_', ' ')}",
-                       format_func=lambda d: d.replace("_", " ").capitalize()) or levels[0]
+    level = url_synced(st.segmented_control, "Break down by", levels, "drill", levels[0],
+                       lambda d: f"the breakdown by {key_words(d)}",
+                       format_func=lambda d: key_words(d).capitalize()) or levels[0]
     shown_month = summary.value_period or period  # the latest figure's month: earlier for an annual metric
     members = engine.breakdown(metric_id, org, level, shown_month, part=part)
     if members.empty:
         st.caption("No breakdown is reported for this month.")
     else:
-        words = level.replace("_", " ")
+        words = key_words(level)
         chosen = st.altair_chart(
             breakdown_chart(metric, members, selectable=interactive(),
                             title=f"{title} by {words}, {month_label(shown_month)}",

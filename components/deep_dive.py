@@ -31,7 +31,7 @@ def about_metric(metric: Metric) -> None:
 
 
 def _span(start: str | None, end: str | None) -> str:
-    show = (lambda m: month_label(m))
+    show = month_label
     if start and end:
         return f"{show(start)} to {show(end)}"
     return f"from {show(start)}" if start else f"to {show(end)}"

@@ -17,7 +17,7 @@ from components.marks import marked_cell, status_style
 from components.state import link, portfolio_summaries, workspace, workspace_key
 from portfolio.commentary import portfolio_commentary, sections, written_for
 from portfolio.config import Portfolio, ViewSpec
-from portfolio.formatting import format_percent, format_points, format_status, format_target, format_value
+from portfolio.formatting import format_percent, format_points, format_status, format_target, format_value, key_words
 from portfolio.judgement import COUNT_WORDS, status
 from portfolio.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
                                  theme_counts)
@@ -129,7 +129,7 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
     basis = basis_of(metric)
     frame = shares(ws.engine, view.metric, org, view.dimension, period, basis)
     if frame.empty:
-        st.caption(f"{metric.label} is not reported by {view.dimension.replace('_', ' ')} for {ws.tree[org].name}.")
+        st.caption(f"{metric.label} is not reported by {key_words(view.dimension)} for {ws.tree[org].name}.")
         return
     share_metric = next((other for other in portfolio.metrics  # a share of the same rows: what counts as local
                          if other.share and other.source_key == metric.source_key
@@ -218,7 +218,7 @@ def _comparison(ws: Workspace, view: ViewSpec, org: str, period: str, dimension:
         view.title, f"% of the total in each {_dimension_words(dimension)} group, latest report to "
                     f"{month_label(period)}"))
     st.altair_chart(chart, alt=f"Bar chart: the share of {metric.label.lower()} and of the "
-                               f"{reference.label.lower()} in each {dimension.replace('_', ' ')} group.")
+                               f"{reference.label.lower()} in each {key_words(dimension)} group.")
     st.caption(f"{metric.label} against {reference.label.lower()} · gap: percentage points above (+) or below (−) "
                "the population")
     rows = frame.set_index("member").reindex(order)
@@ -232,7 +232,7 @@ def _comparison(ws: Workspace, view: ViewSpec, org: str, period: str, dimension:
 
 def _dimension_words(dimension: str) -> str:
     """"imd_decile" → "IMD decile"."""
-    return dimension.replace("_", " ").capitalize().replace("Imd", "IMD")
+    return key_words(dimension).capitalize().replace("Imd", "IMD")
 
 
 def _pct(value, signed: bool = False) -> str:

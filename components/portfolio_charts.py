@@ -8,6 +8,7 @@ from components.charts import breakdown_chart, breakdown_key, member_trend_chart
 from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
 from portfolio.config import ChartSpec, Portfolio
 from portfolio.engine import ORG_LEVELS
+from portfolio.formatting import key_words
 from portfolio.periods import month_key, month_label, parse_month
 from portfolio.workspace import Workspace
 
@@ -26,12 +27,12 @@ def _trend(ws: Workspace, spec: ChartSpec, org: str, period: str) -> None:
     lines = (engine.member_series(spec.metric, org, spec.by, start=start, end=period) if spec.by in ORG_LEVELS
              else engine.breakdown_series(spec.metric, org, spec.by, start=start, end=period))
     if lines.empty:
-        st.caption(f"{spec.title}: {metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name}.")
+        st.caption(f"{spec.title}: {metric.label} is not reported by {key_words(spec.by)} within {ws.tree[org].name}.")
         return
     whole = engine.series(spec.metric, org, start=start, end=period).set_index("period")
     st.altair_chart(member_trend_chart(metric, lines, whole["target"], whole["plan"],
                                        title=f"{spec.title}, {spec.months} months to {month_label(period)}"),
-                    alt=f"Line chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name} over "
+                    alt=f"Line chart of {metric.label} for each {key_words(spec.by)} within {ws.tree[org].name} over "
                         f"{spec.months} months, with the target.")
 
 
@@ -39,14 +40,14 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
     engine, metric = ws.engine, ws.config.metrics[spec.metric]
     members = engine.breakdown(spec.metric, org, spec.by, period)
     if members.empty:
-        st.caption(f"{spec.title}: {metric.label} is not reported by {_words(spec.by)} within {ws.tree[org].name} "
+        st.caption(f"{spec.title}: {metric.label} is not reported by {key_words(spec.by)} within {ws.tree[org].name} "
                    "this month.")
         return
     target = metric.target_for(period)
     chosen = st.altair_chart(
         breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {month_label(period)}",
                         target=target.value if target else None), key=key, on_select=on_select(),
-        alt=f"Chart of {metric.label} for each {_words(spec.by)} within {ws.tree[org].name}, worst first.")
+        alt=f"Chart of {metric.label} for each {key_words(spec.by)} within {ws.tree[org].name}, worst first.")
     st.caption(breakdown_key(metric, target.value if target else None, interactive()))
     picked = (chosen if interactive() else {}).get("selection", {}).get("pick") or []
     code = picked[0].get("code") if picked else None
@@ -54,7 +55,3 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
         request_drill(code)
     elif code and spec.by not in ORG_LEVELS:  # a specialty, a test …: its own deep dive
         st.switch_page(DEEP_DIVE, query_params=view_params(metric=spec.metric, part=f"{spec.by}:{code}"))
-
-
-def _words(name: str) -> str:
-    return name.replace("_", " ")

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.charts import SERIES_COLOURS, drawable, plan_chart, titled, value_axis
+from components.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
 from components.html_table import Cell, html_table
 from components.marks import marked_cell
 from components.filters import url_synced
@@ -15,7 +15,7 @@ from components.position_views import position_view, statement_view, waterfall_v
 from components.state import interactive, link, presenting
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
-from portfolio.formatting import axis_unit, format_percent, format_target, format_value
+from portfolio.formatting import axis_unit, format_percent, format_target, format_value, key_words
 from components.metric_views import CHIP_COLOURS
 from portfolio.judgement import against_plan, status
 from portfolio.periods import month_key, month_label, parse_month
@@ -104,7 +104,7 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     figure = st.container()  # the chart first; the choice of one specialty under it
     part = _choose_member(ws, view, org, period)
     frame = engine.breakdown_series(view.metric, org, view.dimension, start=start, end=period, part=part)
-    words = view.dimension.replace("_", " ")
+    words = key_words(view.dimension)
     if frame.empty:
         figure.caption(f"{metric.label} is not broken down by {words} for {ws.tree[org].name}.")
         return
@@ -113,13 +113,13 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     data = frame.assign(month=pd.to_datetime(frame["period"]), plotted=drawable(metric, frame["value"]) / factor,
                         shown=[format_value(metric, v) for v in frame["value"]],
                         rank=frame["member"].map({m: i for i, m in enumerate(order)}))
-    colours = SERIES_COLOURS if len(order) <= len(SERIES_COLOURS) else alt.Undefined
+    # each its own colour while they last; more than that, shades of one
+    colours = alt.Scale(range=SERIES_COLOURS) if len(order) <= len(SERIES_COLOURS) else alt.Scale(scheme="blues")
     chart = alt.Chart(data).mark_area().encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b-%y", labelAngle=0, tickCount=8)),
+        x=alt.X("month:T", axis=MONTHS_AXIS),
         y=alt.Y("plotted:Q", stack=True, **value_axis(metric, [], zero=True)),
         color=alt.Color("member:N", sort=order, title=None,
-                        scale=alt.Scale(range=colours) if colours is not alt.Undefined else alt.Scale(scheme="blues"),
-                        legend=alt.Legend(orient="bottom", columns=6)),
+                        scale=colours, legend=alt.Legend(orient="bottom", columns=6)),
         order=alt.Order("rank:Q", sort="descending"),
         tooltip=[alt.Tooltip("member:N", title=words.capitalize()),
                  alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title=metric.label)],
@@ -149,8 +149,8 @@ def _choose_member(ws: Workspace, view: ViewSpec, org: str, period: str) -> tupl
     members = list(ws.engine.breakdown(view.metric, org, other, period)["member"])
     if not members:
         return None
-    chosen = st.selectbox(other.replace("_", " ").capitalize(), ["All", *sorted(members)], key=f"within-{view.title}",
-                          help=f"Show the shape for one {other.replace('_', ' ')}")
+    chosen = st.selectbox(key_words(other).capitalize(), ["All", *sorted(members)], key=f"within-{view.title}",
+                          help=f"Show the shape for one {key_words(other)}")
     return None if chosen == "All" else (other, chosen)
 
 
@@ -191,7 +191,7 @@ def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     figure opens that organisation's deep dive of that member."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
     cross = engine.cross_breakdown(view.metric, org, view.by, view.dimension, period)
-    words = view.dimension.replace("_", " ")
+    words = key_words(view.dimension)
     if cross.empty:
         st.caption(f"{metric.label} is not reported by {view.by} and {words} here.")
         return

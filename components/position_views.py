@@ -13,7 +13,7 @@ from components.marks import MISS, cell_style, marked
 from components.state import workspace, workspace_key
 from portfolio.config import Metric, ViewSpec
 from portfolio.formatting import (axis_unit, format_percent, format_target, format_value, format_variance,
-                                  rounds_to_nothing)
+                                  key_words, rounds_to_nothing)
 from portfolio.periods import fy_month_number, month_label, parse_month
 from portfolio.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
 from portfolio.reconcile import Check, reconcile
@@ -121,7 +121,7 @@ def _by_dimension(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     table = cached_positions(workspace_key(), metric_ids, org, view.dimension, period)
     if len(table) < 2:
         return
-    words = view.dimension.replace("_", " ")
+    words = key_words(view.dimension)
     st.markdown(f"**By {words}, {ws.tree[org].name}**")
     frame = position_frame(ws, view.model_copy(update={"metrics": list(metric_ids)}), table, period)
     frame.index.name = words.capitalize()
@@ -186,7 +186,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
             found = lines(ws.engine, metric_id, org, view.by, dimension, period)
             if found.empty:
                 continue
-            words = dimension.replace("_", " ")
+            words = key_words(dimension)
             st.markdown(f"**{metric.label} by {words}, year to date**")
             shown = found.map(lambda v: format_value(metric, v) if pd.notna(v) else "–")
             shown.loc["Total"] = [_cell(table[code][metric_id], "actual") if metric_id in table.get(code, {}) else "–"

@@ -138,6 +138,11 @@ def format_count(value: float | None) -> str:
     return "–" if _missing(value) else f"{_rounded(value, 0):,.0f}"
 
 
+def key_words(key: str) -> str:
+    """A breakdown or level as a sentence says it: "imd_decile" → "imd decile"."""
+    return key.replace("_", " ")
+
+
 def format_status(status: str) -> str:
     return STATUS_SYMBOLS[status]
 

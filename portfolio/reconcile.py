@@ -17,6 +17,7 @@ import pandas as pd
 
 from portfolio.config import Metric, Portfolio
 from portfolio.engine import Engine
+from portfolio.formatting import key_words
 from portfolio.periods import month_label
 
 KEY = ["org_code", "period", "series"]
@@ -92,7 +93,7 @@ def _lines(metrics: list[Metric], rows: dict[str, pd.DataFrame], tolerance: floa
         check.compared += len(joined)
         for row in joined[(joined["parts"] - joined["value"]).abs() > tolerance].itertuples():
             check.mismatches.append(Mismatch(
-                metric.source.extract, f"{metric.label} by {row.breakdown.replace('_', ' ')}", row.org_code,
+                metric.source.extract, f"{metric.label} by {key_words(row.breakdown)}", row.org_code,
                 row.period, row.series, row.value, row.parts, (row.line, *row.part_lines)))
     return check
 
