@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import POINT_WORDS
-from components.icons import icon_markdown, icon_words
+from components.icons import icon_markdown, icon_words, shown_icons
 from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary
@@ -55,9 +55,8 @@ def figures(summary: MetricSummary, year_values: list[float]) -> None:
                           help="The pre-pandemic baseline the NHS plans against.")
     with columns[3]:
         if summary.judged_by_spc:
-            for kind, icon in (("variation", summary.variation_icon), ("assurance", summary.assurance_icon)):
-                if icon:
-                    st.markdown(f"{icon_markdown(kind, icon, 36)} {icon_words(kind, icon)}")
+            for kind, icon in shown_icons(summary):
+                st.markdown(f"{icon_markdown(kind, icon, 36)} {icon_words(kind, icon)}")
             if not summary.assurance_icon:
                 st.caption(icon_words("assurance", None))
         else:

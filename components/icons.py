@@ -67,13 +67,15 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+def icon_svg(kind: str, icon: str, size: int = 48) -> str:
+    return variation_svg(icon, size) if kind == "variation" else assurance_svg(icon, size)
+
+
 def icon_markdown(kind: str, icon: str | None, size: int = 48) -> str:
     """A Markdown image of the icon whose alt text says what it means; empty when there is none."""
     if icon is None:
         return ""
-    svg, words = ((variation_svg(icon, size), VARIATION[icon][3]) if kind == "variation"
-                  else (assurance_svg(icon, size), ASSURANCE[icon][2]))
-    return f"![{words}]({data_uri(svg)})"
+    return f"![{icon_words(kind, icon)}]({data_uri(icon_svg(kind, icon, size))})"
 
 
 def icon_words(kind: str, icon: str | None) -> str:
@@ -82,15 +84,18 @@ def icon_words(kind: str, icon: str | None) -> str:
     return VARIATION[icon][3] if kind == "variation" else ASSURANCE[icon][2]
 
 
+def shown_icons(summary) -> list[tuple[str, str]]:
+    """(kind, icon) for each icon a summary judged by SPC shows: its variation, and its assurance
+    where it has a target; none with too few months."""
+    if not summary.judged_by_spc:
+        return []
+    return [("variation", summary.variation_icon)] + ([("assurance", summary.assurance_icon)]
+                                                      if summary.assurance_icon else [])
+
+
 def icon_pairs(summary) -> tuple[tuple[str, str], ...]:
-    """The variation and assurance icons of a summary judged by SPC, each with its words, for a
-    table cell; empty with too few months."""
-    if summary.variation_icon is None:
-        return ()
-    pairs = [(variation_svg(summary.variation_icon), icon_words("variation", summary.variation_icon))]
-    if summary.assurance_icon:
-        pairs.append((assurance_svg(summary.assurance_icon), icon_words("assurance", summary.assurance_icon)))
-    return tuple(pairs)
+    """The icons a summary shows, each drawn and with its words, for a table cell."""
+    return tuple((icon_svg(kind, icon), icon_words(kind, icon)) for kind, icon in shown_icons(summary))
 
 
 def sparkline_svg(values: list[float], words: str, width: int = 110, height: int = 26) -> str:

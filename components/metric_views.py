@@ -6,25 +6,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.icons import icon_markdown, icon_words
+from components.icons import icon_markdown, icon_words, shown_icons
 from portfolio.engine import MetricSummary
 from portfolio.formatting import format_status, format_target, format_value
-from portfolio.judgement import BETTER, WORSE, change
+from portfolio.judgement import BETTER, WORSE, Change, change
 from portfolio.periods import month_label
 
 CHIP_COLOURS = {BETTER: "green", WORSE: "red"}  # anything else is grey: no change, not judged
 MEASURE_WORDS = {"monthly_total": "In the month", "snapshot": "At the month end", "year_to_date": "Year to date"}
 
 
+def chip_delta(chip: Change) -> dict[str, str | None]:
+    """A chip as ``st.metric``'s delta: its words, green when better, red when worse, else grey."""
+    return {"delta": chip.text or None, "delta_color": CHIP_COLOURS.get(chip.tone, "gray"),
+            "delta_arrow": chip.arrow if chip.arrow in ("up", "down") else "off"}
+
+
 def icon_line(summary: MetricSummary) -> str | None:
     """The two icons, small, each followed by its words; None with too few months for SPC."""
-    if not summary.judged_by_spc:
-        return None
-    parts = [f"{icon_markdown('variation', summary.variation_icon, 28)} {icon_words('variation', summary.variation_icon)}"]
-    if summary.assurance_icon:
-        parts.append(f"{icon_markdown('assurance', summary.assurance_icon, 28)} "
-                     f"{icon_words('assurance', summary.assurance_icon)}")
-    return " · ".join(parts)
+    parts = [f"{icon_markdown(kind, icon, 28)} {icon_words(kind, icon)}" for kind, icon in shown_icons(summary)]
+    return " · ".join(parts) or None
 
 
 def headline(summary: MetricSummary, with_icons: bool = True) -> None:
@@ -35,9 +36,7 @@ def headline(summary: MetricSummary, with_icons: bool = True) -> None:
     st.metric(
         metric.label,
         format_value(metric, summary.value, apart_from=summary.target.value if summary.target else None),
-        delta=chip.text or None,
-        delta_color=CHIP_COLOURS.get(chip.tone, "gray"),
-        delta_arrow=chip.arrow if chip.arrow in ("up", "down") else "off",
+        **chip_delta(chip),
         help=metric.definition,
     )
     earlier = summary.value_period and summary.value_period != summary.period  # an annual figure, say

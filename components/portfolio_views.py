@@ -16,7 +16,7 @@ from components.state import interactive, link, presenting
 from portfolio.config import Portfolio, ViewSpec
 from portfolio.engine import ORG_LEVELS
 from portfolio.formatting import axis_unit, format_percent, format_target, format_value, key_words
-from components.metric_views import CHIP_COLOURS
+from components.metric_views import chip_delta
 from portfolio.judgement import against_plan, status
 from portfolio.periods import month_key, month_label, parse_month
 from portfolio.views import months_to_target, natural_order, standards_table
@@ -172,8 +172,7 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     if summary.plan is not None:
         chip = against_plan(metric, summary.value, summary.variance_to_plan)
         columns[1].metric(f"Plan, {month_label(summary.value_period)}", format_value(metric, summary.plan),
-                          delta=chip.text or None, delta_color=CHIP_COLOURS.get(chip.tone, "gray"),
-                          delta_arrow=chip.arrow if chip.arrow in ("up", "down") else "off")
+                          **chip_delta(chip))
     if target is not None:
         months = months_to_target(list(series["value"]), target.value, metric.improvement)
         columns[2].metric(f"Months to target ({format_target(metric, target)}) at the current rate",
