@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from portfolio.config import load_config
 from tests.browser.conftest import screenshot, settle
@@ -45,10 +46,17 @@ def visit(page, dashboard, path: str) -> None:
 
 
 def first_figure_top(page) -> float | None:
-    return page.evaluate(f"""(() => {{
-        const found = Array.from(document.querySelector('[data-testid=stMain]').querySelectorAll("{FIGURES}"))
-            .map(e => e.getBoundingClientRect()).filter(r => r.height > 0);
-        return found.length ? Math.min(...found.map(r => r.top)) : null; }})()""")
+    """The top of the highest figure drawn in the main content, waiting a little for one: a table
+    can be in the page with no height for a moment after the run ends, while its width is measured
+    (seen once in CI on the About page)."""
+    try:
+        found = page.wait_for_function(f"""(() => {{
+            const tops = Array.from(document.querySelector('[data-testid=stMain]').querySelectorAll("{FIGURES}"))
+                .map(e => e.getBoundingClientRect()).filter(r => r.height > 0).map(r => r.top);
+            return tops.length ? {{top: Math.min(...tops)}} : null; }})()""", timeout=10_000)
+    except PlaywrightTimeout:
+        return None
+    return found.json_value()["top"]
 
 
 @pytest.mark.parametrize("name, path", EVERY_VIEW, ids=[name for name, _ in EVERY_VIEW])
