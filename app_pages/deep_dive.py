@@ -6,7 +6,7 @@ specialty, test or site of care."""
 import streamlit as st
 
 from components.banners import header_columns, title_block
-from components.charts import breakdown_chart, breakdown_key, spc_chart
+from portfolio.charts import breakdown_chart, breakdown_key, spc_chart
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
 from components.filters import quoted, url_synced
 from components.maps import map_key, status_map

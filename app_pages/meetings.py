@@ -4,7 +4,7 @@ link that starts presenting it, and its board pack as a PDF and a workbook of ev
 import pandas as pd
 import streamlit as st
 
-from components.banners import data_words
+from portfolio.formatting import data_words
 from components.board_pack import board_pack
 from components.state import workspace, workspace_key
 from portfolio.meetings import organisation, running_order

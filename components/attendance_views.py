@@ -12,8 +12,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.banners import data_words
-from components.charts import NHS_BLUE
+from portfolio.formatting import data_words
+from portfolio.charts import NHS_BLUE
 from components.filters import url_synced
 from components.state import interactive, on_select, request_drill
 from portfolio import attendances

@@ -7,24 +7,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from portfolio.periods import fy_month_label, parse_month
+from portfolio.formatting import context_line
 from portfolio.workspace import Workspace
-
-
-def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None = None,
-                 reported_by: str | None = None) -> str:
-    """Period · organisation (and, where one organisation within it reports every figure, whose
-    figures they are) · data as at · synthetic or not."""
-    parts = [f"Period: {fy_month_label(parse_month(period))}",  # the one reporter by its short name: space forces it
-             f"Organisation: {ws.tree[org].name}" + (f" (figures: {ws.tree.label(reported_by)})" if reported_by else "")]
-    parts.append(data_words(ws.data_as_at(extracts), ws.synthetic))
-    return " · ".join(part for part in parts if part)
-
-
-def data_words(as_at, synthetic: bool) -> str:
-    """"Data as at 12 Nov 2026", or "Synthetic sample data as at 12 Nov 2026"."""
-    date = f" as at {as_at:%d %b %Y}" if as_at else ""
-    return f"Synthetic sample data{date}" if synthetic else (f"Data{date}" if date else "")
 
 
 def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,

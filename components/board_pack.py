@@ -22,8 +22,8 @@ from reportlab.platypus import (Image, KeepTogether, LongTable, PageBreak, Parag
                                 TableStyle)
 from reportlab.pdfgen import canvas as pdf_canvas
 
-from components.banners import context_line, data_words
-from components.charts import spc_chart
+from portfolio.formatting import context_line, data_words
+from portfolio.charts import spc_chart
 from components.front_sheet import scoring_table
 from portfolio.commentary import metric_commentary, portfolio_commentary, sections, written_for
 from portfolio.config import Meeting

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.charts import POINT_WORDS
-from components.icons import icon_markdown, icon_words, shown_icons
+from portfolio.charts import POINT_WORDS
+from portfolio.icons import icon_markdown, icon_words, shown_icons
 from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary

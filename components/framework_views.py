@@ -9,10 +9,10 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components.charts import NHS_BLUE, PLAN_GREY, drawable, titled
+from portfolio.charts import NHS_BLUE, PLAN_GREY, drawable, titled
 from components.maps import CHARACTERS
 from components.html_table import Cell, html_table
-from components.icons import sparkline_svg
+from portfolio.icons import sparkline_svg
 from components.marks import marked_cell, status_style
 from components.state import link, portfolio_summaries, workspace, workspace_key
 from portfolio.commentary import portfolio_commentary, sections, written_for

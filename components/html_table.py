@@ -14,7 +14,7 @@ from html import escape
 
 import streamlit as st
 
-from components.icons import data_uri
+from portfolio.icons import data_uri
 
 
 @dataclass(frozen=True)

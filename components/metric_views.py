@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.icons import icon_markdown, icon_words, shown_icons
+from portfolio.icons import icon_markdown, icon_words, shown_icons
 from portfolio.engine import MetricSummary
 from portfolio.formatting import format_status, format_target, format_value
 from portfolio.judgement import BETTER, WORSE, Change, change

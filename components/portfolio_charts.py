@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import breakdown_chart, breakdown_key, member_trend_chart
+from portfolio.charts import breakdown_chart, breakdown_key, member_trend_chart
 from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
 from portfolio.config import ChartSpec, Portfolio
 from portfolio.engine import ORG_LEVELS

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
+from portfolio.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
 from components.html_table import Cell, html_table
 from components.marks import marked_cell
 from components.filters import url_synced

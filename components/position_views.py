@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
+from portfolio.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
 from components.marks import MISS, cell_style, marked
 from components.state import workspace, workspace_key
 from portfolio.config import Metric, ViewSpec

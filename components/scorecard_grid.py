@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.html_table import Cell, html_table
-from components.icons import icon_pairs
+from portfolio.icons import icon_pairs
 from components.marks import MISS, marked_cell
 from components.state import link
 from portfolio.formatting import SUPPRESSION, format_target, format_value

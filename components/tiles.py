@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.html_table import Cell, html_table
-from components.icons import assurance_svg, group_svg, icon_pairs
+from portfolio.icons import assurance_svg, group_svg, icon_pairs
 from components.marks import marked_cell
 from components.metric_views import headline
 from components.state import DEEP_DIVE, interactive, link, view_params

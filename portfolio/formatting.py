@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import math
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from portfolio.config import Metric, SmallNumbers
+from portfolio.periods import fy_month_label, parse_month
+
+if TYPE_CHECKING:
+    from portfolio.workspace import Workspace
 
 # The small-number rule in force for this run of the dashboard (set while presenting a meeting in
 # public, None otherwise): counts it covers are written as its symbol wherever they are formatted.
@@ -159,3 +164,19 @@ def axis_unit(metric: Metric) -> tuple[float, str]:
     if metric.style in AXIS_UNITS:
         return AXIS_UNITS[metric.style]
     return 1.0, metric.format.unit_label or {"count": "number", "rate": "rate"}.get(metric.unit, "ratio")
+
+
+def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None = None,
+                 reported_by: str | None = None) -> str:
+    """Period · organisation (and, where one organisation within it reports every figure, whose
+    figures they are) · data as at · synthetic or not."""
+    parts = [f"Period: {fy_month_label(parse_month(period))}",  # the one reporter by its short name: space forces it
+             f"Organisation: {ws.tree[org].name}" + (f" (figures: {ws.tree.label(reported_by)})" if reported_by else "")]
+    parts.append(data_words(ws.data_as_at(extracts), ws.synthetic))
+    return " · ".join(part for part in parts if part)
+
+
+def data_words(as_at, synthetic: bool) -> str:
+    """"Data as at 12 Nov 2026", or "Synthetic sample data as at 12 Nov 2026"."""
+    date = f" as at {as_at:%d %b %Y}" if as_at else ""
+    return f"Synthetic sample data{date}" if synthetic else (f"Data{date}" if date else "")

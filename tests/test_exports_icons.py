@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from components.icons import ASSURANCE, VARIATION, assurance_svg, icon_markdown, icon_words, variation_svg
+from portfolio.icons import ASSURANCE, VARIATION, assurance_svg, icon_markdown, icon_words, variation_svg
 from portfolio.exports import neutralise, safe_csv
 
 
