@@ -39,7 +39,8 @@ if not ws.engine.periods:
     if navigation.url_path != "about":
         st.stop()
 elif presenting:
-    start_presenting(ws, pages, navigation.url_path)
+    if start_presenting(ws):
+        st.stop()  # a meeting's slide is drawn: it says its own data as at, and the page is not drawn
     data_warnings(ws)
 else:
     stop_presenting()

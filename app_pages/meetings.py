@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.formatting import data_words
-from components.board_pack import board_pack
 from components.state import workspace, workspace_key
 from portfolio.meetings import organisation, running_order
+from portfolio.pack import board_pack
 from portfolio.periods import month_label
 
 ws = workspace()
@@ -34,11 +34,11 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
                 data_words(ws.data_as_at(), ws.synthetic),
                 "in public: small numbers hidden" if meeting.public else "in private", f"{len(steps)} slides") if part))
         with actions:
-            st.page_link(st.session_state["pages"][steps[0].page], label="Present this meeting",
+            st.page_link(st.session_state["pages"][""], label="Present this meeting",
                          icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))
             pack = st.toggle("Prepare the board pack", key=f"pack-{meeting.id}",
                              help="Builds the PDF and the workbook on the server: a few seconds")
-        st.table(pd.DataFrame({"Slide": range(1, len(steps) + 1), "Shows": [step.title for step in steps]}),
+        st.table(pd.DataFrame({"Slide": range(1, len(steps) + 1), "Shows": [step.heading for step in steps]}),
                  hide_index=True)
         if pack:
             pdf, xlsx = _pack(workspace_key(), meeting.id)

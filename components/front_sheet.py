@@ -8,14 +8,11 @@ import streamlit as st
 
 from components.metric_views import headline
 from components.state import DEEP_DIVE, interactive, view_params
-from portfolio.commentary import Commentary, sections, written_for
+from portfolio.commentary import FRONT_SHEET_PARTS, Commentary, sections, written_for
 from portfolio.config import Portfolio
 from portfolio.engine import MetricSummary
 from portfolio.judgement import scoring
 from portfolio.workspace import Workspace
-
-NARRATIVES = ("Analyst narrative", "Lead commentary")
-
 
 def scoring_table(portfolio: Portfolio, summaries: list[MetricSummary]) -> pd.DataFrame:
     """The counts of ``portfolio.judgement.scoring``, by category, for a table."""
@@ -29,9 +26,9 @@ def narratives(ws: Workspace, note: Commentary | None, portfolio: Portfolio, org
     parts = sections(note.text)
     st.caption(written_for(note, org, ws.tree))
     whose = "" if note.org == org or (note.org is None and org == ws.tree.root) else " for the whole system"
-    for column, heading in zip(st.columns(2), NARRATIVES):
+    for column, heading in zip(st.columns(2), FRONT_SHEET_PARTS):
         with column:
-            who = portfolio.analyst if heading == NARRATIVES[0] else portfolio.sro
+            who = portfolio.analyst if heading == FRONT_SHEET_PARTS[0] else portfolio.sro
             st.markdown(f"**{heading}{whose}** · {who}")
             st.markdown(parts.get(heading, "Not written yet."))  # Markdown only, never HTML
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -19,7 +21,7 @@ from portfolio.formatting import axis_unit, format_percent, format_target, forma
 from components.metric_views import chip_delta
 from portfolio.judgement import against_plan, status
 from portfolio.periods import month_key, month_label, parse_month
-from portfolio.views import months_to_target, natural_order, standards_table
+from portfolio.views import heat_table, months_to_target, natural_order, standards_columns, standards_table
 from portfolio.workspace import Workspace
 
 VIEW_KEY = "view"  # the URL parameter of the tab shown: ?view=Scorecard
@@ -73,13 +75,38 @@ def _draw(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period:
      "waterfall": waterfall_view}[view.kind](ws, view, org, period)
 
 
+@dataclass(frozen=True)
+class TableParts:
+    """A standards or heat table ready to draw, whole on a page or a slide's rows at a time."""
+    columns: list
+    rows: list[list[Cell]]
+    caption: str
+    key: str  # what the marks mean, and anything left out
+    kept: int  # the leading columns a slide of part of the table keeps (names, target, the selected organisation)
+
+    def part(self, rows: tuple[int, int], columns: tuple[int, int]) -> tuple[list, list[list[Cell]]]:
+        """The headings and rows of a slide showing ``rows`` and the figures ``columns`` (both
+        [first, last), the columns counted after the kept ones)."""
+        chosen = list(range(self.kept)) + [self.kept + c for c in range(*columns)]
+        return [self.columns[c] for c in chosen], [[row[c] for c in chosen] for row in self.rows[slice(*rows)]]
+
+
 def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+    _draw_table(standards_parts(ws, view, org, period))
+
+
+def _draw_table(parts: TableParts | None) -> None:
+    if parts is None:
+        return
+    html_table(parts.columns, [(None, parts.rows)], caption=parts.caption)
+    st.caption(parts.key + (" · choose a figure to open its deep dive" if interactive() else ""))
+
+
+def standards_parts(ws: Workspace, view: ViewSpec, org: str, period: str) -> TableParts:
     """Metric | target | the selected organisation | each main provider, in the reporting month;
     each figure opens its deep dive for that organisation."""
     within = [o.code for o in ws.tree.within(org, view.by)]
-    columns = [org] + ([c for c in view.organisations if c in within] if view.organisations else within)
-    # an organisation that reports none of these metrics (an ambulance trust in a cancer table) is left out
-    columns = [org] + [c for c in columns[1:] if any(ws.engine.available(m, c) for m in view.metrics)]
+    columns = standards_columns(ws.engine, ws.tree, view, org)
     rows = standards_table(ws.engine, view.metrics, columns, period)
     header = ["Standard", "Target",  # short names across, as space forces: the full name on hover
               *(Cell(ws.tree.label(code), help=ws.tree[code].name) for code in columns)]
@@ -89,12 +116,11 @@ def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
                            link=link("deep-dive", metric=row.metric.id, org=code) if row.cells[code][0] is not None
                            else None) for code in columns)]
             for row in rows]
-    html_table(header, [(None, body)], caption=f"{view.title}, {month_label(period)}")
     left_out = len([c for c in within if ws.tree[c].level == view.by]) - (len(columns) - 1)
-    st.caption("✔ meets target · ✘ and red: below target · – no figure this month"
-               + (f" · the main providers only: {ws.tree[org].name}'s figures include every organisation within it"
-                  if view.organisations and left_out > 0 else "")
-               + (" · choose a figure to open its deep dive" if interactive() else ""))
+    return TableParts(header, body, f"{view.title}, {month_label(period)}", kept=3, key=
+                      "✔ meets target · ✘ and red: below target · – no figure this month"
+                      + (f" · the main providers only: {ws.tree[org].name}'s figures include every organisation "
+                         "within it" if view.organisations and left_out > 0 else ""))
 
 
 def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
@@ -186,25 +212,30 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
 
 
 def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+    if (parts := heat_parts(ws, view, org, period)) is None:
+        st.caption(f"{ws.config.metrics[view.metric].label} is not reported by {view.by} and "
+                   f"{key_words(view.dimension)} here.")
+    _draw_table(parts)
+
+
+def heat_parts(ws: Workspace, view: ViewSpec, org: str, period: str) -> TableParts | None:
     """Organisations down, breakdown members across (providers × diagnostic tests, say); each
-    figure opens that organisation's deep dive of that member."""
-    engine, metric = ws.engine, ws.config.metrics[view.metric]
-    cross = engine.cross_breakdown(view.metric, org, view.by, view.dimension, period)
-    words = key_words(view.dimension)
-    if cross.empty:
-        st.caption(f"{metric.label} is not reported by {view.by} and {words} here.")
-        return
-    members = sorted(set(cross["member"]))
-    found = {(code, member): value for code, member, value in zip(cross["code"], cross["member"], cross["value"])}
+    figure opens that organisation's deep dive of that member. None when nothing is reported."""
+    metric = ws.config.metrics[view.metric]
+    table = heat_table(ws.engine, view, org, period)
+    if not table.codes:
+        return None
     body = []
-    for code in dict.fromkeys(cross["code"]):
+    for code in table.codes:
         target = metric.target_for(period, code)
         body.append([Cell(ws.tree[code].name),
                      *(marked_cell(metric, value, status(metric, value, target), target,
                                    link=link("deep-dive", metric=metric.id, org=code, part=f"{view.dimension}:{member}"))
-                       if (value := found.get((code, member))) is not None else Cell("–") for member in members)])
-    html_table([view.by.capitalize(), *members], [(None, body)],
-               caption=f"{view.title}, {month_label(period)}")
-    st.caption(f"{metric.label} · target {format_target(metric, metric.target_for(period))} · ✔ meets it · "
-               "✘ and red: below it · – not reported" + (" · choose a figure to open its deep dive" if interactive()
-                                                        else ""))
+                       if (value := table.values.get((code, member))) is not None else Cell("–")
+                       for member in table.members)])
+    return TableParts([view.by.capitalize(), *table.members], body, f"{view.title}, {month_label(period)}", kept=1,
+                      key=f"{metric.label} · target {format_target(metric, metric.target_for(period))} · ✔ meets it · "
+                      "✘ and red: below it · – not reported")
+
+
+TABLE_PARTS = {"standards": standards_parts, "heatmap": heat_parts}  # the view kinds a table slide shows

@@ -1,6 +1,6 @@
-"""Presenter mode (``?present=1``): the view frozen for a meeting, larger type, no filters or
-navigation, and, for a meeting set up in the config, its running order with Previous / Next
-buttons and the ← / → keys."""
+"""Presenter mode (``?present=1``): the view frozen, larger type, no filters or navigation; for a
+meeting set up in the config (``&meeting=ID&slide=N``), its slides one at a time, with Previous /
+Next (the ← / → keys), Home / End for the first and last, Exit and the slide counter only."""
 
 from __future__ import annotations
 
@@ -10,22 +10,24 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from components.filters import quoted
-from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY
+from components.slides import slide_html
+from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY, workspace, workspace_key
 from portfolio.config import Meeting
 from portfolio.formatting import SUPPRESSION
-from portfolio.meetings import Step, organisation, running_order
+from portfolio.meetings import organisation, running_order
 from portfolio.workspace import Workspace
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
-SLIDE_WARNING_KEY = "_slide_warning"  # a link's unknown slide, said on the slide shown instead
+
+
 def asked_to_present() -> bool:
     return st.query_params.get("present") == "1"
 
 
-def start_presenting(ws: Workspace, pages: dict, current: str) -> None:
-    """Freeze the period and organisation (the meeting's, else the link's), hide the chrome and
-    draw the presenter bar. ``pages`` maps each page's URL path to its st.Page; ``current`` is the
-    URL path of the page being shown."""
+def start_presenting(ws: Workspace) -> bool:
+    """Freeze the period and organisation (the meeting's, else the link's) and hide the chrome. For
+    a meeting set up in the config, draw its slide with the presenter bar and return True: the page
+    itself is then not drawn. Otherwise draw the bar for presenting this view alone."""
     st.session_state[PRESENTING_KEY] = True
     meeting = ws.config.meetings.get(st.query_params.get("meeting", ""))
     if "meeting" in st.query_params and meeting is None:
@@ -34,11 +36,12 @@ def start_presenting(ws: Workspace, pages: dict, current: str) -> None:
     if meeting is not None:
         _freeze(ws, meeting.period, organisation(ws.config, meeting))
         SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)
-        _running_order(ws, meeting, pages, current)
-    else:
-        _freeze(ws, st.query_params.get(PERIOD_KEY), st.query_params.get(ORG_KEY))
-        SUPPRESSION.set(None)
-        _bar(None, pages)
+        _slide(ws, meeting)
+        return True
+    _freeze(ws, st.query_params.get(PERIOD_KEY), st.query_params.get(ORG_KEY))
+    SUPPRESSION.set(None)
+    _view_bar()
+    return False
 
 
 def stop_presenting() -> None:
@@ -58,45 +61,55 @@ def _freeze(ws: Workspace, period: str | None, org: str | None) -> None:
     st.session_state[ORG_KEY] = org if org in ws.tree else ws.tree.root
 
 
-def _running_order(ws: Workspace, meeting: Meeting, pages: dict, current: str) -> None:
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _slide_html(key: str, meeting_id: str, number: int) -> str:
+    """A slide's HTML, for the workspace ``key``: drawn once, then each visit to it is instant."""
+    ws = workspace()
+    meeting = ws.config.meetings[meeting_id]
     steps = running_order(ws.config, ws.engine, meeting)
+    token = SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)
+    try:
+        return slide_html(ws, meeting, organisation(ws.config, meeting), steps[number - 1], number, len(steps))
+    finally:
+        SUPPRESSION.reset(token)
+
+
+def _slide(ws: Workspace, meeting: Meeting) -> None:
+    """The presenter bar, then the slide the link asks for (the first, said so, if it has no such slide)."""
+    total = len(running_order(ws.config, ws.engine, meeting))
     asked = st.query_params.get("slide", "1")
     # ASCII digits only, and not too many of them: "²" is a digit to str.isdigit, and int() refuses 5,000 digits
-    number = min(max(int(asked), 1), len(steps)) if re.fullmatch(r"-?[0-9]{1,6}", asked) else 1
-    if str(number) != asked:
-        st.session_state[SLIDE_WARNING_KEY] = f"{meeting.title} has no slide {quoted(asked)}; showing slide " \
-                                              f"{number} of {len(steps)}."
-    org = organisation(ws.config, meeting)
-    step = steps[number - 1]
-    # the tab is not compared: the first tab is left out of the URL
-    elsewhere = current != step.page or (step.metric and st.query_params.get("metric") != step.metric)
-    if elsewhere and not st.session_state.get(ALLOW_DRILL_KEY):  # a link to a slide shows that slide
-        st.switch_page(pages[step.page], query_params=step.params(meeting, number, org))  # the warning waits for it
-    if SLIDE_WARNING_KEY in st.session_state:
-        st.warning(st.session_state.pop(SLIDE_WARNING_KEY), icon=":material/link_off:")
-    _bar((meeting, steps, number, org), pages)
-
-
-def _bar(order: tuple[Meeting, list[Step], int, str] | None, pages: dict) -> None:
+    number = min(max(int(asked), 1), total) if re.fullmatch(r"-?[0-9]{1,6}", asked) else 1
     with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
-        if order is not None:
-            meeting, steps, number, org = order
-            go = lambda n: st.switch_page(pages[steps[n - 1].page], query_params=steps[n - 1].params(meeting, n, org))
-            # the two buttons side by side, first, so Next never moves as the slide number widens; the
-            # key each answers to is shown on it by Streamlit, so no arrow icon besides
-            if st.button("Previous", shortcut="left", disabled=number == 1, key="slide-previous",
-                         help="Previous slide (← key)"):
-                go(number - 1)
-            if st.button("Next", shortcut="right", disabled=number == len(steps), key="slide-next",
-                         help="Next slide (→ key)"):
-                go(number + 1)
-            st.markdown(f"**Slide {number} of {len(steps)}** · {meeting.title}")
+        # the buttons first, so Next never moves as the slide number widens; Streamlit shows the key
+        # each answers to on it, and no help text, so no tooltip stays over the slide after a click
+        for label, target, shortcut in (("Previous", number - 1, "left"), ("Next", number + 1, "right"),
+                                        ("First", 1, "home"), ("Last", total, "end")):
+            if st.button(label, shortcut=shortcut, disabled=not 1 <= target <= total or target == number,
+                         key=f"slide-{label.lower()}"):
+                st.query_params["slide"] = str(target)
+                st.rerun()
+        rule = ws.config.settings.small_numbers
+        hidden = f" · counts of {rule.low}–{rule.high} shown as {rule.symbol}" if meeting.public else ""
+        # a link to a slide the meeting does not have says so here, not above the slide, which must fit
+        missing = f" (the link asks for slide {quoted(asked, 8)}, which it does not have)" if str(number) != asked else ""
+        st.markdown(f"**Slide {number} of {total}**{missing} · {meeting.title}{hidden}")
+        _exit()
+    st.html(_slide_html(workspace_key(), meeting.id, number))
+
+
+def _view_bar() -> None:
+    with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
         st.toggle("Allow drilling", key=ALLOW_DRILL_KEY,
                   help="Off: clicks on tables and charts do nothing, so a stray click cannot move away")
-        if st.button("Exit", icon=":material/close:", key="presenter-exit", help="Leave presenter mode"):
-            for name in PRESENT_PARAMS:
-                st.query_params.pop(name, None)
-            st.rerun()
+        _exit()
+
+
+def _exit() -> None:
+    if st.button("Exit", icon=":material/close:", key="presenter-exit"):
+        for name in PRESENT_PARAMS:
+            st.query_params.pop(name, None)
+        st.rerun()
 
 
 def share_and_present() -> None:

@@ -42,14 +42,55 @@ PAGE_CSS = """
 </style>
 """
 # Larger type for a shared screen: everything scales from the root size (18 px, not 16), headline
-# figures with it (2rem: 36 px). Streamlit's header, toolbar and sidebar are hidden.
+# figures with it (2rem: 36 px). Streamlit's header, toolbar and sidebar are hidden. A meeting's
+# slide is drawn at its own sizes (below), for a 1280×720 screen and half as large again at
+# 1920×1080; the First and Last buttons are there only for the Home and End keys.
 PRESENTER_CSS = """
 <style>
 html { font-size: 18px; }
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"] { display: none !important; }
 [data-testid="stMetricValue"] { font-size: 2rem !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 1rem !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 0.75rem !important; padding-bottom: 0 !important; }
+.st-key-slide-first, .st-key-slide-last { display: none !important; }
+.pp-slide { font-size: 24px; line-height: 1.3; color: #212b32; display: flex; flex-direction: column; gap: 12px;
+  min-height: calc(100vh - 86px); }
+.pp-slide h1 { font-size: 34px !important; line-height: 1.15 !important; margin: 0; padding: 0 !important;
+  font-weight: 700; }
+.pp-slide h2 { font-size: 24px; line-height: 1.25; margin: 0; padding: 0; font-weight: 700; }
+.pp-slide p { margin: 0; font-size: 24px; }
+.pp-slide-body { display: flex; flex-direction: column; gap: 12px; }
+.pp-slide-footer { margin-top: auto !important; color: #4c6272; border-top: 1px solid #d8dde0; padding-top: 4px; }
+.pp-slide-note { color: #4c6272; }
+.pp-slide-columns { display: grid; grid-template-columns: 1.35fr 1fr; gap: 28px; align-items: start; }
+.pp-slide-tiles { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+.pp-slide-tile { border: 1px solid #d8dde0; border-radius: 8px; padding: 8px 12px; }
+.pp-slide-value { font-size: 52px !important; font-weight: 700; line-height: 1.1; display: flex; align-items: center;
+  gap: 6px; }
+.pp-slide-value img.pp-icon { width: 44px; height: 44px; }
+.pp-slide-when { font-size: 24px; font-weight: 400; }
+.pp-slide-change.better { color: #0b6b2b; }
+.pp-slide-change.worse { color: #a4161a; }
+.pp-slide-narrative { display: flex; flex-direction: column; gap: 4px; }
+.pp-slide-narrative h2 { color: #005eb8; margin-top: 6px; }
+.pp-slide-chart figure { margin: 0; }
+.pp-slide-chart img.pp-slide-spc { width: 100%; height: auto; display: block; }
+.pp-slide-chart figcaption { color: #4c6272; }
+.pp-slide-metric .pp-slide-columns { grid-template-columns: 1.15fr 1fr; }
+.pp-slide-metric .pp-slide-figure { display: flex; align-items: baseline; gap: 24px; flex-wrap: wrap; }
+.pp-slide .pp-table { font-size: 24px; line-height: 1.25; }
+/* the slide's title says what the table is: its caption is kept for screen readers only */
+.pp-slide .pp-table caption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  font-size: 24px; }
+.pp-slide .pp-table td { white-space: normal; }
+.pp-slide .pp-table td.keep, .pp-slide .pp-table td.miss, .pp-slide .pp-table td.met, .pp-keep { white-space: nowrap; }
+.pp-slide .pp-table .note { font-size: 24px; }
+.pp-slide .pp-table th, .pp-slide .pp-table td { padding: 4px 8px; }
+.pp-slide .pp-table img { width: 36px; height: 36px; }
+.pp-slide .pp-matrix td { font-size: 28px; }
+@media (min-width: 1800px) and (min-height: 1000px) {
+  .pp-slide { zoom: 1.5; min-height: calc((100vh - 86px) / 1.5); }
+}
 </style>
 """
 

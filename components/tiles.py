@@ -3,9 +3,11 @@ cells, the exceptions Making Data Count escalates, and a tile for each portfolio
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from components.html_table import Cell, html_table
+from components.html_table import Cell, html_table, table_html
 from portfolio.icons import assurance_svg, group_svg, icon_pairs
 from components.marks import marked_cell
 from components.metric_views import headline
@@ -19,17 +21,25 @@ from portfolio.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NO
 MATRIX_KEY = "matrix"  # ?matrix=portfolio.variation.assurance lists the metrics of one cell
 
 
-def _assurance_header(group: str) -> Cell:
+def _assurance_header(group: str, compact: bool) -> Cell:
+    """An assurance column's heading: its icon and words; ``compact``, the icon alone (its words
+    are its text alternative)."""
     icons = ((assurance_svg(group), ASSURANCE_GROUPS[group]),) if group != "no_target" else ()
-    return Cell(ASSURANCE_GROUPS[group], icons=icons)
+    return Cell("" if compact and icons else ASSURANCE_GROUPS[group], icons=icons)
 
 
 def summary_matrix(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
+    st.html(matrix_html(portfolios, summaries))
+
+
+def matrix_html(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]], compact: bool = False) -> str:
     """Per portfolio, how many metrics sit in each cell of variation × assurance; each count links
-    to the list of its metrics. Metrics with too few months for SPC are counted apart."""
+    to the list of its metrics. Metrics with too few months for SPC are counted apart. ``compact``
+    (a slide) heads the assurance columns with their icons alone."""
     groups = [(Cell(VARIATION_GROUPS[v], icons=((group_svg(v), VARIATION_GROUPS[v]),)),
                sum(1 for variation, _ in MATRIX_CELLS if variation == v)) for v in VARIATION_GROUPS]
-    header = [Cell("Portfolio"), *(_assurance_header(a) for _, a in MATRIX_CELLS), Cell("Too few months for SPC")]
+    header = [Cell("Portfolio"), *(_assurance_header(a, compact) for _, a in MATRIX_CELLS),
+              Cell("Too few months" if compact else "Too few months for SPC")]
     rows = []
     for portfolio in portfolios:
         cells = icon_matrix(summaries[portfolio.id])
@@ -44,8 +54,8 @@ def summary_matrix(portfolios: list[Portfolio], summaries: dict[str, list[Metric
         shown = counts(summaries[portfolio.id])["metrics"]
         row.append(Cell(str(shown - judged)))
         rows.append(row)
-    html_table(header, [(None, rows)], caption="Variation and assurance: how many metrics in each (Making Data Count)",
-               header_groups=[(Cell(""), 1), *groups, (Cell(""), 1)], matrix=True)
+    return table_html(header, [(None, rows)], caption="Variation and assurance: how many metrics in each (Making Data Count)",
+                      header_groups=[(Cell(""), 1), *groups, (Cell(""), 1)], matrix=True)
 
 
 def matrix_cell(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
@@ -71,8 +81,8 @@ def _metric_row(portfolio: Portfolio, s: MetricSummary) -> list[Cell]:
     metric = s.metric
     return [Cell(metric.label, link=link("deep-dive", metric=metric.id)),
             Cell(portfolio.title),
-            marked_cell(metric, s.value, s.status, s.target, show_met=False),
-            Cell(format_target(metric, s.target)),
+            replace(marked_cell(metric, s.value, s.status, s.target, show_met=False), keep=True),
+            Cell(format_target(metric, s.target), keep=True),
             Cell(change(s).text or "–"),
             Cell("" if s.judged_by_spc else "–", icons=icon_pairs(s))]
 
@@ -89,17 +99,27 @@ def metric_table(caption: str, items: list[tuple[Portfolio, MetricSummary]]) -> 
 def show_exceptions(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
     """Every metric Making Data Count escalates, grouped by why, most serious first; a green line
     only when there is none."""
-    portfolio_of = {s.metric.id: p for p in portfolios for s in summaries[p.id]}
-    found = exceptions([s for p in portfolios for s in summaries[p.id]])
-    if not found:
+    if (html := exceptions_html(portfolios, summaries)) is None:
         st.success("No metric shows special cause concern or will consistently miss its target, and no metric "
                    "with too few months for SPC is both below target and worse than last month.",
                    icon=":material/check_circle:")
         return
-    groups = [(f"{reason} ({len(rows)})", rows) for reason in ESCALATIONS
-              if (rows := [_metric_row(portfolio_of[s.metric.id], s) for s, why in found if why == reason])]
-    html_table(METRIC_COLUMNS, groups, caption=f"Exceptions: {len(found)} metric{'s' if len(found) != 1 else ''} "
-                                              "escalated, most serious first")
+    st.html(html)
+
+
+def exceptions_html(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]],
+                    rows: tuple[int, int] | None = None) -> str | None:
+    """The exceptions as a table grouped by why (only ``rows``, [first, last), of them where a
+    slide shows part); None when there is none."""
+    portfolio_of = {s.metric.id: p for p in portfolios for s in summaries[p.id]}
+    found = exceptions([s for p in portfolios for s in summaries[p.id]])
+    if not found:
+        return None
+    shown = found[slice(*rows)] if rows else found
+    groups = [(f"{reason} ({sum(why == reason for _, why in found)})", lines) for reason in ESCALATIONS
+              if (lines := [_metric_row(portfolio_of[s.metric.id], s) for s, why in shown if why == reason])]
+    return table_html(METRIC_COLUMNS, groups, caption=f"Exceptions: {len(found)} metric{'s' if len(found) != 1 else ''} "
+                                                      "escalated, most serious first")
 
 
 def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m portfolio check``, ``values`` and ``import``."""
+"""Command line: ``python -m portfolio check``, ``values``, ``import``, ``prepare`` and ``pack``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from portfolio.imports.icb import prepare
 from portfolio.imports.ods import organisations
 from portfolio.imports.published import UnknownLayout
 from portfolio.imports.run import import_files
+from portfolio.pack import board_pack
 from portfolio.periods import parse_month
 from portfolio.workspace import default_folders, load_workspace
 
@@ -54,7 +55,29 @@ def build_parser() -> argparse.ArgumentParser:
     preparing.add_argument("--from", dest="source", type=Path, required=True,
                            help="a folder holding the publications and the ODS reference files")
     preparing.add_argument("--out", type=Path, required=True, help="the folder to write config/ and data/ into")
+    packing = commands.add_parser("pack", help="a meeting's board pack as a PDF (and its tables as a workbook)")
+    _folders(packing)
+    packing.add_argument("--meeting", required=True, help="the meeting's id, as in config/meetings")
+    packing.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    packing.add_argument("--xlsx", type=Path, help="also write every table of the pack to this workbook")
     return parser
+
+
+def run_pack(args) -> int:
+    """For a board secretary's scheduled run: the same pack as Board meetings gives."""
+    workspace = load_workspace(args.config, args.data)
+    meeting = workspace.config.meetings.get(args.meeting)
+    if meeting is None:
+        known = ", ".join(sorted(workspace.config.meetings)) or "none is set up"
+        return _fail(f"there is no meeting '{args.meeting}' in {args.config / 'meetings'} (meetings: {known})")
+    if not workspace.engine.periods:
+        return _fail("no extract rows could be loaded: run 'python -m portfolio check' to see why")
+    pack = board_pack(workspace, meeting)
+    for path, content in ((args.out, pack.pdf), (args.xlsx, pack.xlsx)):
+        if path is not None:
+            path.write_bytes(content)
+            print(f"wrote {path}")
+    return 0
 
 
 def run_check(args) -> int:
@@ -193,4 +216,5 @@ def _plain(number) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"check": run_check, "values": run_values, "import": run_import, "prepare": run_prepare}[args.command](args)
+    return {"check": run_check, "values": run_values, "import": run_import, "prepare": run_prepare,
+            "pack": run_pack}[args.command](args)

@@ -9,7 +9,9 @@ a site) sits in a folder named by its code beside them, such as
 is shown, and says so.
 
 A portfolio's file holds the front sheet's two narratives under the headings
-``## Analyst narrative`` and ``## Lead commentary``.
+``## Analyst narrative`` and ``## Lead commentary``. A portfolio's or a metric's file may also hold
+the short narrative a meeting's slide shows, in three parts under ``## What the data shows``,
+``## Why it matters`` and ``## What is being done``.
 
 The file for the reporting month is shown, or else the latest one before it (with its month), so
 a narrative written for September still shows in October until October's is written. The text is
@@ -102,6 +104,61 @@ def sections(text: str) -> dict[str, str]:
         else:
             found[current].append(line)
     return {heading: "\n".join(lines).strip() for heading, lines in found.items() if "\n".join(lines).strip()}
+
+
+FRONT_SHEET_PARTS = ("Analyst narrative", "Lead commentary")
+SLIDE_PARTS = ("What the data shows", "Why it matters", "What is being done")
+SLIDE_WORDS = 25  # the words of one part that fit a slide at presenter type (three parts beside its figures)
+
+
+def plain_lines(markdown: str) -> list[str]:
+    """Markdown as plain lines: emphasis marks dropped, the lines of a paragraph joined as Markdown
+    joins them, and each list item on a line of its own, starting "• "."""
+    lines: list[str] = []
+    for line in re.sub(r"[*_`]+", "", markdown).splitlines():
+        item = re.match(r"\s*([-+]|\d+\.)\s", line)
+        if lines and line.strip() and lines[-1] and not item:
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(("• " + line[item.end():].strip()) if item and item.group(1) in "-+" else line.strip())
+    return [line for line in lines if line]
+
+
+def front_sheet_narrative(note: Commentary) -> dict[str, str]:
+    """Heading → Markdown of what a front sheet shows: its two narratives where the file has them,
+    else a slide's three parts, else every section."""
+    found = sections(note.text)
+    return ({h: found[h] for h in FRONT_SHEET_PARTS if h in found} or {h: found[h] for h in SLIDE_PARTS if h in found}
+            or found)
+
+
+def slide_narrative(note: Commentary) -> list[tuple[str, list[str]]]:
+    """(heading, plain lines) for a slide: the three parts where the file has any of them, else its
+    own sections in order (text before any heading has none); each part cut at ``SLIDE_WORDS``
+    words, ending "…", so a slide never scrolls. ``python -m portfolio check`` names a part cut."""
+    found = sections(note.text)
+    chosen = [h for h in SLIDE_PARTS if h in found] or list(found)
+    return [(heading, _first_words(plain_lines(found[heading]), SLIDE_WORDS)) for heading in chosen]
+
+
+def _first_words(lines: list[str], limit: int) -> list[str]:
+    kept, left = [], limit
+    for line in lines:
+        words = line.split()
+        if len(words) > left:
+            kept.append(" ".join(words[:left]) + " …")
+            break
+        kept.append(line)
+        left -= len(words)
+    return kept
+
+
+def slide_problems(note: Commentary) -> list[str]:
+    """The parts of a narrative too long for a slide, as a hint says them."""
+    found = sections(note.text)
+    chosen = [h for h in SLIDE_PARTS if h in found] or list(found)
+    return [f"'{heading or 'the narrative'}' has {words} words; a slide shows the first {SLIDE_WORDS}"
+            for heading in chosen if (words := len(" ".join(plain_lines(found[heading])).split())) > SLIDE_WORDS]
 
 
 def commentary_problems(config_folder: Path, subjects: dict[str, set[str]], codes: set[str]) -> list[str]:

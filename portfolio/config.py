@@ -252,6 +252,7 @@ class ChartSpec(Strict):
 PositionColumn = Literal["plan", "actual", "variance", "percent_of_plan", "year_plan", "underspend", "target"]
 LIST_KINDS = ("standards", "position", "statement")  # the view kinds that take a list of metrics
 WHOLE_PORTFOLIO_KINDS = ("framework", "kvi", "milestones")  # the view kinds drawn from the whole portfolio
+TABLE_KINDS = ("standards", "heatmap")  # the view kinds a meeting can show as table slides
 
 
 class ViewSpec(Strict):
@@ -531,17 +532,23 @@ class Settings(Strict):
 
 
 class Slide(Strict):
-    """One step of a meeting's running order."""
+    """One step of a meeting's running order: the system summary (``overview``), a portfolio's
+    headlines and narrative, the deep dive of each of its focus metrics, one metric, or a
+    portfolio's standards or heat table (``view``: its title), over as many slides as it needs."""
 
-    show: Literal["overview", "portfolio", "focus", "deep_dive"]
+    show: Literal["overview", "portfolio", "focus", "deep_dive", "table"]
     portfolio: Snake | None = None
-    view: str = "Front sheet"
+    view: str | None = None
     metric: Snake | None = None
 
     @model_validator(mode="after")
     def _fields_for_show(self) -> Slide:
-        if self.show in ("portfolio", "focus") and self.portfolio is None:
+        if self.show in ("portfolio", "focus", "table") and self.portfolio is None:
             raise ValueError(f"a '{self.show}' slide needs 'portfolio'")
+        if self.show == "table" and self.view is None:
+            raise ValueError("a 'table' slide needs 'view': the title of the portfolio's standards or heat table")
+        if self.show != "table" and self.view is not None:
+            raise ValueError("only a 'table' slide takes 'view'")
         if self.show == "deep_dive" and self.metric is None:
             raise ValueError("a 'deep_dive' slide needs 'metric'")
         return self
@@ -831,10 +838,11 @@ def _meeting_references(config: Config, meeting: Meeting, relative: str, lines, 
             problems.append(Problem(relative, message, location=f"slides[{number}].portfolio",
                                     line=lines.get(("slides", number, "portfolio"))))
         portfolio = config.portfolio(slide.portfolio) if slide.portfolio else None
-        if slide.show == "portfolio" and portfolio and slide.view not in portfolio.tabs:
-            problems.append(Problem(relative, f"'{slide.view}' is not a tab of {portfolio.title}: choose one of "
-                                    f"{', '.join(portfolio.tabs)}", location=f"slides[{number}].view",
-                                    line=lines.get(("slides", number, "view"))))
+        tables = [v.title for v in portfolio.views if v.kind in TABLE_KINDS] if portfolio else []
+        if slide.show == "table" and portfolio and slide.view not in tables:
+            problems.append(Problem(relative, f"'{slide.view}' is not a standards or heat table of {portfolio.title}: "
+                                    f"choose one of {', '.join(tables) or '(it has none)'}",
+                                    location=f"slides[{number}].view", line=lines.get(("slides", number, "view"))))
         if slide.metric and slide.metric not in config.metrics:
             problems.append(Problem(relative, f"'{slide.metric}' is not a metric of any portfolio",
                                     location=f"slides[{number}].metric", line=lines.get(("slides", number, "metric"))))

@@ -5,7 +5,8 @@ where the file names go. A hint is not a problem: nothing is wrong, something co
 from __future__ import annotations
 
 from portfolio.attendances import configured
-from portfolio.commentary import commentary_problems, portfolio_commentary
+from portfolio.commentary import commentary_problems, metric_commentary, portfolio_commentary, slide_problems
+from portfolio.meetings import METRIC, PORTFOLIO, organisation, running_order
 from portfolio.judgement import MET, variation_group
 from portfolio.workspace import Workspace
 
@@ -36,6 +37,7 @@ def hints(ws: Workspace) -> list[str]:
     found += commentary_problems(  # a portfolio that could not be loaded still owns its commentary
         config, {"metrics": set(ws.config.metrics) | ws.config.set_aside,
                  "portfolios": {p.id for p in ws.config.portfolios} | set(ws.config.disabled_ids)}, set(ws.tree.nodes))
+    found += _slide_narratives(ws)
     if not any((config / "meetings").glob("*.yaml")):  # one with errors is a problem, said above
         found.append(f"no board meetings are set up: add a running order to {config / 'meetings'} (docs/configuration.md)")
     extract = configured(ws.config.settings, ws.data_dir)
@@ -48,4 +50,26 @@ def hints(ws: Workspace) -> list[str]:
     elif not extract.path.is_file():
         found.append(f"the patient-level A&E extract {extract.name} is not in the data folder {ws.data_dir}: put it "
                      f"there, or correct its name under 'patient_level:' in {config / 'settings.yaml'}")
+    return found
+
+
+def _slide_narratives(ws: Workspace) -> list[str]:
+    """Each narrative a meeting's slide shows that is too long for it, with the file to shorten."""
+    found = []
+    for meeting in ws.config.meetings.values():
+        org = organisation(ws.config, meeting)
+        for number, step in enumerate(running_order(ws.config, ws.engine, meeting), start=1):
+            if step.kind == PORTFOLIO:
+                kind, subject, note = "portfolios", step.portfolio, portfolio_commentary(
+                    ws.config.folder, step.portfolio, meeting.period, org)
+            elif step.kind == METRIC:
+                kind, subject, note = "metrics", step.metric, metric_commentary(
+                    ws.config.folder, step.metric, meeting.period, org)
+            else:
+                continue
+            if note is None:
+                continue
+            path = ws.config.folder / "commentary" / kind / subject / (note.org or "") / f"{note.period}.md"
+            found += [f"{meeting.id}, slide {number}: {problem}: shorten it in {path}, or the slide ends it with '…'"
+                      for problem in slide_problems(note)]
     return found

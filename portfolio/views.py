@@ -9,14 +9,48 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from portfolio.config import Metric
+from portfolio.config import Metric, ViewSpec
 from portfolio.engine import Engine
+from portfolio.orgs import OrgTree
 
 
 @dataclass(frozen=True)
 class StandardsRow:
     metric: Metric
     cells: dict[str, tuple[float | None, str]]  # organisation code → (value, status) in the period
+
+
+def standards_columns(engine: Engine, tree: OrgTree, view: ViewSpec, org: str) -> list[str]:
+    """The organisations a standards view shows: the selected one, then those within it at the
+    view's level (the view's own list where it names them) that report any of its metrics, so an
+    ambulance trust is not a column of a cancer table."""
+    within = [o.code for o in tree.within(org, view.by)]
+    chosen = [c for c in view.organisations if c in within] if view.organisations else within
+    return [org] + [c for c in chosen if any(engine.available(m, c) for m in view.metrics)]
+
+
+@dataclass(frozen=True)
+class HeatTable:
+    codes: list[str]  # the organisations down
+    members: list[str]  # the breakdown's members across
+    values: dict[tuple[str, str], float]  # (code, member) → the figure
+
+
+def heat_table(engine: Engine, view: ViewSpec, org: str, period: str) -> HeatTable:
+    """A heat table view's figures: each organisation at the view's level × each member."""
+    cross = engine.cross_breakdown(view.metric, org, view.by, view.dimension, period)
+    return HeatTable(list(dict.fromkeys(cross["code"])), sorted(set(cross["member"])),
+                     {(code, member): value for code, member, value in zip(cross["code"], cross["member"], cross["value"])})
+
+
+def table_shape(engine: Engine, tree: OrgTree, view: ViewSpec, org: str, period: str) -> tuple[int, int]:
+    """A standards or heat table view's rows, and its columns of figures that a slide shares out
+    (a standards table's organisations after the selected one, whose column every slide keeps; a
+    heat table's members)."""
+    if view.kind == "standards":
+        return len(view.metrics), len(standards_columns(engine, tree, view, org)) - 1
+    table = heat_table(engine, view, org, period)
+    return len(table.codes), len(table.members)
 
 
 def standards_table(engine: Engine, metric_ids: list[str], columns: list[str], period: str) -> list[StandardsRow]:

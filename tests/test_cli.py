@@ -2,12 +2,15 @@
 
 import csv
 import io
+import shutil
 import subprocess
 import sys
 
 import pytest
 
+from portfolio.meetings import running_order
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
+from tests.sweep import SAMPLE
 
 
 def run(*args, cwd=ROOT):
@@ -21,8 +24,20 @@ def test_check_passes_on_the_shipped_config_and_sample():
     *hints, summary = result.stdout.splitlines()
     assert summary.startswith("0 problem(s); portfolios loaded: uec, elective, finance, social_value")
     # what is not set up yet is a hint, with the file to write, and never a problem
-    assert "hint: Finance: no narrative has been written for the front sheet; write " in result.stdout
+    assert "hint: Finance: no charts are set up, so its page has no Charts tab; add 'charts:'" in result.stdout
     assert all(line.startswith("hint: ") for line in hints)
+
+
+def test_check_names_a_narrative_too_long_for_its_slide(tmp_path):
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    note = tmp_path / "config/commentary/portfolios/uec/2026-10.md"
+    note.write_text(note.read_text().replace("## Why it matters\n", "## Why it matters\n\n" + "Beds are full. " * 10))
+    result = run("check", "--config", tmp_path / "config", "--data", ROOT / "sample_data")
+    assert result.returncode == 0
+    steps = running_order(SAMPLE.config, SAMPLE.engine, SAMPLE.config.meetings["board-2026-11"])
+    number = next(n for n, step in enumerate(steps, start=1) if step.portfolio == "uec")
+    assert (f"hint: board-2026-11, slide {number}: 'Why it matters' has {30 + 24} words; a slide shows the first 25: "
+            f"shorten it in {note}, or the slide ends it with '…'") in result.stdout
 
 
 def test_check_fails_naming_the_broken_file(fixture_copy):

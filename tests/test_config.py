@@ -193,14 +193,14 @@ def test_an_alias_bomb_is_read_quickly_and_reported(tmp_path):
     assert [p.id for p in config.portfolios] == ["demo"]  # the rest loads
 
 
-def test_a_slide_must_name_a_tab_of_its_portfolio(tmp_path):
+def test_a_table_slide_must_name_a_table_of_its_portfolio(tmp_path):
     shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
     (tmp_path / "config/meetings").mkdir()
     (tmp_path / "config/meetings/m.yaml").write_text(
-        "id: m\ntitle: M\ndate: 2026-11-26\nperiod: 2023-06\nslides:\n  - {show: portfolio, portfolio: demo, view: Nope}\n")
+        "id: m\ntitle: M\ndate: 2026-11-26\nperiod: 2023-06\nslides:\n  - {show: table, portfolio: demo, view: Nope}\n")
     problem = next(p for p in load_config(tmp_path / "config").problems if p.file == "meetings/m.yaml")
-    assert problem.location == "slides[0].view" and "'Nope' is not a tab of Demo portfolio" in problem.message
-    assert "Front sheet, Scorecard" in problem.message
+    assert problem.location == "slides[0].view" and problem.line == 6
+    assert "'Nope' is not a standards or heat table of Demo portfolio: choose one of" in problem.message
 
 
 def test_a_broken_portfolio_sets_its_rows_and_slides_aside_with_one_line_each(tmp_path):

@@ -2,8 +2,11 @@
 metric, drill and presenter mode), and a link with values the dashboard does not know shows a clear
 message and the nearest valid view, never a traceback."""
 
+from html import escape
+
 import pytest
 
+from portfolio.meetings import running_order
 from tests.apptest import open_page, start
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE
@@ -59,10 +62,15 @@ def test_a_link_with_unknown_values_shows_the_nearest_valid_view(monkeypatch, pa
 
 
 def test_a_presenter_link_reproduces_the_slide(monkeypatch):
-    at = _visit(monkeypatch, "deep-dive", present="1", meeting="board-2026-11", slide="3", metric="amb_cat2_mean")
-    assert not at.exception
-    assert at.markdown[0].value.startswith("**Slide 3 of")
-    assert at.title[0].value == SAMPLE.config.metrics["amb_cat2_mean"].label
+    meeting = SAMPLE.config.meetings["board-2026-11"]
+    steps = running_order(SAMPLE.config, SAMPLE.engine, meeting)
+    number, step = next((n, s) for n, s in enumerate(steps, start=1) if s.metric)
+    # whatever page the link names, the meeting and the slide's number decide what is shown
+    for page in ("", "deep-dive", "uec"):
+        at = _visit(monkeypatch, page, **step.params(meeting, number, SAMPLE.tree.root))
+        assert not at.exception
+        assert at.markdown[0].value.startswith(f"**Slide {number} of {len(steps)}**")
+        assert f"<h1>{escape(step.title)}</h1>" in " ".join(e.proto.body for e in at.get("html"))
 
 
 def test_a_crafted_link_can_neither_format_the_dashboards_words_nor_link_out(monkeypatch):

@@ -1,42 +1,74 @@
-"""Meetings: the running order, presenter mode in AppTest, small-number suppression in views and
-exports, and the board pack (PDF and workbook)."""
+"""Meetings: the running order as slides, presenter mode in AppTest, and small-number suppression
+on a slide of a meeting in public. The board pack is tested in test_pack.py."""
 
-import io
-import os
+import base64
+import html
 import re
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-from pypdf import PdfReader
 
-from components.board_pack import _workbook, board_pack
 from portfolio.config import SmallNumbers, load_config
 from portfolio.formatting import SUPPRESSION, format_value
-from portfolio.judgement import ESCALATIONS
-from portfolio.meetings import running_order
+from portfolio.judgement import exceptions
+from portfolio.meetings import (COLUMNS_PER_SLIDE, EXCEPTIONS, EXCEPTIONS_PER_SLIDE, METRIC, PORTFOLIO, ROWS_PER_SLIDE,
+                                SUMMARY, TABLE, _split, organisation, running_order)
+from portfolio.views import table_shape
 from portfolio.suppression import hidden, mask
-from portfolio.workspace import load_workspace
-from tests.apptest import chart_data, html_tables, metrics, no_errors, open_page, start, table_frame
-from tests.browser.conftest import SCREENSHOTS
-from tests.conftest import NOT_FOR_A_BOARD, ROOT
+from tests.apptest import html_tables, no_errors, open_page, start
+from tests.conftest import ROOT
 from tests.sweep import SAMPLE
 
 MEETING = SAMPLE.config.meetings["board-2026-11"]
 COUNT = SAMPLE.config.metrics["sv_apprenticeship_completions"]  # a count of 1 to 3 a month at WCHC
 
 
-def test_the_running_order_expands_each_portfolios_focus_metrics():
+def test_the_running_order_is_a_deck_of_slides_made_for_the_screen():
     steps = running_order(SAMPLE.config, SAMPLE.engine, MEETING)
+    org = organisation(SAMPLE.config, MEETING)
+    assert steps[0].kind == SUMMARY and steps[0].title == SAMPLE.config.settings.title
+    # the exceptions run on from the summary, in order, each slide at most EXCEPTIONS_PER_SLIDE of them
+    every = [s for p in SAMPLE.config.portfolios for s in SAMPLE.engine.portfolio_summaries(p.id, org, MEETING.period)]
+    shown = [step for step in steps if step.kind == EXCEPTIONS]
+    assert [step.rows for step in shown] == _split(len(exceptions(every)), EXCEPTIONS_PER_SLIDE)
+    assert [step.heading for step in shown][0] == f"Exceptions, most serious first (1 of {len(shown)})"
+    # a portfolio slide, then the deep dive of each of its focus metrics
+    uec = next(n for n, step in enumerate(steps) if step.kind == PORTFOLIO and step.portfolio == "uec")
     focus = [m.id for m in SAMPLE.config.portfolio("uec").metrics if m.is_focus(MEETING.period)]
-    assert [s.metric for s in steps[2:2 + len(focus)]] == focus
-    assert steps[0].page == "" and steps[1].page == "uec" and steps[-1].page == "social_value"
-    assert steps[2].params(MEETING, 3, "E54000008") == {
-        "present": "1", "meeting": "board-2026-11", "slide": "3", "period": "2026-10", "org": "E54000008",
-        "metric": focus[0]}
+    assert [s.metric for s in steps[uec + 1:uec + 1 + len(focus)]] == focus
+    assert steps[-1].kind == PORTFOLIO and steps[-1].portfolio == "social_value"
+    # a table slide covers the whole table, rows and columns, in pieces a slide holds
+    tables = [step for step in steps if step.kind == TABLE]
+    view = next(v for v in SAMPLE.config.portfolio("elective").views if v.title == "Constitutional standards")
+    rows, columns = table_shape(SAMPLE.engine, SAMPLE.tree, view, org, MEETING.period)
+    assert {step.rows for step in tables} == set(_split(rows, ROWS_PER_SLIDE))
+    assert {step.columns for step in tables} == set(_split(columns, COLUMNS_PER_SLIDE))
+    assert len(tables) == len(_split(rows, ROWS_PER_SLIDE)) * len(_split(columns, COLUMNS_PER_SLIDE)) > 1
+    assert steps[2].params(MEETING, 3, org) == {"present": "1", "meeting": "board-2026-11", "slide": "3",
+                                                "period": "2026-10", "org": "E54000008"}
+
+
+def test_a_table_is_shared_out_as_evenly_as_the_fewest_slides_allow():
+    assert _split(11, 5) == [(0, 4), (4, 7), (7, 11)]  # not 5, 5 and 1
+    assert _split(5, 5) == [(0, 5)] and _split(6, 5) == [(0, 3), (3, 6)]
+    assert _split(0, 5) == [(0, 0)]  # an empty table still has its slide, which says so
+
+
+@pytest.mark.parametrize("slide, message", [
+    ("{show: table, portfolio: elective}", "a 'table' slide needs 'view'"),
+    ("{show: portfolio, portfolio: uec, view: Scorecard}", "only a 'table' slide takes 'view'"),
+    ("{show: table, portfolio: elective, view: Waiting-list shape}",
+     "'Waiting-list shape' is not a standards or heat table of Elective care: choose one of Constitutional "
+     "standards, Diagnostics by test, Cancer standards, Cancer by tumour site"),
+])
+def test_a_table_slide_names_a_standards_or_heat_table(tmp_path, slide, message):
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    (tmp_path / "config" / "meetings" / "test.yaml").write_text(
+        f"id: test\ntitle: Test\ndate: 2026-11-26\nperiod: 2026-10\nslides:\n  - {slide}\n")
+    config = load_config(tmp_path / "config")
+    assert "test" not in config.meetings
+    [problem] = [p for p in config.problems if p.file == "meetings/test.yaml"]
+    assert message in problem.message and problem.line == 6
 
 
 def test_a_meeting_naming_an_unknown_metric_is_reported_and_left_out(tmp_path):
@@ -46,7 +78,7 @@ def test_a_meeting_naming_an_unknown_metric_is_reported_and_left_out(tmp_path):
     config = load_config(tmp_path / "config")
     assert config.meetings == {} and len(config.portfolios) == 4
     [problem] = config.problems
-    assert str(problem).startswith("meetings/board-2026-11.yaml:16 (slides[6].metric)")
+    assert str(problem).startswith("meetings/board-2026-11.yaml:20 (slides[7].metric)")
     assert "'fin_nope' is not a metric" in problem.message
 
 
@@ -75,91 +107,25 @@ def _public_meeting(tmp_path, slides):
     return tmp_path / "config"
 
 
+def _slide(at) -> str:
+    """The slide's own HTML (the presenter bar is Streamlit's)."""
+    [slide] = [e.proto.body for e in at.get("html") if 'class="pp-slide' in e.proto.body]
+    return slide
+
+
 def test_suppression_while_presenting_a_public_meeting(tmp_path, monkeypatch):
-    at = _open_slide(monkeypatch, _public_meeting(tmp_path, "  - {show: deep_dive, metric: sv_apprenticeship_completions}\n"), meeting="test")
-    at = open_page(at, "deep-dive").run()
+    config = _public_meeting(tmp_path, "  - {show: deep_dive, metric: sv_apprenticeship_completions}\n")
+    at = _open_slide(monkeypatch, config, meeting="test")
     no_errors(at)
     value = SAMPLE.engine.summary("sv_apprenticeship_completions", "RY7", "2026-10").value
     assert 1 <= value <= 7
-    assert metrics(at)["Apprenticeships completed"] == "*"
-    drawn = chart_data(at)  # the SPC chart leaves the small counts out
-    assert not drawn["value"].between(1, 7).any() and drawn["shown"].eq("*").any()
-    # a slide is the figures, the chart and the commentary: no table of figures, no download
-    assert not at.dataframe and not at.get("download_button")
-
-
-def test_a_hidden_count_is_not_given_away_by_its_year_to_date(tmp_path, monkeypatch):
-    at = _open_slide(monkeypatch, _public_meeting(tmp_path, "  - {show: portfolio, portfolio: social_value, view: Scorecard}\n"), meeting="test")
-    at = open_page(at, "social_value").run()
-    no_errors(at)
-    row = table_frame(html_tables(at)[0]).loc["Apprenticeships completed"]
-    months = [row[c] for c in row.index if re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", c)]
-    assert "*" in months and row["Year to date"] == "*"  # the shown months and a total would reveal the hidden one
-    money = table_frame(html_tables(at)[0]).loc["Supply-chain spend"]  # not a count of people: never hidden
-    assert money["Year to date"].startswith("£")
-
-
-def test_the_board_pack(tmp_path):
-    pack = board_pack(SAMPLE, MEETING)
-    reader = PdfReader(io.BytesIO(pack.pdf))
-    pages = [page.extract_text() for page in reader.pages]
-    steps = running_order(SAMPLE.config, SAMPLE.engine, MEETING)
-    assert len(pages) >= len(steps)
-    for number, text in enumerate(pages, start=1):
-        assert "Period: Oct-26" in text and "Synthetic sample data" in text
-        assert f"Page {number} of {len(pages)}" in text
-    starts = [n for n, text in enumerate(pages) if re.search(r"^\d+\. ", text, re.M)]
-    assert len(starts) == len(steps)  # each slide begins a page, numbered
-    assert "1. Cheshire & Merseyside portfolio performance" in pages[0]
-    assert any(f"{len(steps)}. Social value" in text for text in pages)
-    book = load_workbook(io.BytesIO(pack.xlsx))
-    assert len(book.sheetnames) == len(pack.tables) and len(pack.tables) > len(steps)
-    # the overview slide leads with the summary icon matrix and the escalated metrics, as the page does
-    assert list(pack.tables)[:2] == ["1 Variation and assurance", "1 Exceptions"]
-    assert set(pack.tables["1 Exceptions"]["Why"]) <= set(ESCALATIONS)
-    assert NOT_FOR_A_BOARD.findall("\n".join(pages)) == []
-
-
-def test_the_board_pack_pages_as_pictures():
-    """Each page of the pack rendered to a PNG (by Debian's poppler-utils) for a person to look at."""
-    if shutil.which("pdftoppm") is None:
-        message = "poppler-utils is not installed: run scripts/install-chromium.sh"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    pack = board_pack(SAMPLE, MEETING)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("board-pack-*.png"):
-        old.unlink()
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "pack.pdf"
-        source.write_bytes(pack.pdf)
-        subprocess.run(["pdftoppm", "-r", "50", "-png", str(source), str(SCREENSHOTS / "board-pack")], check=True,
-                       timeout=120)
-    assert len(list(SCREENSHOTS.glob("board-pack-*.png"))) == len(PdfReader(io.BytesIO(pack.pdf)).pages)
-
-
-def test_the_board_pack_of_a_public_meeting_hides_small_counts(tmp_path):
-    config = _public_meeting(tmp_path, "  - {show: deep_dive, metric: sv_apprenticeship_completions}\n")
-    ws = load_workspace(config, ROOT / "sample_data")
-    pack = board_pack(ws, ws.config.meetings["test"])
-    months = pack.tables["1 Apprenticeships completed by month"]
-    series = ws.engine.series("sv_apprenticeship_completions", "RY7", start="2025-10", end="2026-10")
-    small = [v for v in series["value"] if 1 <= v <= 7]
-    assert small and (months["Value"] == "*").sum() == len(small)
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pack.pdf)).pages)
-    assert "Counts of 1–7 shown as *" in text
-    sheet = load_workbook(io.BytesIO(pack.xlsx))["1 Apprenticeships completed by "[:31]]
-    assert "*" in [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-
-
-def test_workbook_cells_that_would_run_as_formulas_are_neutralised():
-    import pandas as pd
-    book = load_workbook(io.BytesIO(_workbook({"t": pd.DataFrame({"a": ["=1+1", "+44", "-x", "@SUM(A1)", "ok"],
-                                                                   "b": [1, -2, 3, 4, 5]})})))
-    values = [row for row in book["t"].iter_rows(min_row=2, values_only=True)]
-    assert [v[0] for v in values] == ["'=1+1", "'+44", "'-x", "'@SUM(A1)", "ok"]
-    assert [v[1] for v in values] == [1, -2, 3, 4, 5]  # numbers stay numbers
+    slide = _slide(at)
+    assert '<p class="pp-slide-value">*<' in slide and "counts of 1–7 shown as *" in at.markdown[0].value
+    # the SPC chart leaves the small counts out: each point it draws says its value
+    picture = re.search(r'src="data:image/svg\+xml;base64,([^"]+)" alt="SPC chart', slide).group(1)
+    drawn = [int(v) for v in re.findall(r'aria-label="month: [A-Z][a-z]{2}-\d{2}; value: (\d+);',
+                                        base64.b64decode(picture).decode())]
+    assert drawn and not any(1 <= v <= 7 for v in drawn)
 
 
 def _open_slide(monkeypatch, config=ROOT / "config", slide="1", meeting="board-2026-11", **extra):
@@ -179,27 +145,68 @@ def test_presenter_mode_freezes_the_meetings_period_and_hides_the_filters(presen
     at = presenting(period="2024-01", org="RBL")  # a link's own period and organisation give way
     no_errors(at)
     assert at.session_state["period"] == "2026-10" and at.session_state["org"] == "E54000008"
-    assert not [s for s in at.selectbox if s.label in ("Reporting period", "Organisation")]
+    assert not at.selectbox and not at.toggle and not at.tabs  # no widget on a slide but the bar's buttons
     assert at.markdown[0].value.startswith("**Slide 1 of ")
-    assert at.caption[0].value.startswith("Period: 2026/27 M7 (Oct-26)")
-    assert [b.label for b in at.button][:2] == ["Previous", "Next"] and at.button[0].disabled
+    assert [b.label for b in at.button] == ["Previous", "Next", "First", "Last", "Exit"]
+    assert at.button[0].disabled and at.button[2].disabled and not at.button[1].disabled
+    slide = _slide(at)
+    assert '<p class="pp-slide-footer">2026/27 M7 (Oct-26) · NHS Cheshire and Merseyside · Synthetic sample data' in slide
+    assert html_tables(at)[0]["caption"].startswith("Variation and assurance")
+
+
+def test_each_kind_of_slide_shows_its_figures(presenting):
+    steps = running_order(SAMPLE.config, SAMPLE.engine, MEETING)
+    number = {kind: next(n for n, step in enumerate(steps, start=1) if step.kind == kind)
+              for kind in (EXCEPTIONS, PORTFOLIO, METRIC, TABLE)}
+    org = SAMPLE.tree.root
+    exceptions_slide = html_tables(presenting(slide=str(number[EXCEPTIONS])))[0]
+    first, last = steps[number[EXCEPTIONS] - 1].rows
+    assert len(exceptions_slide["rows"]) == last - first
+    portfolio_slide = _slide(presenting(slide=str(number[PORTFOLIO])))
+    for metric in SAMPLE.config.portfolio("uec").headline_metrics:  # the headlines, as `values` gives them
+        shown = SAMPLE.engine.summary(metric.id, org, MEETING.period)
+        target = shown.target.value if shown.target else None
+        assert f"<h2>{html.escape(metric.label)}</h2>" in portfolio_slide
+        assert f'<p class="pp-slide-value">{html.escape(format_value(metric, shown.value, apart_from=target))}<' \
+            in portfolio_slide
+    assert "<h2>What the data shows</h2>" in portfolio_slide and "<h2>What is being done</h2>" in portfolio_slide
+    metric = SAMPLE.config.metrics[steps[number[METRIC] - 1].metric]
+    metric_slide = _slide(presenting(slide=str(number[METRIC])))
+    assert f"<h1>{html.escape(metric.label)}</h1>" in metric_slide and 'alt="SPC chart of' in metric_slide
+    assert "Will consistently" in metric_slide or "Will hit and miss" in metric_slide  # the icons' words
+    table = html_tables(presenting(slide=str(number[TABLE])))[0]
+    step = steps[number[TABLE] - 1]
+    assert len(table["rows"]) == step.rows[1] - step.rows[0]
+    assert len(table["columns"]) == 3 + step.columns[1] - step.columns[0]  # standard, target, the system, providers
+
+
+def test_a_slide_is_moved_by_its_buttons_and_its_link(presenting):
+    at = presenting(slide="2")
+    at.button(key="slide-next").click().run()
+    assert at.query_params["slide"] == "3" and at.markdown[0].value.startswith("**Slide 3 of")
+    at.button(key="slide-last").click().run()
+    total = len(running_order(SAMPLE.config, SAMPLE.engine, MEETING))
+    assert at.markdown[0].value.startswith(f"**Slide {total} of {total}**") and at.button(key="slide-next").disabled
+    at.button(key="presenter-exit").click().run()
+    assert "present" not in at.query_params and at.selectbox  # the filters are back
 
 
 def test_presenter_mode_without_a_known_meeting_presents_the_view(presenting):
     at = presenting(meeting="nope", period="2025-06")
     assert "no meeting `nope`" in at.warning[0].value
     assert at.session_state["period"] == "2025-06" and not at.exception
-    clamped = presenting(slide="999")  # a slide past the end shows the last, and says so
-    assert re.match(r"\*\*Slide (\d+) of \1\*\*", clamped.markdown[0].value)
-    assert "has no slide `999`" in clamped.warning[0].value
-    assert "has no slide `two`" in presenting(slide="two").warning[0].value
-    assert "has no slide `²`" in presenting(slide="²").warning[0].value  # a digit to Python, not a number
-    assert "has no slide `" + "9" * 60 + "…`" in presenting(slide="9" * 5000).warning[0].value
+    clamped = presenting(slide="999")  # a slide past the end shows the last, and says so in the bar
+    assert re.match(r"\*\*Slide (\d+) of \1\*\* \(the link asks for slide `999`", clamped.markdown[0].value)
+    assert not clamped.warning  # nothing above the slide, which must fit the screen
+    assert "slide `two`" in presenting(slide="two").markdown[0].value
+    assert "slide `²`" in presenting(slide="²").markdown[0].value  # a digit to Python, not a number
+    assert "slide `" + "9" * 8 + "…`" in presenting(slide="9" * 5000).markdown[0].value
 
 
-def test_no_drilling_while_presenting_unless_the_presenter_allows_it(presenting):
-    at = presenting(slide="2")
-    at = open_page(at, "uec").run()
+def test_no_drilling_while_presenting_a_view_unless_the_presenter_allows_it(monkeypatch):
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data")
+    at.query_params["present"] = "1"
+    at = open_page(at.run(), "uec").run()
     at.session_state["view"] = "Scorecard"
     at.run()
     no_errors(at)
@@ -215,7 +222,7 @@ def test_the_meetings_page_lists_the_running_order_and_builds_the_pack(monkeypat
     steps = running_order(SAMPLE.config, SAMPLE.engine, MEETING)
     assert at.subheader[0].value == MEETING.title
     assert f"{len(steps)} slides" in at.caption[0].value
-    assert list(at.table[0].value["Shows"]) == [step.title for step in steps]  # the running order, in order
+    assert list(at.table[0].value["Shows"]) == [step.heading for step in steps]  # the running order, in order
     at.toggle(key="pack-board-2026-11").set_value(True).run()
     no_errors(at)
     assert [d.proto.label for d in at.get("download_button")] == ["Board pack (PDF)", "Every table (Excel)"]
