@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.banners import data_warnings
+from components.exported import new_view, offer_downloads
 from components.filters import shared_filters
 from components.presenter import asked_to_present, share_and_present, start_presenting, stop_presenting
 from components.state import DEEP_DIVE, workspace
@@ -12,6 +13,7 @@ from components.styles import apply_page_styles
 st.set_page_config(page_title="Portfolio performance", page_icon="assets/icon.png", layout="wide")
 
 ws = workspace()
+new_view()  # nothing shown yet: the page's tables and charts are kept for "Download" as it draws them
 PORTFOLIO_PAGE = "app_pages/portfolio.py"
 
 portfolio_pages = [
@@ -50,3 +52,4 @@ else:
 st.session_state["portfolio_id"] = navigation.url_path
 st.session_state["pages"] = pages
 navigation.run()
+offer_downloads(ws.config.settings.title)  # in the place the filter band left, now the page is drawn

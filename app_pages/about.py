@@ -3,17 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from portfolio.formatting import axis_unit, format_count, format_target
+from portfolio.formatting import axis_unit, data_words, format_count, format_target
 from portfolio.periods import month_label
+from components import exported
 from components.state import workspace
 
 ws = workspace()
 st.title("About the data", anchor=False)
+exported.titled("About the data", data_words(ws.data_as_at(), ws.synthetic))
 if ws.synthetic:
     st.caption("This dashboard is running on synthetic sample data: the figures are invented, in realistic ranges.")
 
 st.subheader("Extracts", anchor=False)
-st.table(pd.DataFrame([{
+exported.table(pd.DataFrame([{
     "File": r.file,
     "Title": r.info.title if r.info else "not described in the settings",
     "Publisher": r.info.publisher if r.info else "",
@@ -24,21 +26,21 @@ st.table(pd.DataFrame([{
     "Data as at": f"{r.info.data_as_at:%d %b %Y}" if r.info else "",
     "Refreshed": ("monthly" if 28 <= r.info.refresh_days <= 31 else f"every {r.info.refresh_days} days")
                  if r.info else "",
-} for r in ws.extracts]), hide_index=True)
+} for r in ws.extracts]), "Extracts", hide_index=True)
 
 problems = ws.problems
 st.subheader(f"Validation problems ({len(problems)})", anchor=False)
 if problems:
-    st.dataframe(pd.DataFrame([{
+    exported.dataframe(pd.DataFrame([{
         "Severity": p.severity, "File": p.file, "Line or row": p.line, "Where": p.location, "Problem": p.message,
-    } for p in problems]), hide_index=True, key="problems")
+    } for p in problems]), "Validation problems", hide_index=True, key="problems")
 else:
     st.success("Every configuration file and extract passed validation.", icon=":material/check_circle:")
 
 st.subheader("Metrics", anchor=False)
 for portfolio in ws.config.portfolios:
     with st.expander(f"{portfolio.title}: {len(portfolio.metrics)} metrics"):
-        st.table(pd.DataFrame([{
+        exported.table(pd.DataFrame([{
             "Metric": m.label,
             "Definition": m.definition,
             "Shown in": "hh:mm:ss" if m.style == "hhmmss" else axis_unit(m)[1],
@@ -46,4 +48,4 @@ for portfolio in ws.config.portfolios:
             "Targets": "; ".join(f"{format_target(m, t)} ({t.source})" for t in m.targets) or "none",
             "Owner": m.owner,
             "Id": m.id,
-        } for m in portfolio.metrics]), hide_index=True)
+        } for m in portfolio.metrics]), f"{portfolio.title} metrics", hide_index=True)

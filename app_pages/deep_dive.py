@@ -5,6 +5,7 @@ specialty, test or site of care."""
 
 import streamlit as st
 
+from components import exported
 from components.banners import header_columns, title_block
 from portfolio.charts import breakdown_chart, breakdown_key, spc_chart
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
@@ -66,7 +67,7 @@ year = [month_key(m) for m in fy_to_date(parse_month(summary.value_period or per
 figures(summary, list(series.loc[series["period"].isin(year), "value"]))
 if spc is not None:
     chart, key = spc_chart(metric, spc.points, series, period, title=f"{title}, {ws.tree[org].name}")
-    st.altair_chart(
+    exported.chart(
         chart, key="spc",
         alt=f"Statistical process control chart of {title} for {ws.tree[org].name}, the last "
             f"{metric.spc_months} months to {month_label(period)}: latest "
@@ -90,7 +91,7 @@ if levels:
         st.caption("No breakdown is reported for this month.")
     else:
         words = key_words(level)
-        chosen = st.altair_chart(
+        chosen = exported.chart(
             breakdown_chart(metric, members, selectable=interactive(),
                             title=f"{title} by {words}, {month_label(shown_month)}",
                             target=summary.target and summary.target.value),

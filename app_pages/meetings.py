@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.formatting import data_words
+from components import exported
 from components.state import workspace, workspace_key
 from portfolio.meetings import organisation, running_order
 from portfolio.pack import board_pack
@@ -12,6 +13,7 @@ from portfolio.periods import month_label
 
 ws = workspace()
 st.title("Board meetings", anchor=False)
+exported.titled("Board meetings", data_words(ws.data_as_at(), ws.synthetic))
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner="Preparing the board pack…")
@@ -38,8 +40,8 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
                          icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))
             pack = st.toggle("Prepare the board pack", key=f"pack-{meeting.id}",
                              help="Builds the PDF and the workbook on the server: a few seconds")
-        st.table(pd.DataFrame({"Slide": range(1, len(steps) + 1), "Shows": [step.heading for step in steps]}),
-                 hide_index=True)
+        exported.table(pd.DataFrame({"Slide": range(1, len(steps) + 1), "Shows": [step.heading for step in steps]}),
+                       f"{meeting.title}: running order", hide_index=True)
         if pack:
             pdf, xlsx = _pack(workspace_key(), meeting.id)
             left, right = st.columns(2)

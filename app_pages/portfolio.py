@@ -3,6 +3,7 @@ uses this page; what it shows comes from the portfolio's definition."""
 
 import streamlit as st
 
+from components import exported
 from components.banners import page_header
 from components.drill import drill_into
 from components.front_sheet import focus_metrics, leads, narratives, scoring_table
@@ -37,7 +38,7 @@ if not reported:
     st.stop()
 
 def front_sheet() -> None:
-    st.table(scoring_table(portfolio, summaries), hide_index=True)
+    exported.table(scoring_table(portfolio, summaries), "Scoring by category", hide_index=True)
     narratives(ws, portfolio_commentary(ws.config.folder, portfolio.id, period, org), portfolio, org)
     focus_metrics(summaries, period)
     leads(portfolio)

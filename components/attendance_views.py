@@ -14,6 +14,7 @@ import streamlit as st
 
 from portfolio.formatting import data_words
 from portfolio.charts import NHS_BLUE
+from components import exported
 from components.filters import url_synced
 from components.state import interactive, on_select, request_drill
 from portfolio import attendances
@@ -84,6 +85,7 @@ def header(ws: Workspace, extract: PatientExtract | None, period: str, org: str)
     if extract is not None:
         parts.append(data_words(extract.info.data_as_at, extract.info.synthetic))
     st.caption(" · ".join(parts))
+    exported.titled(TITLE, " · ".join(parts))
 
 
 def open_store(ws: Workspace, extract: PatientExtract | None) -> str | None:
@@ -123,10 +125,10 @@ def _problems(report: StoreReport) -> None:
                "the figures below are from the other rows." if left_out else
                f"{report.file} has {len(report.problems)} warnings; every row was loaded.", icon=":material/warning:")
     with st.expander("What to fix in the file"):
-        st.dataframe(pd.DataFrame({"Line": [p.line for p in report.problems],
+        exported.dataframe(pd.DataFrame({"Line": [p.line for p in report.problems],
                                    "Column": [p.location.partition("column ")[2] for p in report.problems],
                                    "Problem": [p.message for p in report.problems]}),
-                     hide_index=True, key="attendance-problems")
+                           "What to fix in the file", hide_index=True, key="attendance-problems")
 
 
 def month_shown(store: str, period: str) -> str | None:
@@ -205,7 +207,7 @@ def time_in_department_chart(store: str, month: str, sites: Sites, department_ty
                  alt.Tooltip("cumulative_percent:Q", title="% left by then", format=".1f")],
     ).properties(height=CHART_HEIGHT)
     within = bands.loc[bands["from_minutes"] < FOUR_HOURS, "attendances"].sum() / bands["attendances"].sum() * 100
-    st.altair_chart(chart, key="time-in-department",
+    exported.chart(chart, key="time-in-department",
                     alt=f"Bar chart of attendances by time in the department in 30-minute bands for {place}, "
                         f"{_label(month)}: {within:.1f}% within 4 hours.")
     st.caption(f"{within:.1f}% left within 4 hours. The last bar is every stay over 24 hours.")
@@ -225,7 +227,7 @@ def arrivals_heatmap(store: str, month: str, sites: Sites, department_type: int 
     busiest = cells.loc[cells["attendances"].idxmax()].to_dict()
     day, hour = calendar.day_name[int(busiest["weekday"]) - 1], int(busiest["hour"])
     text = f"Busiest hour: {day} {hour:02d}:00–{hour + 1:02d}:00, {busiest['attendances']:,} arrivals in the month."
-    st.altair_chart(chart, key="arrivals-heatmap",
+    exported.chart(chart, key="arrivals-heatmap",
                     alt=f"Heat map of arrivals by hour of the day and day of the week for {place}, {_label(month)}. "
                         + text)
     st.caption(text)
@@ -243,7 +245,7 @@ def twelve_hours_by_month(store: str, month: str, sites: Sites, department_type:
         tooltip=[alt.Tooltip("label:N", title="Month"), alt.Tooltip("over_12h:Q", title="Over 12 hours", format=","),
                  alt.Tooltip("shown:N", title="% of attendances")],
     ).properties(height=CHART_HEIGHT)
-    st.altair_chart(chart, key="twelve-hours",
+    exported.chart(chart, key="twelve-hours",
                     alt=f"Bar chart of attendances over 12 hours from arrival by month for {place}, "
                         f"{data['label'].iloc[0]} to {data['label'].iloc[-1]}.")
     st.caption("More than 12 hours in the department from arrival, counted in the month of arrival.")
@@ -268,7 +270,7 @@ def deprivation_chart(store: str, month: str, sites: Sites, department_type: int
         tooltip=[alt.Tooltip("decile:O", title="Decile"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("percent:Q", title="% of attendances", format=".1f")],
     ).properties(height=CHART_HEIGHT)
-    st.altair_chart(chart, key="deprivation",
+    exported.chart(chart, key="deprivation",
                     alt=f"Bar chart of the share of attendances over 4 hours and over 12 hours by deprivation decile "
                         f"for {place}, {_label(month)}.")
     st.caption("Every decile, whichever is chosen above.")
@@ -302,7 +304,8 @@ def _rates_table(counts: pd.DataFrame, name: str, labels: list[str], **dataframe
                           "Over 12 hours": counts["over_12h"], "Over 12 hours (%)": counts["pct_over_12h"],
                           "Admitted": counts["pct_admitted"]})
     percent = st.column_config.NumberColumn(format="%.1f%%")
-    return st.dataframe(table, hide_index=True, height=35 * (len(table) + 1) + 3, column_config={
+    return exported.dataframe(table, f"Attendances by {name.lower()}", hide_index=True,
+                              height=35 * (len(table) + 1) + 3, column_config={
         "Attendances": st.column_config.NumberColumn(format="localized"), "Within 4 hours": percent,
         "Over 12 hours": st.column_config.NumberColumn(format="localized"), "Over 12 hours (%)": percent,
         "Admitted": percent}, **dataframe)

@@ -7,15 +7,18 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components import exported
 from portfolio.formatting import context_line
 from portfolio.workspace import Workspace
 
 
 def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,
                 reported_by: str | None = None) -> None:
+    context = context_line(ws, period, org, extracts, reported_by)
+    exported.titled(title, context)
     with st.container(gap="xsmall"):  # the context line sits right under the title
         st.title(title, anchor=False)
-        st.caption(context_line(ws, period, org, extracts, reported_by),
+        st.caption(context,
                    help=f"Every figure here is {ws.tree[reported_by].name}'s: no other organisation reports them."
                    if reported_by else None)
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from portfolio.charts import POINT_WORDS
 from portfolio.icons import icon_markdown, icon_words, shown_icons
+from components import exported
 from components.metric_views import headline
 from portfolio.config import Metric
 from portfolio.engine import MetricSummary
@@ -88,7 +89,7 @@ def data_table(metric: Metric, org: str, series: pd.DataFrame, spc: SPCResult | 
     }).iloc[::-1]
     if not metric.is_ratio:
         table = table.drop(columns=[f"Numerator{parts}", "Denominator"])
-    st.dataframe(table, hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
+    exported.dataframe(table, f"{metric.label}, month by month", hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
     raw = series.assign(point_type=series["period"].map(point_types))[
         ["period", "value", "numerator", "denominator", "target", "plan", "point_type"]]
     st.download_button("Download these figures (CSV)", safe_csv(raw), file_name=file_name, mime="text/csv",

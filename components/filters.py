@@ -73,7 +73,7 @@ def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
     describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation {code}")
     # one compact band: the boxes say what they hold (a month, an organisation), so their labels are
     # kept for screen readers only and the page's title and context line follow straight after
-    period_column, org_column, up_column, extra_column = st.columns([1, 2.2, 1.8, 1.4], vertical_alignment="center")
+    period_column, org_column, up_column, extra_column = st.columns([0.85, 1.75, 1.7, 2.3], vertical_alignment="center")
     with period_column:
         period = url_synced(
             st.selectbox, "Reporting period", periods, PERIOD_KEY, ws.engine.default_period(), describe_period,

@@ -10,6 +10,7 @@ import pydeck as pdk
 import streamlit as st
 
 from portfolio.charts import NHS_BLUE, PLAN_GREY, drawable, titled
+from components import exported
 from components.maps import CHARACTERS
 from components.html_table import Cell, html_table
 from portfolio.icons import sparkline_svg
@@ -46,7 +47,7 @@ def framework_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str
         return
     summary = pd.DataFrame([{"Theme": theme, **{COUNT_WORDS[k]: v for k, v in theme_counts(rows).items()}}
                             for theme, rows in tree.items()])
-    st.table(summary.set_index("Theme"))
+    exported.table(summary.set_index("Theme"), f"{view.title}: scoring by theme")
     chosen = st.pills("Theme", [ALL_THEMES, *tree], default=ALL_THEMES, key=f"theme-{portfolio.id}",
                       help="Choose a theme to see only its sub-themes, metrics and actions") or ALL_THEMES
     note = portfolio_commentary(ws.config.folder, portfolio.id, period, org)
@@ -106,7 +107,7 @@ def kvi_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
         "Status": format_status(row.status),
         "Source and flags": "; ".join(_flags(row.previous) + _flags(row.current)) or "–",
     } for row in rows])
-    st.table(table.set_index("KVI").style.map(status_style, subset=["Status"]))
+    exported.table(table.set_index("KVI").style.map(status_style, subset=["Status"]), view.title)
     st.caption(f"As at {month_label(period)} · each figure on its indicator's own basis, with the "
                "months it covers · status: this year's figure against the target in force (last year's where the "
                "pledge was for last year)")
@@ -144,12 +145,12 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
             st.pydeck_chart(deck, height=420)
             st.caption("Circle area: spend · dark blue: local in the trust's definition · no map tiles are loaded")
     with right:
-        st.table(pd.DataFrame({
+        exported.table(pd.DataFrame({
             "Place": frame["member"],
             "Local": ["✔" if m in local else "" for m in frame["member"]],
             metric.heading: [format_value(metric, v) for v in frame["value"]],
             "Share": [format_percent(s) for s in frame["share"]],
-        }).set_index("Place"))
+        }).set_index("Place"), view.title)
         if share_metric:
             share = frame.loc[frame["member"].isin(local), "share"].sum()
             target = share_metric.target_for(period, org)
@@ -217,17 +218,17 @@ def _comparison(ws: Workspace, view: ViewSpec, org: str, period: str, dimension:
     ).properties(height=max(200, 44 * len(order)), title=titled(
         view.title, f"% of the total in each {_dimension_words(dimension)} group, latest report to "
                     f"{month_label(period)}"))
-    st.altair_chart(chart, alt=f"Bar chart: the share of {metric.label.lower()} and of the "
+    exported.chart(chart, alt=f"Bar chart: the share of {metric.label.lower()} and of the "
                                f"{reference.label.lower()} in each {key_words(dimension)} group.")
     st.caption(f"{metric.label} against {reference.label.lower()} · gap: percentage points above (+) or below (−) "
                "the population")
     rows = frame.set_index("member").reindex(order)
-    st.table(pd.DataFrame({
+    exported.table(pd.DataFrame({
         _dimension_words(dimension): order,
         metric.heading: [_pct(v) for v in rows["share"]],
         reference.heading: [_pct(v) for v in rows["reference_share"]],
         "Gap": [_pct(v, signed=True) for v in rows["gap"]],
-    }), hide_index=True)
+    }), view.title, hide_index=True)
 
 
 def _dimension_words(dimension: str) -> str:
@@ -252,5 +253,5 @@ def milestones_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: st
         "Next step": m.milestone.next_step or "–",
         "Source": m.milestone.source or "–",
     } for m in found])
-    st.table(table.set_index("Milestone").style.map(status_style, subset=["Status"]))
+    exported.table(table.set_index("Milestone").style.map(status_style, subset=["Status"]), view.title)
     st.caption(f"As at {month_label(period)}: a milestone achieved later shows as due")

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
+from components.exported import keep_table
 from portfolio.icons import data_uri
 
 
@@ -82,4 +84,20 @@ def table_html(columns: list[Column], groups: Rows, caption: str,
 
 def html_table(columns: list[Column], groups: Rows, caption: str,
                header_groups: list[tuple[Column, int]] | None = None, matrix: bool = False, dense: bool = False) -> None:
+    """The table drawn, and kept (as its text) for the view's downloads."""
     st.html(table_html(columns, groups, caption, header_groups, matrix, dense))
+    keep_table(caption, table_frame(columns, groups, header_groups))
+
+
+def table_frame(columns: list[Column], groups: Rows, header_groups: list[tuple[Column, int]] | None = None
+                ) -> pd.DataFrame:
+    """The table's text as a frame: a column per heading (under its group's heading, where the
+    table has a row of them), and the group each row sits under, where rows are grouped."""
+    names = [_heading(c).text or next((w for _, w in _heading(c).icons), "") for c in columns]
+    if header_groups:
+        spans = [_heading(g).text for g, span in header_groups for _ in range(span)]
+        names = [f"{group}: {name}" if group else name for group, name in zip(spans, names)]
+    rows = [[heading, *(cell.text or " · ".join(w for _, w in cell.icons) for cell in row)]
+            for heading, lines in groups for row in lines]
+    frame = pd.DataFrame(rows, columns=["Group", *names])
+    return frame if any(heading for heading, _ in groups) else frame.drop(columns="Group")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portfolio.charts import breakdown_chart, breakdown_key, member_trend_chart
+from components import exported
 from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
 from portfolio.config import ChartSpec, Portfolio
 from portfolio.engine import ORG_LEVELS
@@ -30,7 +31,7 @@ def _trend(ws: Workspace, spec: ChartSpec, org: str, period: str) -> None:
         st.caption(f"{spec.title}: {metric.label} is not reported by {key_words(spec.by)} within {ws.tree[org].name}.")
         return
     whole = engine.series(spec.metric, org, start=start, end=period).set_index("period")
-    st.altair_chart(member_trend_chart(metric, lines, whole["target"], whole["plan"],
+    exported.chart(member_trend_chart(metric, lines, whole["target"], whole["plan"],
                                        title=f"{spec.title}, {spec.months} months to {month_label(period)}"),
                     alt=f"Line chart of {metric.label} for each {key_words(spec.by)} within {ws.tree[org].name} over "
                         f"{spec.months} months, with the target.")
@@ -44,7 +45,7 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
                    "this month.")
         return
     target = metric.target_for(period)
-    chosen = st.altair_chart(
+    chosen = exported.chart(
         breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {month_label(period)}",
                         target=target.value if target else None), key=key, on_select=on_select(),
         alt=f"Chart of {metric.label} for each {key_words(spec.by)} within {ws.tree[org].name}, worst first.")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
+from components import exported
 from components.html_table import Cell, html_table
 from components.marks import marked_cell
 from components.filters import url_synced
@@ -42,11 +43,13 @@ def view_tabs(titles: list[str]) -> list[tuple[object, bool]]:
     """A container for each view and whether it is the one open: tabs where they fit on the screen,
     else one "View" choice, so no tab is ever cut off. Either way the URL says which is shown."""
     if fits_tab_strip(titles) and not presenting():
-        return [(tab, tab.open) for tab in st.tabs(titles, key=VIEW_KEY, bind="query-params", on_change="rerun")]
-    # while presenting, the slide's view alone: a tab strip does nothing in front of the board
-    chosen = url_synced(st.selectbox, "View", titles, VIEW_KEY, titles[0], lambda t: f"the view {t}",
-                        shown=not presenting())
-    return [(st.container(), title == chosen) for title in titles]
+        tabs = [(tab, tab.open) for tab in st.tabs(titles, key=VIEW_KEY, bind="query-params", on_change="rerun")]
+    else:  # while presenting, the view alone: a tab strip does nothing in front of the board
+        chosen = url_synced(st.selectbox, "View", titles, VIEW_KEY, titles[0], lambda t: f"the view {t}",
+                            shown=not presenting())
+        tabs = [(st.container(), title == chosen) for title in titles]
+    exported.titled_part(next((title for title, (_, is_open) in zip(titles, tabs) if is_open), titles[0]))
+    return tabs
 
 
 PORTFOLIO_VIEWS = {"framework": framework_view, "kvi": kvi_view, "map": map_view, "comparison": comparison_view,
@@ -156,14 +159,14 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     total = latest["value"].sum()
     latest["value"] = drawable(metric, latest["value"], members=True)  # the bands of one total
     with figure:
-        st.altair_chart(chart, alt=f"Stacked area chart of {metric.label} for {ws.tree[org].name} by {words}, "
+        exported.chart(chart, alt=f"Stacked area chart of {metric.label} for {ws.tree[org].name} by {words}, "
                                    f"{view.months} months to {month_label(period)}.")
-        st.table(pd.DataFrame({
+        exported.table(pd.DataFrame({
             words.capitalize(): order,
             month_label(frame["period"].max()): [format_value(metric, v) if pd.notna(v) else "–"
                                                                for v in latest["value"]],
             "Share": [format_percent(v / total * 100) if total and pd.notna(v) else "–" for v in latest["value"]],
-        }), hide_index=True)
+        }), view.title, hide_index=True)
 
 
 def _choose_member(ws: Workspace, view: ViewSpec, org: str, period: str) -> tuple[str, str] | None:
@@ -189,7 +192,7 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     if series.empty:
         st.caption(f"{view.title}: {metric.label} is not reported for {ws.tree[org].name}.")
         return
-    st.altair_chart(plan_chart(metric, series, title=view.title, place=ws.tree[org].name),
+    exported.chart(plan_chart(metric, series, title=view.title, place=ws.tree[org].name),
                     alt=f"Line chart of {metric.label} for {ws.tree[org].name} against plan and target.")
     summary = engine.summary(view.metric, org, series["period"].iloc[-1])  # the latest month with a figure
     target = summary.target or (metric.targets[-1] if metric.targets else None)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
+from components import exported
 from components.marks import MISS, cell_style, marked
 from components.state import workspace, workspace_key
 from portfolio.config import Metric, ViewSpec
@@ -104,7 +105,7 @@ def position_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
         st.caption(f"Not reported for {ws.tree[org].name}.")
         return
     frame = position_frame(ws, view, table, period)
-    st.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None))
+    exported.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None), view.title)
     money = any(ws.config.metrics[m].unit == "gbp" for m in view.metrics)
     st.caption(" · ".join(part for part in (month_label(period),
                                             bases_note([ws.config.metrics[m] for m in view.metrics], period),
@@ -125,7 +126,7 @@ def _by_dimension(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     st.markdown(f"**By {words}, {ws.tree[org].name}**")
     frame = position_frame(ws, view.model_copy(update={"metrics": list(metric_ids)}), table, period)
     frame.index.name = words.capitalize()
-    st.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None))
+    exported.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None), f"{view.title} by {words}")
 
 
 def _cumulative_chart(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
@@ -157,7 +158,7 @@ def _cumulative_chart(ws: Workspace, view: ViewSpec, org: str, period: str) -> N
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title="Year to date")],
     ).properties(height=300, title=titled(f"Year to date month by month, {ws.tree[org].name}", unit))
-    st.altair_chart(chart, alt=f"Line chart of the year to date of {', '.join(d for d in data['metric'].unique())} "
+    exported.chart(chart, alt=f"Line chart of the year to date of {', '.join(d for d in data['metric'].unique())} "
                                f"for {ws.tree[org].name}, {', '.join(s.lower() for s in drawn)}, by month of the "
                                "financial year.")
 
@@ -177,7 +178,8 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
         {ws.tree.label(code): [_cell(row[m], column) if m in row else "–" for m in view.metrics]
          for code, row in table.items()},
         index=pd.Index([ws.config.metrics[m].label for m in view.metrics], name=f"{figure}, year to date"))
-    statement.table(frame.style.map(cell_style).map(lambda _: "font-weight: 700", subset=[frame.columns[0]]))
+    exported.table(frame.style.map(cell_style).map(lambda _: "font-weight: 700", subset=[frame.columns[0]]),
+                   f"{view.title}, {figure.lower()}", into=statement)
     st.caption(f"{month_label(period)} · year to date to M{fy_month_number(parse_month(period))} · "
                f"{table_note(frame, money=True)}")
     for metric_id in view.metrics:
@@ -193,7 +195,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
                                   for code in found.columns]
             shown.columns = [ws.tree.label(code) for code in found.columns]
             shown.index.name = words.capitalize()
-            st.table(shown)
+            exported.table(shown, f"{metric.label} by {words}")
 
 
 def waterfall_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
@@ -203,7 +205,7 @@ def waterfall_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
     if not steps:
         st.caption(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {month_label(period)}.")
         return
-    st.altair_chart(waterfall_chart(metric, steps, view.title, f"{ws.tree[org].name} · {bases_note([metric], period)}"),
+    exported.chart(waterfall_chart(metric, steps, view.title, f"{ws.tree[org].name} · {bases_note([metric], period)}"),
                     alt=f"Waterfall chart of {metric.label} for {ws.tree[org].name}: from the plan of "
                         f"{format_value(metric, steps[0].end)} to {format_value(metric, steps[-1].end)}, "
                         "a bar for each organisation's variance.")

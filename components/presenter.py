@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from components.filters import quoted
+from components.exported import place_downloads
 from components.slides import slide_html
 from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY, workspace, workspace_key
 from portfolio.config import Meeting
@@ -113,8 +114,10 @@ def _exit() -> None:
 
 
 def share_and_present() -> None:
-    """A link that reproduces this view (with a copy button), and presenter mode for it."""
+    """A link that reproduces this view (with a copy button), presenter mode for it, and the place
+    of its downloads (filled once the page is drawn)."""
     with st.container(horizontal=True, horizontal_alignment="right"):
+        place_downloads()
         with st.popover("Share", icon=":material/link:", help="A link to this view: page, period, organisation, "
                                                                   "tab, metric and drill"):
             st.markdown("Anyone with access to the dashboard sees this view from this link (copy it with the "

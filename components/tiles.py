@@ -29,10 +29,14 @@ def _assurance_header(group: str, compact: bool) -> Cell:
 
 
 def summary_matrix(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
-    st.html(matrix_html(portfolios, summaries))
+    html_table(**matrix_table(portfolios, summaries))
 
 
 def matrix_html(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]], compact: bool = False) -> str:
+    return table_html(**matrix_table(portfolios, summaries, compact))
+
+
+def matrix_table(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]], compact: bool = False) -> dict:
     """Per portfolio, how many metrics sit in each cell of variation × assurance; each count links
     to the list of its metrics. Metrics with too few months for SPC are counted apart. ``compact``
     (a slide) heads the assurance columns with their icons alone."""
@@ -54,8 +58,9 @@ def matrix_html(portfolios: list[Portfolio], summaries: dict[str, list[MetricSum
         shown = counts(summaries[portfolio.id])["metrics"]
         row.append(Cell(str(shown - judged)))
         rows.append(row)
-    return table_html(header, [(None, rows)], caption="Variation and assurance: how many metrics in each (Making Data Count)",
-                      header_groups=[(Cell(""), 1), *groups, (Cell(""), 1)], matrix=True)
+    return {"columns": header, "groups": [(None, rows)], "matrix": True,
+            "caption": "Variation and assurance: how many metrics in each (Making Data Count)",
+            "header_groups": [(Cell(""), 1), *groups, (Cell(""), 1)]}
 
 
 def matrix_cell(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
@@ -99,16 +104,22 @@ def metric_table(caption: str, items: list[tuple[Portfolio, MetricSummary]]) -> 
 def show_exceptions(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]]) -> None:
     """Every metric Making Data Count escalates, grouped by why, most serious first; a green line
     only when there is none."""
-    if (html := exceptions_html(portfolios, summaries)) is None:
+    if (table := exceptions_table(portfolios, summaries)) is None:
         st.success("No metric shows special cause concern or will consistently miss its target, and no metric "
                    "with too few months for SPC is both below target and worse than last month.",
                    icon=":material/check_circle:")
         return
-    st.html(html)
+    html_table(**table)
 
 
 def exceptions_html(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]],
                     rows: tuple[int, int] | None = None) -> str | None:
+    table = exceptions_table(portfolios, summaries, rows)
+    return table_html(**table) if table else None
+
+
+def exceptions_table(portfolios: list[Portfolio], summaries: dict[str, list[MetricSummary]],
+                     rows: tuple[int, int] | None = None) -> dict | None:
     """The exceptions as a table grouped by why (only ``rows``, [first, last), of them where a
     slide shows part); None when there is none."""
     portfolio_of = {s.metric.id: p for p in portfolios for s in summaries[p.id]}
@@ -118,8 +129,8 @@ def exceptions_html(portfolios: list[Portfolio], summaries: dict[str, list[Metri
     shown = found[slice(*rows)] if rows else found
     groups = [(f"{reason} ({sum(why == reason for _, why in found)})", lines) for reason in ESCALATIONS
               if (lines := [_metric_row(portfolio_of[s.metric.id], s) for s, why in shown if why == reason])]
-    return table_html(METRIC_COLUMNS, groups, caption=f"Exceptions: {len(found)} metric{'s' if len(found) != 1 else ''} "
-                                                      "escalated, most serious first")
+    return {"columns": METRIC_COLUMNS, "groups": groups,
+            "caption": f"Exceptions: {len(found)} metric{'s' if len(found) != 1 else ''} escalated, most serious first"}
 
 
 def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None:

@@ -31,6 +31,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, KeepInFrame, PageBreak, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -506,6 +507,35 @@ class _Pack:
         self.tables[view.title] = pd.DataFrame(rows, columns=header)
         return flow + [BoardTable(f"{view.title}, {month_label(period)}", header, rows, tones),
                        Paragraph("Red: below target · green: meets it · – no figure this month", SMALL)]
+
+
+def view_pdf(title: str, context: str, items: list[tuple[str, pd.DataFrame | dict]], author: str) -> bytes:
+    """One view of the dashboard as it is shown: its title and context line, then each of its
+    charts (a Vega-Lite spec, drawn by vl-convert) and tables (a frame of the figures as shown),
+    in order; the context line is also the footer of every page."""
+    story = [Paragraph(escape(title), H1), Paragraph(escape(context), SMALL), Spacer(1, 3 * mm)]
+    for name, item in items:
+        if isinstance(item, dict):
+            story += [_chart_picture(item), Spacer(1, 3 * mm)]
+        elif not item.empty:
+            story += [BoardTable(name, [str(c) for c in item.columns],
+                                 [["" if pd.isna(v) else str(v) for v in row] for row in item.itertuples(index=False)]),
+                      Spacer(1, 4 * mm)]
+    buffer = io.BytesIO()
+    _Document(buffer, context, title=title, author=author).multiBuild(story)
+    return buffer.getvalue()
+
+
+def _chart_picture(spec: dict) -> Image:
+    """A chart as drawn on the page, as wide as the page allows (a chart the page sizes to its
+    column has no width of its own: it is given the page's) and never taller than half of it."""
+    spec = dict(spec)
+    if not any(key in spec for key in ("width", "facet", "hconcat", "vconcat", "concat", "repeat")):
+        spec["width"] = 900
+    png = vl_convert.vegalite_to_png(spec, scale=2)
+    width, height = ImageReader(io.BytesIO(png)).getSize()
+    scale = min(WIDTH / width, FRAME_HEIGHT * 0.5 / height)
+    return Image(io.BytesIO(png), width=width * scale, height=height * scale)
 
 
 def workbook(tables: dict[str, pd.DataFrame]) -> bytes:

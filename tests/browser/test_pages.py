@@ -2,15 +2,19 @@
 on a shared screen (its first figure high up, nothing sideways, no tab strip cut off, no file or
 config wording), and has no serious accessibility violations in the dashboard's own content."""
 
+import csv as csv_module
 import re
+import shutil
+import subprocess
 from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from pypdf import PdfReader
 
 from portfolio.config import load_config
-from tests.browser.conftest import screenshot, settle
+from tests.browser.conftest import SCREENSHOTS, screenshot, settle
 from tests.conftest import NOT_FOR_A_BOARD, ROOT
 
 CONFIG = load_config(ROOT / "config")
@@ -159,3 +163,21 @@ def test_full_hd_screenshot(browser, dashboard, name, path):
     settle(page)
     screenshot(page, name)
     context.close()
+
+
+def test_a_view_downloads_as_a_pdf_page_and_each_table_as_a_csv(page, dashboard):
+    visit(page, dashboard, "finance?view=Financial%20position")
+    page.get_by_role("button", name="Download", exact=True).click()
+    with page.expect_download(timeout=60_000) as pdf:
+        page.get_by_role("button", name=re.compile(r"This view \(PDF\)")).click()
+    reader = PdfReader(pdf.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert reader.metadata.title == "Finance: Financial position" and "Period: 2026/27 M7 (Oct-26)" in text
+    assert sum(len(p.images) for p in reader.pages) == 1  # the waterfall chart, drawn as on the page
+    with page.expect_download(timeout=60_000) as csv:
+        page.get_by_role("button", name="Surplus / (deficit) by organisation, year to date and forecast outturn (CSV)").click()
+    rows = list(csv_module.reader(open(csv.value.path(), encoding="utf-8")))
+    assert rows[0][0] == "Organisation" and rows[1][0] == "Cheshire & Merseyside" and len(rows) > 5
+    if shutil.which("pdftoppm"):  # the PDF page as a picture, to look at beside the screenshots
+        subprocess.run(["pdftoppm", "-r", "50", "-png", pdf.value.path(),
+                        str(SCREENSHOTS / "view-finance-financial-position")], check=True, timeout=60)
