@@ -16,6 +16,7 @@ from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KE
 from portfolio.config import Meeting
 from portfolio.formatting import SUPPRESSION
 from portfolio.meetings import organisation, running_order
+from portfolio.periods import month_label
 from portfolio.workspace import Workspace
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
@@ -78,6 +79,13 @@ def _slide_html(key: str, meeting_id: str, number: int) -> str:
 def _slide(ws: Workspace, meeting: Meeting) -> None:
     """The presenter bar, then the slide the link asks for (the first, said so, if it has no such slide)."""
     total = len(running_order(ws.config, ws.engine, meeting))
+    if not total:  # only focus slides, none of whose metrics the organisation reports this month
+        with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
+            st.markdown(f"**{meeting.title}**")
+            _exit()
+        st.info(f"This meeting has no slides: {ws.tree[organisation(ws.config, meeting)].name} reports none of its "
+                f"focus metrics in {month_label(meeting.period)}.", icon=":material/info:")
+        return
     asked = st.query_params.get("slide", "1")
     # ASCII digits only, and not too many of them: "²" is a digit to str.isdigit, and int() refuses 5,000 digits
     number = min(max(int(asked), 1), total) if re.fullmatch(r"-?[0-9]{1,6}", asked) else 1

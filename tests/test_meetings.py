@@ -227,3 +227,14 @@ def test_the_meetings_page_lists_the_running_order_and_builds_the_pack(monkeypat
     no_errors(at)
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels[-2:] == ["Board pack (PDF)", "Every table (Excel)"]  # after the view's own downloads
+
+
+def test_a_meeting_with_no_slides_this_month_says_so(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    (tmp_path / "config" / "meetings" / "test.yaml").write_text(  # an ambulance trust: no elective focus metric
+        "id: test\ntitle: Test\ndate: 2026-11-26\nperiod: 2026-10\norganisation: RX7\n"
+        "slides:\n  - {show: focus, portfolio: elective}\n")
+    at = _open_slide(monkeypatch, tmp_path / "config", meeting="test")
+    no_errors(at)
+    assert "This meeting has no slides: North West Ambulance Service NHS Trust reports none" in at.info[0].value
+    assert [b.label for b in at.button] == ["Exit"]
