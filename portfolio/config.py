@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -26,11 +27,20 @@ Unit = Literal["percent", "count", "duration", "days", "gbp", "rate", "ratio"]
 MeasureType = Literal["monthly_total", "snapshot", "mean", "statistic", "year_to_date"]
 Improvement = Literal["increase", "decrease", "neutral"]
 Snake = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+YearMonth = Annotated[str, Field(pattern=r"^(199\d|20\d\d)-(0[1-9]|1[0-2])$")]  # 1990 to 2099
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # line breaks, tabs and the other control characters
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan: a target or a scale of .nan or .inf is an error, never a figure
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_line(cls, value):
+        """Text from the config is shown in titles, tables, charts and the board pack: a control
+        character or a line break (``label: |``) becomes a space, and the ends are trimmed."""
+        return CONTROL.sub(" ", value).strip() if isinstance(value, str) else value
 
 
 class Target(Strict):
@@ -94,14 +104,14 @@ class Source(Strict):
 class Format(Strict):
     style: Literal["number", "percent", "hhmmss", "minutes", "days", "gbp_m", "gbp_k"] | None = None
     decimals: Annotated[int, Field(ge=0, le=4)] | None = None
-    unit_label: Annotated[str, Field(min_length=1, max_length=24, pattern=r"\S")] | None = None
+    unit_label: Annotated[str, Field(min_length=1, max_length=24)] | None = None
 
 
 class Rebase(Strict):
     """A month from which the process is judged afresh: the SPC limits are recalculated."""
 
     month: YearMonth
-    reason: Annotated[str, Field(min_length=1, max_length=60, pattern=r"\S")] | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=60)] | None = None
 
 
 DEFAULT_STYLE = {
@@ -144,7 +154,7 @@ class Metric(Strict):
     source: Source
     compute: Literal["value", "ratio", "share"] = "value"
     share: Share | None = None
-    scale: float = 1.0
+    scale: float = Field(1.0, gt=0)
     additive: bool = True
     targets: list[Target] = []
     target_pending: str | None = None
@@ -478,6 +488,15 @@ class OrganisationsFile(Strict):
                 raise ValueError(f"providers[{number}].successor: '{provider.successor}' is not a provider code")
             if provider.successor is not None and provider.closed is None:
                 raise ValueError(f"providers[{number}].closed: a provider with a successor needs its closing month")
+        successor = {p.code: p.successor for p in self.providers if p.successor}
+        for number, provider in enumerate(self.providers):
+            chain, code = [provider.code], successor.get(provider.code)
+            while code is not None and code not in chain:
+                chain.append(code)
+                code = successor.get(code)
+            if code is not None:
+                raise ValueError(f"providers[{number}].successor: the successors go round in a circle "
+                                 f"({' → '.join([*chain, code])}): the last provider of a merger has no successor")
         for number, site in enumerate(self.sites):
             if site.provider not in providers:
                 raise ValueError(f"sites[{number}].provider: '{site.provider}' is not a provider code")
@@ -511,6 +530,7 @@ class Settings(Strict):
     default_period: Literal["latest"] | YearMonth = "latest"
     no_change_tolerance: Annotated[float, Field(ge=0)] = 0.0
     stale_grace_days: Annotated[int, Field(ge=0)] = 14
+    max_extract_mb: Annotated[int, Field(gt=0)] = 200  # an extract larger than this is refused, not read
     small_numbers: SmallNumbers = SmallNumbers()
     extracts: dict[str, ExtractInfo] = {}
     patient_level: Annotated[dict[str, ExtractInfo], Field(max_length=1)] = {}  # the A&E attendances extract
@@ -569,23 +589,75 @@ class Meeting(Strict):
 # --- reading YAML with line numbers ----------------------------------------------------------
 
 
-def _key_lines(node: yaml.Node, path: tuple = (), seen: set[int] | None = None) -> dict[tuple, int]:
-    """Map each key path in a YAML document to its 1-based line. A node reached again through an
-    alias (``*anchor``) is not walked again: its lines are those of its first place, and a nest of
-    aliases (a "billion laughs" file of a few hundred bytes) cannot make the walk exponential."""
-    seen = set() if seen is None else seen
-    lines = {path: node.start_mark.line + 1}
-    if id(node) in seen:
-        return lines
-    seen.add(id(node))
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, key.value)
-            lines.update(_key_lines(value, child, seen))
-            lines[child] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines.update(_key_lines(item, (*path, index), seen))
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+class _Refused(Exception):
+    """A YAML document the dashboard will not read, with the line that shows why."""
+
+    def __init__(self, message: str, node: yaml.Node):
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+
+
+def _check_shape(root: yaml.Node) -> None:
+    """Refuse, before anything is built from it, a document whose aliases refer to themselves,
+    expand to more than ``MAX_YAML_VALUES`` values (a "billion laughs" file of a few hundred
+    bytes), or nest deeper than ``MAX_YAML_DEPTH``; and a mapping that repeats a key (the second
+    would silently win). Walked with a stack, not recursion, so no document is too deep to walk."""
+    size, depth, state = {}, {}, {}  # by node id; state: 1 while its children are walked, 2 once done
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            kids = _children(node)
+            size[key] = 1 + sum(size[id(kid)] for kid in kids)
+            depth[key] = 1 + max((depth[id(kid)] for kid in kids), default=0)
+            if size[key] > MAX_YAML_VALUES:
+                raise _Refused(f"its aliases (*name) expand to more than {MAX_YAML_VALUES:,} values; write the "
+                               "values out, or use fewer aliases", node)
+            if depth[key] > MAX_YAML_DEPTH:
+                raise _Refused(f"is nested more than {MAX_YAML_DEPTH} levels deep", node)
+            state[key] = 2
+            continue
+        if state.get(key) == 2:
+            continue
+        if state.get(key) == 1:  # reached again from inside itself
+            raise _Refused("an alias refers to the value it is part of (*name inside the value marked &name)", node)
+        state[key] = 1
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for name, _ in node.value:
+                if isinstance(name, yaml.ScalarNode) and name.value in seen:
+                    raise _Refused(f"the key '{name.value}' appears twice in one mapping (lines {seen[name.value]} "
+                                   f"and {name.start_mark.line + 1}): keep one", name)
+                if isinstance(name, yaml.ScalarNode):
+                    seen[name.value] = name.start_mark.line + 1
+        stack.append((node, True))
+        stack += [(kid, False) for kid in reversed(_children(node)) if state.get(id(kid)) != 2]
+
+
+def _key_lines(root: yaml.Node) -> dict[tuple, int]:
+    """Map each key path in a YAML document to its 1-based line. A node reached again through an
+    alias (``*anchor``) is not walked again: its lines are those of its first place."""
+    lines, seen, stack = {}, set(), [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*path, key.value)
+                lines[child] = key.start_mark.line + 1
+                stack.append((value, child))
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, (*path, index)) for index, item in enumerate(node.value)]
     return lines
 
 
@@ -622,14 +694,14 @@ def _fix_hint(error: dict, model: type[BaseModel], loc: tuple) -> str:
         return f"'{loc[-1]}' is required and missing"
     if kind == "literal_error":
         return f"{error['msg']} (got {error.get('input')!r})"
+    if kind == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
+        return "is blank: write some words (spaces or line breaks alone are not enough)"
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        if "\\d{4}-" in pattern:
-            return f"got {error.get('input')!r}: write a month as YYYY-MM, for example 2023-04"
+        if "(0[1-9]|1[0-2])" in pattern:
+            return f"got {error.get('input')!r}: write a month as YYYY-MM, from 1990-01 to 2099-12, for example 2023-04"
         if "\\d{4}/" in pattern:
             return f"got {error.get('input')!r}: write a financial year as 2019/20"
-        if pattern == r"\S":
-            return f"got {error.get('input')!r}: write some words, not only spaces"
         return f"got {error.get('input')!r}: use lower-case letters, digits and underscores, starting with a letter"
     message = error["msg"].removeprefix("Value error, ")
     if "input" in error and kind not in ("value_error", "assertion_error") and not isinstance(error["input"], (dict, list)):
@@ -662,24 +734,56 @@ def _inner_model(annotation: Any) -> Any:
 
 
 # libyaml's safe loader when PyYAML was built with it (several times quicker), else the pure-Python one
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_YAML_BYTES = 5_000_000  # a config file is a few kilobytes; one far larger is refused, not read
+MAX_YAML_VALUES = 200_000  # values once aliases are expanded
+MAX_YAML_DEPTH = 64
+
+
+class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML's safe loader, whose dates say which value is not a real date (the stock one raises a
+    bare ValueError for 2023-02-30, a month 13 or an hour 25)."""
+
+
+def _timestamp(loader: _SafeLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a real date or time ({error}); write a date as YYYY-MM-DD",
+            node.start_mark) from None
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def read_yaml(path: Path, display_name: str) -> tuple[Any, dict[tuple, int], list[Problem]]:
-    """Read a YAML file safely, returning its data, the line of each key path, and problems."""
+    """Read a YAML file safely, returning its data, the line of each key path, and problems: never
+    an exception, whatever the file holds."""
+    refused = _unreadable(path)
+    if refused:
+        return None, {}, [Problem(display_name, refused)]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as file:
+            raw = file.read(MAX_YAML_BYTES + 1)
+        if len(raw) > MAX_YAML_BYTES:
+            return None, {}, [Problem(display_name, f"is larger than {MAX_YAML_BYTES // 1_000_000} MB: a configuration "
+                                                    "file is a few kilobytes, so it is not read")]
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return None, {}, [Problem(display_name, f"is not UTF-8 text ({error.reason}); save it as UTF-8")]
     except OSError as error:
         return None, {}, [Problem(display_name, f"cannot be read: {error.strerror}")]
     try:
-        loader = SAFE_LOADER(text)
+        loader = _SafeLoader(text)
         try:  # one parse: the nodes give each key's line, and the same nodes give the data
             node = loader.get_single_node()
+            if node is not None:
+                _check_shape(node)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except _Refused as refusal:
+        return None, {}, [Problem(display_name, f"is not read: {refusal}", line=refusal.line)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
@@ -687,9 +791,23 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, dict[tuple, int], lis
             Problem(display_name, f"is not valid YAML: {reason}; check the indentation and quoting there",
                     line=mark.line + 1 if mark else None)
         ]
+    except RecursionError:  # the pure-Python parser, where libyaml is missing, nests by recursion
+        return None, {}, [Problem(display_name, f"is nested more than {MAX_YAML_DEPTH} levels deep")]
     if node is None:
         return None, {}, [Problem(display_name, "is empty")]
     return data, _key_lines(node), []
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a path is not read as a file (a folder, a pipe, a device: reading a pipe would wait for
+    ever), or None for a regular file (a missing one is said by the reader)."""
+    if "\0" in str(path):
+        return "has a NUL character in its name, so it cannot be a file"
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # missing, or a name too long: said by the reader
+        return None
+    return None if stat.S_ISREG(mode) else "is not a regular file (a folder, a pipe or a device), so it is not read"
 
 
 def validate(model: type[BaseModel], data: Any, lines: dict[tuple, int], display_name: str):
