@@ -6,9 +6,12 @@ Nothing is coerced silently: a blank number stays missing, a malformed one is an
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import stat
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +33,8 @@ FACT_SCHEMA = pa.schema([("extract", pa.string()), *((column, pa.string()) for c
                          *((column, pa.float64()) for column in NUMBERS), ("status", pa.string()),
                          ("note", pa.string()), ("line", pa.int64())])
 MAX_LISTED = 25  # per check and file; the rest are counted in one line
+LARGEST = 1e15  # above any NHS figure (in pounds, a quadrillion), and far below where a sum overflows
+YEARS = (1990, 2099)  # the months an extract may hold
 
 
 @dataclass
@@ -52,11 +57,87 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
+def decode_lines(raw: bytes) -> tuple[str, str, list[int]]:
+    """The file's text, its encoding, and the lines (from 1) read as Windows-1252 in a file whose
+    other lines are UTF-8 ("mixed"): each line is decoded on its own, so one line saved by another
+    program does not turn every other line's "£" or "é" into nonsense."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    lines, windows, utf8 = [], [], False
+    for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+            utf8 = utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+            windows.append(number)
+    return ("\n".join(lines), "mixed", windows) if utf8 else ("\n".join(lines), "cp1252", [])
+
+
+def _listed(numbers: list[int], most: int = 10) -> str:
+    shown = ", ".join(map(str, numbers[:most]))
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
+
+
+MAX_RECORD_LINES = 20  # a quoted note may run over lines; a quote left open is given up after this many
+
+
+def records(text: str):
+    """(line, text, number of values) for each record of CSV text, the line being where it starts
+    in the file. A record whose quote is never closed has None values and only its own line is
+    skipped, so one bad row cannot swallow the rows after it (as a CSV reader does, reading to the
+    end of the file for the closing quote)."""
+    lines = text.split("\n")
+    if '"' not in text:  # no quoting anywhere: each line is a record (the usual case, and quick)
+        yield from ((number, line, line.count(",") + 1) for number, line in enumerate(lines, start=1) if line.strip())
+        return
+    index = 0
+    while index < len(lines):
+        start, record = index, lines[index].removesuffix("\r")
+        index += 1
+        while record.count('"') % 2 and index < len(lines) and index - start < MAX_RECORD_LINES:
+            record += "\n" + lines[index].removesuffix("\r")
+            index += 1
+        if record.count('"') % 2:
+            index = start + 1
+            yield start + 1, record, None
+        elif record.strip():
+            yield start + 1, record, len(next(csv.reader([record])))
+
+
 def safe_path(data_dir: Path, name: str) -> Path | None:
-    """The file inside ``data_dir``, or None if the name (or a link) leads outside it."""
+    """The file inside ``data_dir``, or None if the name (or a link) leads outside it, or is not a
+    name a file can have (a NUL character, a part longer than 255 characters)."""
+    if "\0" in name or any(len(part) > 255 for part in Path(name).parts):
+        return None
     root = data_dir.resolve()
     path = (root / name).resolve()
     return path if path.is_relative_to(root) else None
+
+
+def unreadable(path: Path, largest_mb: int) -> str | None:
+    """Why an extract is not read: it is not a regular file (a folder, a pipe that would keep the
+    reader waiting, a device), or it is larger than the settings allow (read whole, an extract takes
+    many times its size in memory). None for a file that is read."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None  # missing: said by the caller
+    if not stat.S_ISREG(found.st_mode):
+        return "is not a regular file (a folder, a pipe or a device), so it is not read"
+    if found.st_size > largest_mb * 1_000_000:
+        return (f"is {found.st_size / 1_000_000:,.0f} MB, larger than the {largest_mb:,} MB an extract may be "
+                "(max_extract_mb in settings.yaml), so it is not read: split it by year, or raise the limit if the "
+                "server has the memory (about 30 times the file's size while it is first read)")
+    return None
+
+
+def _shown_name(name: str) -> str:
+    """A file name fit to print: control characters shown as "?", and shortened."""
+    shown = "".join("?" if ord(c) < 32 else c for c in name)
+    return shown if len(shown) <= 80 else shown[:80] + "…"
 
 
 class _RowChecker:
@@ -84,24 +165,51 @@ class _RowChecker:
 
 def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[str],
                  info: ExtractInfo | None, closed: dict[str, tuple[str, str | None]] | None = None,
-                 set_aside: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, ExtractReport]:
+                 set_aside: frozenset[str] = frozenset(), extracted: date | None = None
+                 ) -> tuple[pd.DataFrame, ExtractReport]:
     """Read one extract; return its valid rows (typed) and a report of what was found. Rows for
     the metric keys in ``set_aside`` (a portfolio whose file could not be loaded) are left out with
-    one warning, not a problem each."""
+    one warning, not a problem each; an actual figure for a month after ``extracted`` (the
+    extract's data-as-at date) is refused."""
     report = ExtractReport(file=name, info=info)
     empty = pd.DataFrame(columns=["extract", *KEY, *NUMBERS, "status", "note", "line"])
     try:
-        text, report.encoding = decode(path.read_bytes())
+        text, report.encoding, cp1252_lines = decode_lines(path.read_bytes())
     except OSError as error:
         report.problems.append(Problem(name, f"cannot be read: {error.strerror}"))
         return empty, report
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        report.problems.append(Problem(name, f"is not a readable CSV file: {str(error).strip()}"))
+    if cp1252_lines:
+        report.problems.append(Problem(
+            name, f"{len(cp1252_lines)} line{'s are' if len(cp1252_lines) > 1 else ' is'} not UTF-8 (read as Windows-1252, "
+            f"as Excel saves it) in a file that is otherwise UTF-8: lines {_listed(cp1252_lines)}; save the whole file "
+            "as UTF-8 and check the accented letters and £ signs on them", line=cp1252_lines[0], severity="warning"))
+    found = list(records(text))
+    first = next((n for n, (_, _, count) in enumerate(found) if count is not None), None)
+    if first is None:
+        report.problems.append(Problem(name, "is empty: it has no header row", line=1))
         return empty, report
-
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    columns = [str(c).strip().lower() for c in next(csv.reader([found[first][1]]))]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        report.problems.append(Problem(name, f"names the column {', '.join(twice)} more than once in its header "
+                                             "(capitals do not make a different column): keep one", location="header",
+                                       line=1))
+        return empty, report
+    rows = found[first + 1:]
+    good = [(line, record) for line, record, count in rows if count == len(columns)]
+    for line, _, count in rows:
+        if count is None:
+            report.problems.append(Problem(name, "a quote (\") is opened and never closed on this row, so it was "
+                                                 "left out: close the quote, or remove it", location=f"row {line}",
+                                           line=line))
+        elif count != len(columns):
+            report.problems.append(Problem(
+                name, f"has {count} values where the header has {len(columns)}, so it was left out: a value with a "
+                "comma in it (£1,234) needs quotes around it", location=f"row {line}", line=line))
+    # the good records, parsed by pandas' own reader (quick), each keeping its line in the file
+    frame = pd.read_csv(io.StringIO("\n".join(record for _, record in good)), header=None, names=columns, dtype=str,
+                        keep_default_na=False, skipinitialspace=True) if good else pd.DataFrame(columns=columns)
+    frame.index = pd.Index([line for line, _ in good])
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         report.problems.append(Problem(
@@ -116,8 +224,7 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
         if column not in frame.columns:
             frame[column] = ""
     frame = frame[list(REQUIRED + OPTIONAL)].apply(lambda c: c.str.strip())
-    frame.index = pd.RangeIndex(2, len(frame) + 2)  # file line numbers: the header is line 1
-    report.rows_read = len(frame)
+    report.rows_read = len(rows)
 
     aside = frame["metric_id"].isin(set_aside)
     if aside.any():
@@ -134,6 +241,8 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                lambda r: f"unknown metric '{r.metric_id}': no metric in config/portfolios takes it from {name}")
     months = _months(frame["period"])
     check.flag(months.isna(), "period", lambda r: f"'{r.period}' is not a month: write YYYY-MM, for example 2023-04")
+    check.flag(months.notna() & ~months.dt.year.between(*YEARS), "period",
+               lambda r: f"'{r.period}' is outside {YEARS[0]} to {YEARS[1]}: check the year")
     check.flag(~frame["org_code"].isin(list(org_codes)), "org_code",
                lambda r: f"unknown organisation '{r.org_code}': add it to config/organisations.yaml or correct the code")
     for code, (last, successor) in (closed or {}).items():
@@ -158,6 +267,10 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
         check.flag((frame[column] != "") & numbers[column].isna(), column,
                    lambda r, c=column: f"'{r[c]}' is not a number: write plain digits such as 1234.5 "
                    "(no thousands separators, % signs or text)")
+        # inf, Infinity and 1e309 parse as numbers; so do figures whose sum would overflow
+        check.flag(numbers[column].notna() & ~(numbers[column].abs() <= LARGEST), column,
+                   lambda r, c=column: f"'{r[c]}' is not a figure the dashboard can add up: write a finite number "
+                   f"below {LARGEST:.0e}")
 
     is_ratio = frame["metric_id"].isin([k for k, m in by_key.items() if m.compute == "ratio"])
     unit = frame["metric_id"].map({k: m.unit for k, m in by_key.items()}).fillna("")
@@ -176,6 +289,10 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                lambda r: f"the numerator ({r.numerator}) exceeds the denominator ({r.denominator}) of a percentage")
 
     series = frame["series"].replace("", "actual")
+    if extracted is not None:  # an actual figure cannot be for a month after the data were extracted
+        check.flag((series == "actual") & (months.dt.strftime("%Y-%m") > f"{extracted:%Y-%m}"), "period",
+                   lambda r: f"an actual figure for {r.period}, after the data were extracted ({extracted:%d %b %Y}): "
+                   "correct the month, or mark the row's series plan or forecast")
     key_frame = frame.assign(series=series)[list(KEY)]
     good = ~check.bad
     duplicated = key_frame[good].duplicated(keep="first")
@@ -231,22 +348,28 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
     files, reports = [], []
     for name in sorted(set(by_file) | set(config.settings.extracts)):
         info = config.settings.extracts.get(name)
+        extracted = info.data_as_at if info else None
         path = safe_path(data_dir, name)
+        refused = unreadable(path, config.settings.max_extract_mb) if path is not None else None
         if path is None:
             report = ExtractReport(file=name, info=info)
-            report.problems.append(Problem(name, "leads outside the data folder and was not read"))
+            report.problems.append(Problem(_shown_name(name), "leads outside the data folder, or is not a file name, "
+                                                              "and was not read"))
         elif not path.exists():
             report = ExtractReport(file=name, info=info)
             users = ", ".join(m.id for m in by_file.get(name, [])[:5]) or "no metric"
             report.problems.append(Problem(name, f"is missing from the data folder {data_dir} (needed by {users})"))
+        elif refused:
+            report = ExtractReport(file=name, info=info)
+            report.problems.append(Problem(name, refused))
         else:
             metrics = by_file.get(name, [])
 
-            def build(target: Path, path=path, name=name, metrics=metrics) -> None:
-                facts, report = read_extract(path, name, metrics, org_codes, None, closed, set_aside)
+            def build(target: Path, path=path, name=name, metrics=metrics, extracted=extracted) -> None:
+                facts, report = read_extract(path, name, metrics, org_codes, None, closed, set_aside, extracted)
                 _write_facts(facts, report, target)
 
-            stamp = _validation_stamp(metrics, org_codes, closed, set_aside)
+            stamp = _validation_stamp(metrics, org_codes, closed, set_aside, extracted)
             stored, _ = built(path, store, "facts", build, name, stamp)
             try:
                 report = _read_report(stored, info)
@@ -264,15 +387,16 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
 
 
 # bump when a change to read_extract changes what a stored extract holds, so old store files are rebuilt
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 
 
-def _validation_stamp(metrics: list[Metric], org_codes: set[str], closed: dict, set_aside: frozenset[str]) -> str:
+def _validation_stamp(metrics: list[Metric], org_codes: set[str], closed: dict, set_aside: frozenset[str],
+                      extracted: date | None) -> str:
     """What a stored extract's checks depended on, besides the file itself: the metrics that read it
-    (their keys, kinds and units), the organisations that exist and the ones that closed, and the
-    keys set aside."""
+    (their keys, kinds and units), the organisations that exist and the ones that closed, the keys
+    set aside and the date the data were extracted."""
     keys = sorted((m.source_key, m.compute, m.unit) for m in metrics)
-    return repr((STORE_VERSION, keys, sorted(org_codes), sorted(closed.items()), sorted(set_aside)))
+    return repr((STORE_VERSION, keys, sorted(org_codes), sorted(closed.items()), sorted(set_aside), extracted))
 
 
 def _write_facts(facts: pd.DataFrame, report: ExtractReport, target: Path) -> None:
@@ -288,8 +412,12 @@ def _read_report(stored: Path, info: ExtractInfo | None) -> ExtractReport:
 
 
 def _closed(config: Config) -> dict[str, tuple[str, str | None]]:
+    """Each closed provider, and each site of one (a site closes with its provider): its last month
+    and the provider that took its figures over."""
     providers = config.organisations.providers if config.organisations else []
-    return {p.code: (p.closed, p.successor) for p in providers if p.closed}
+    closed = {p.code: (p.closed, p.successor) for p in providers if p.closed}
+    sites = config.organisations.sites if config.organisations else []
+    return closed | {s.code: closed[s.provider] for s in sites if s.provider in closed}
 
 
 def _org_codes(config: Config) -> set[str]:

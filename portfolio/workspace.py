@@ -38,7 +38,22 @@ class Workspace:
 
     @property
     def problems(self) -> list[Problem]:
-        return self.config.problems + [p for r in self.extracts for p in r.problems]
+        return self.config.problems + [p for r in self.extracts for p in r.problems] + self._periods_without_data()
+
+    def _periods_without_data(self) -> list[Problem]:
+        """A month the settings or a meeting freeze the dashboard on, for which no extract has figures."""
+        periods, found = set(self.engine.periods), []
+        wanted = self.config.settings.default_period
+        if self.engine.periods and wanted != "latest" and wanted not in periods:
+            found.append(Problem("settings.yaml", f"default_period {wanted} has no figures in any extract, so the "
+                                                  f"dashboard opens on the latest month instead", location="default_period",
+                                 severity="warning"))
+        for meeting in self.config.meetings.values():
+            if self.engine.periods and meeting.period not in periods:
+                found.append(Problem(f"meetings/{meeting.id}.yaml", f"period {meeting.period} has no figures in any "
+                                     "extract: its slides and board pack would show none", location="period",
+                                     severity="warning"))
+        return found
 
     @property
     def errors(self) -> list[Problem]:
