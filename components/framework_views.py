@@ -11,7 +11,7 @@ import streamlit as st
 
 from portfolio.charts import NHS_BLUE, PLAN_GREY, drawable, titled
 from components import exported
-from components.maps import CHARACTERS
+from components.maps import CHARACTERS, NO_BASEMAP
 from components.html_table import Cell, html_table
 from portfolio.icons import sparkline_svg
 from components.marks import marked_cell, status_style
@@ -180,7 +180,7 @@ def _place_map(metric, frame: pd.DataFrame, places: dict, local: set[str]) -> pd
                        get_size=13, get_color=[11, 12, 12], get_text_anchor="'middle'", get_alignment_baseline="'top'",
                        get_pixel_offset=[0, 12], font_family="'Arial'", background=True,
                        get_background_color=[255, 255, 255, 210], character_set=CHARACTERS)
-    return pdk.Deck(layers=[circles, labels], initial_view_state=view, map_style=None, tooltip={"text": "{label}"})
+    return pdk.Deck(layers=[circles, labels], initial_view_state=view, map_style=NO_BASEMAP, tooltip={"text": "{label}"})
 
 
 def comparison_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:

@@ -3,6 +3,9 @@ networks that block map tile servers; the organisations' names are written on it
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pandas as pd
 import pydeck as pdk
 
@@ -36,6 +39,14 @@ def coordinates(tree: OrgTree, code: str) -> tuple[float, float] | None:
     return sum(s.lat for s in sites) / len(sites), sum(s.lon for s in sites) / len(sites)
 
 
+# A map style with nothing in it but white paper, given as a data: address so that nothing is
+# fetched: without one, Streamlit fills in a basemap style from a tile server (a request an NHS
+# network may block, and the page says no tiles are loaded).
+NO_BASEMAP = "data:application/json;base64," + base64.b64encode(json.dumps(
+    {"version": 8, "sources": {}, "layers": [{"id": "paper", "type": "background",
+                                              "paint": {"background-color": "#ffffff"}}]}).encode()).decode()
+
+
 def status_map(tree: OrgTree, metric: Metric, members: pd.DataFrame, statuses: dict[str, str]) -> pdk.Deck | None:
     """``members`` is an engine breakdown (code, member, value); ``statuses`` maps code → status."""
     rows = []
@@ -58,5 +69,5 @@ def status_map(tree: OrgTree, metric: Metric, members: pd.DataFrame, statuses: d
                        get_size=14, get_color=[11, 12, 12], get_pixel_offset=[0, -22], get_text_anchor="'middle'",
                        character_set=CHARACTERS, font_family="'Arial'", background=True,
                        get_background_color=[255, 255, 255, 210])
-    return pdk.Deck(layers=[dots, labels], initial_view_state=view, map_style=None,
+    return pdk.Deck(layers=[dots, labels], initial_view_state=view, map_style=NO_BASEMAP,
                     tooltip={"text": "{name}\n{label}\n{status}"})
