@@ -15,6 +15,7 @@ from portfolio.engine import Engine
 from portfolio.hints import hints
 from portfolio.imports.icb import prepare
 from portfolio.imports.ods import organisations
+from portfolio.files import shown, unreadable, unwritable
 from portfolio.imports.published import UnknownLayout
 from portfolio.imports.run import import_files
 from portfolio.pack import board_pack
@@ -99,9 +100,12 @@ def _fail(message: str) -> int:
 
 
 def run_import(args) -> int:
-    missing = [str(f) for f in args.files if not f.is_file()]
-    if missing:
-        return _fail(f"no such file: {', '.join(missing)}")
+    unusable = unwritable(args.out)  # checked before anything is read, as is every file
+    if unusable:
+        return _fail(f"--out {unusable}: name the {'organisations YAML' if args.kind == 'ods' else 'CSV'} file to write")
+    problem = next((f"{shown(f)} {why}" for f in args.files if (why := unreadable(f))), None)
+    if problem:
+        return _fail(problem)
     if args.kind == "ods":
         return _import_organisations(args)
     try:
@@ -112,7 +116,11 @@ def run_import(args) -> int:
         print(note)
     if not result.rows:
         return _fail("nothing was imported")
-    print(f"wrote {result.write(args.out):,} rows to {args.out}")
+    try:
+        written = result.write(args.out)
+    except OSError as error:
+        return _fail(f"cannot write {shown(args.out)} ({error.strerror})")
+    print(f"wrote {written:,} rows to {args.out}")
     return 0
 
 
@@ -136,7 +144,10 @@ def _import_organisations(args) -> int:
         return _fail(str(error))
     for note in notes:
         print(note)
-    args.out.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    try:
+        args.out.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    except OSError as error:
+        return _fail(f"cannot write {shown(args.out)} ({error.strerror})")
     print(f"wrote {args.out}: check each trust's type, which ODS does not give")
     return 0
 

@@ -28,7 +28,10 @@ def recognises(table: Table) -> bool:
 def standard(title: str) -> tuple[str, int]:
     """The metric and its days from the file's title line."""
     title = title.upper()
-    days = int(re.search(r"(\d+)-DAY", title).group(1))
+    found = re.search(r"(\d+)-DAY", title)
+    if found is None:
+        raise UnknownLayout(f"no standard in its title '{title}' (such as 62-DAY)")
+    days = int(found.group(1))
     if "SUBSEQUENT" in title:
         treatment = title.rsplit(":", 1)[-1].replace("TREATMENTS", "").strip().lower().replace(" ", "_")
         return f"cancer_31d_subsequent_{treatment}_pct", days
@@ -47,7 +50,7 @@ def read(table: Table, into: Imported) -> str:
     metric, days = standard(table.header[0])
     try:
         period = excel_month(table.cells[0][0])
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):  # "inf" or a date past the year 9999 too
         raise UnknownLayout("no Excel serial date on its second line, where the month should be") from None
     header, in_all_care = None, False
     for cells in table.cells:
@@ -67,7 +70,7 @@ def read(table: Table, into: Imported) -> str:
         kind = (row.get("CANCER TYPE") or "").strip()  # a later treatment's file names its type, not a site
         breakdown, member = ("", "") if not kind or kind.upper() in ALL else ("tumour_site", kind.title())
         total, within = number(row.get("TOTAL")), number(row.get(f"WITHIN {days} DAYS"))
-        if total:
+        if total != 0:  # nobody treated: no share (a missing total is left out, and counted, by ``into``)
             into.add(metric, period, code, numerator=within, denominator=total, breakdown=breakdown, member=member)
     if header is None:
         raise UnknownLayout("no header row starting with 'ODS CODE'")

@@ -11,7 +11,8 @@ per provider (the provider-total sheet). The month is only in the file name.
 
 from __future__ import annotations
 
-from portfolio.imports.published import Imported, Table, UnknownLayout, is_total, month_from_words, number
+from portfolio.imports.published import (Imported, Table, UnknownLayout, is_total, known_sum, less, month_from_words,
+                                         number)
 
 TOTAL_TEST = "Total"
 ACTIVITY = ("Planned tests / procedures", "Unscheduled tests / procedures",
@@ -28,6 +29,7 @@ def read(table: Table, into: Imported) -> str:
         raise UnknownLayout("a DM01 file has no month in it; keep the month in the file name, as published "
                             "(Monthly-Diagnostics-Web-File-Provider-March-2025)")
     by_test = "Diagnostic Test Name" in table.header
+    has_activity = set(ACTIVITY) <= set(table.header)
     for row in table.rows:
         code = row.get("Provider Code", "").strip()
         if not code or is_total(code, row.get("Provider Name", "")):
@@ -37,13 +39,12 @@ def read(table: Table, into: Imported) -> str:
         waiting, over_6 = number(row["Total Waiting List"]), number(row["Number waiting 6+ Weeks"])
         into.add("dm01_waiting_list", period, code, value=waiting, breakdown=breakdown, member=member)
         into.add("dm01_6wk", period, code, value=over_6, breakdown=breakdown, member=member)
-        into.add("dm01_13wk", period, code, value=number(row["Number waiting 13+ Weeks"]), breakdown=breakdown,
+        into.add("dm01_13wk", period, code, value=number(row.get("Number waiting 13+ Weeks")), breakdown=breakdown,
                  member=member)
-        if waiting:
-            into.add("dm01_6wk_pct", period, code, numerator=waiting - (over_6 or 0), denominator=waiting,
+        if waiting != 0:  # nobody waiting: no share (a missing list is left out, and counted, by ``into``)
+            into.add("dm01_6wk_pct", period, code, numerator=less(waiting, over_6), denominator=waiting,
                      breakdown=breakdown, member=member)
-        done = [number(row.get(name)) for name in ACTIVITY]
-        if any(v is not None for v in done):
-            into.add("dm01_activity", period, code, value=sum(v or 0 for v in done), breakdown=breakdown,
-                     member=member)
+        if has_activity:
+            into.add("dm01_activity", period, code, value=known_sum(*(number(row[name]) for name in ACTIVITY)),
+                     breakdown=breakdown, member=member)
     return period

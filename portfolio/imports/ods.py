@@ -10,8 +10,8 @@ import csv
 import io
 from pathlib import Path
 
-from portfolio.extracts import decode
-from portfolio.imports.published import UnknownLayout
+from portfolio.files import shown
+from portfolio.imports.published import UnknownLayout, read_text
 
 TYPE_WORDS = (("AMBULANCE", "ambulance"), ("MENTAL HEALTH", "mental_health"), ("PARTNERSHIP", "mental_health"),
               ("MERSEY CARE", "mental_health"), ("COMMUNITY", "community"), ("CHILDREN", "specialist"),
@@ -19,17 +19,28 @@ TYPE_WORDS = (("AMBULANCE", "ambulance"), ("MENTAL HEALTH", "mental_health"), ("
               ("WOMEN", "specialist"))
 
 
-def _rows(path: Path, delimiter: str = ",") -> list[list[str]]:
-    text, _ = decode(path.read_bytes())
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+def _rows(path: Path) -> list[list[str]]:
+    """The file's rows that are not blank, split on "¬" in the hospital file and on commas otherwise;
+    UnknownLayout, naming the file and what is wrong, for anything but a CSV file."""
+    name = shown(path.name)
+    try:
+        text, _ = read_text(path)
+        delimiter = "¬" if "¬" in text[:400] else ","
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+    except UnknownLayout as error:
+        raise UnknownLayout(f"{name} {error}") from None
+    except csv.Error as error:
+        raise UnknownLayout(f"{name} is not a readable CSV file ({error})") from None
+    if not rows:
+        raise UnknownLayout(f"{name} is empty")
+    return rows
 
 
-def kind_of(path: Path) -> str:
-    """Which reference file this is, from its first line."""
-    first = path.read_bytes()[:400]
-    if b"\xac" in first:
+def kind_of(rows: list[list[str]]) -> str:
+    """Which reference file these rows are, from the first."""
+    head = rows[0]
+    if {"OrganisationCode", "ParentODSCode", "Latitude", "Longitude"} <= set(head):
         return "hospitals"
-    head = _rows(path)[0]
     if head[:2] == ["ICB24CD", "ICB24CDH"]:
         return "icb_lookup"
     if [h.strip().lower() for h in head[:3]] == ["pcds", "lat", "long"]:
@@ -38,6 +49,25 @@ def kind_of(path: Path) -> str:
         return "ods"  # etr (trusts) or eccg (sub-ICB locations): the same headerless layout
     raise UnknownLayout("not a reference file this import knows (etr, eccg, the ONS ICB lookup, "
                         "Hospital.csv or a postcode lookup)")
+
+
+def _whole(name: str, rows: list[list[str]]) -> list[list[str]]:
+    """The rows, when none is shorter than the first: a file cut short ends in a short row, whose
+    missing cells would otherwise be read as blank."""
+    for number, row in enumerate(rows, start=1):
+        if len(row) < len(rows[0]):
+            raise UnknownLayout(f"{name}: row {number} has {len(row)} of the {len(rows[0])} columns of its first "
+                                "row, so the file looks cut short: download it again")
+    return rows
+
+
+def _point(lat: str, lon: str) -> tuple[float, float] | None:
+    """A site's latitude and longitude ("-8.19E-2" reads too), when both are numbers within Great Britain."""
+    try:
+        lat_lon = float(lat), float(lon)
+    except ValueError:
+        return None
+    return lat_lon if 49 <= lat_lon[0] <= 61 and -8.7 <= lat_lon[1] <= 2 else None
 
 
 def _title(name: str) -> str:
@@ -53,21 +83,25 @@ def short_name(name: str) -> str:
 
 def organisations(icb: str, files: list[Path]) -> tuple[dict, list[str]]:
     """The organisations.yaml document for ``icb`` (an ODS ICB code such as QYG) and notes."""
-    by_kind: dict[str, list[Path]] = {}
+    by_kind: dict[str, list[list[list[str]]]] = {}  # each kind's files, as their rows
     notes = []
     for path in files:
+        rows = _rows(path)
         try:
-            by_kind.setdefault(kind_of(path), []).append(path)
-        except (UnknownLayout, IndexError) as error:
+            kind = kind_of(rows)
+        except UnknownLayout as error:
             notes.append(f"skipped {path.name}: {error}")
-    trusts = [row for path in by_kind.get("ods", []) for row in _rows(path)
+            continue
+        by_kind.setdefault(kind, []).append(_whole(path.name, rows))
+    trusts = [row for rows in by_kind.get("ods", []) for row in rows
               if len(row[0]) == 3 and row[0].startswith("R") and row[3] == icb]
     if not trusts:
-        raise UnknownLayout(f"no NHS trust in the ODS files reports to '{icb}' (column 4 of etr.csv)")
-    lookup = {row[1]: row for path in by_kind.get("icb_lookup", []) for row in _rows(path)[1:]}
+        raise UnknownLayout("; ".join([f"no NHS trust in the ODS files reports to '{icb}' (column 4 of etr.csv)",
+                                       *notes]))
+    lookup = {row[1]: row for rows in by_kind.get("icb_lookup", []) for row in rows[1:]}
     ons_code, name = (lookup[icb][0], lookup[icb][2]) if icb in lookup else (icb, f"ICB {icb}")
-    postcodes = {row[0].strip(): (float(row[1]), float(row[2])) for path in by_kind.get("postcodes", [])
-                 for row in _rows(path)[1:] if row[1] and row[2]}
+    postcodes = {row[0].strip(): point for rows in by_kind.get("postcodes", []) for row in rows[1:]
+                 if (point := _point(row[1], row[2]))}
     providers, sites = [], []
     seen = set()
     for row in sorted(trusts, key=lambda r: r[0]):
@@ -85,16 +119,14 @@ def organisations(icb: str, files: list[Path]) -> tuple[dict, list[str]]:
             sites.append({"code": f"{row[0]}-HQ", "name": f"{short_name(row[1])} (main site)", "provider": row[0],
                           "lat": round(lat, 5), "lon": round(lon, 5)})
     codes = {p["code"] for p in providers}
-    for path in by_kind.get("hospitals", []):
-        rows = _rows(path, delimiter="¬")
-        header = rows[0]
+    for rows in by_kind.get("hospitals", []):
         for row in rows[1:]:
-            record = dict(zip(header, row))
-            if record.get("ParentODSCode") in codes and record.get("Latitude") and record.get("Sector") == "NHS Sector":
-                lat, lon = float(record["Latitude"]), float(record["Longitude"])  # "-8.19E-2" reads too
-                if 49 <= lat <= 61 and -8.7 <= lon <= 2:
-                    sites.append({"code": record["OrganisationCode"], "name": record["OrganisationName"],
-                                  "provider": record["ParentODSCode"], "lat": round(lat, 5), "lon": round(lon, 5)})
+            record = dict(zip(rows[0], row))
+            point = _point(record["Latitude"], record["Longitude"])  # a site with none is left out
+            if record["ParentODSCode"] in codes and point and record.get("Sector") == "NHS Sector":
+                sites.append({"code": record["OrganisationCode"], "name": record.get("OrganisationName", ""),
+                              "provider": record["ParentODSCode"], "lat": round(point[0], 5),
+                              "lon": round(point[1], 5)})
     notes.append(f"{name}: {len(providers)} trusts, {len(sites)} sites")
     document = {"system": {"code": ons_code, "name": _title(name).replace("Integrated Care Board", "").strip()
                            or name, "short_name": icb},

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from portfolio.extracts import decode
+from portfolio.files import unreadable
 
 TOTAL_WORDS = {"total", "england", "all english providers"}
 TIDY_COLUMNS = ["metric_id", "period", "org_code", "breakdown", "breakdown_value", "series", "value",
@@ -44,7 +46,8 @@ class Table:
             for number, line in enumerate(csv.reader(io.StringIO(self.text), delimiter=self.delimiter), start=1):
                 if number == 1 or not any(cell.strip() for cell in line):
                     continue
-                rows.append({name: cell for name, cell in zip(self.header, line) if name})
+                padded = line + [""] * (len(self.header) - len(line))  # a short row's missing cells are blank
+                rows.append({name: cell for name, cell in zip(self.header, padded) if name})
                 numbers.append(number)
                 cells.append(line)
         except csv.Error as error:
@@ -97,15 +100,24 @@ class TidyRow:
 
 @dataclass
 class Imported:
-    """Tidy rows by (metric, period, org, breakdown, member), and what was skipped and why."""
+    """Tidy rows by (metric, period, org, breakdown, member), what was skipped and why, and the rows
+    left out for want of a figure."""
 
     rows: dict[tuple, TidyRow] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    left_out: list[tuple] = field(default_factory=list)
 
     def add(self, metric: str, period: str, org: str, *, value=None, numerator=None, denominator=None,
             breakdown: str = "", member: str = ""):
-        self.rows[(metric, period, org, breakdown, member)] = TidyRow(metric, period, org, breakdown, member, value,
-                                                                      numerator, denominator)
+        """Keep the row, unless it has no usable figure: a value, or a numerator over a denominator that
+        is not zero. A figure that is not a finite number (a published "inf" or "NaN", or a sum that
+        overflowed) is missing. A row left out is counted, never written blank or as 0."""
+        key = (metric, period, org, breakdown, member)
+        value, numerator, denominator = finite(value), finite(numerator), finite(denominator)
+        if value is None and (numerator is None or not denominator):
+            self.left_out.append(key)
+            return
+        self.rows[key] = TidyRow(metric, period, org, breakdown, member, value, numerator, denominator)
 
     def periods(self) -> set[str]:
         return {key[1] for key in self.rows}
@@ -132,6 +144,41 @@ def _text(value) -> str:
     return str(value)
 
 
+def finite(figure: float | None) -> float | None:
+    """The figure, or None when it is missing or not a finite number."""
+    return figure if figure is not None and math.isfinite(figure) else None
+
+
+def known_sum(*figures: float | None) -> float | None:
+    """The figures added up, or None when any is missing: a total is never made from part of its cells."""
+    return None if any(f is None for f in figures) else sum(figures)
+
+
+def less(figure: float | None, taken: float | None) -> float | None:
+    """``figure`` − ``taken``, or None when either is missing."""
+    return None if figure is None or taken is None else figure - taken
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The file's text and its encoding; UnknownLayout, saying what is wrong, for anything but a text
+    file (a folder, a pipe, a workbook, UTF-16 text or binary)."""
+    problem = unreadable(path)
+    if problem:
+        raise UnknownLayout(problem)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnknownLayout(f"cannot be read ({error.strerror})") from None
+    if raw[:2] == b"PK":
+        raise UnknownLayout("is an Excel workbook, not a CSV file: save the sheet you need as CSV (File → Save As → "
+                            "CSV UTF-8) and import that")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise UnknownLayout("is UTF-16 text (Excel's \"Unicode Text\"): save it as CSV UTF-8 and import that")
+    if b"\0" in raw:
+        raise UnknownLayout("is not a text file (it holds NUL bytes): import the CSV file itself")
+    return decode(raw)
+
+
 def tidy_name(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip()
 
@@ -139,18 +186,13 @@ def tidy_name(name: str) -> str:
 def read_table(path: Path, delimiter: str = ",") -> Table:
     """The file's header row (its data rows are read when first asked for); trailing columns with no
     name are left out."""
-    raw = path.read_bytes()
-    if raw[:2] == b"PK":
-        raise UnknownLayout("is an Excel workbook, not a CSV file: save the sheet you need as CSV (File → Save As → "
-                            "CSV UTF-8) and import that")
-    text, encoding = decode(raw)
-    del raw
+    text, encoding = read_text(path)
     try:
         first = next(csv.reader(io.StringIO(text[:text.find("\n") + 1 or None]), delimiter=delimiter), None)
     except csv.Error as error:
         raise UnknownLayout(f"is not a readable CSV file ({error})") from None
     if not first:
-        raise UnknownLayout(f"{path.name} is empty")
+        raise UnknownLayout("is empty")
     header = [tidy_name(h) for h in first]
     while header and not header[-1]:  # empty trailing columns
         header.pop()
@@ -158,7 +200,7 @@ def read_table(path: Path, delimiter: str = ",") -> Table:
 
 
 def number(cell: str | None) -> float | None:
-    """A published figure: "17,712" → 17712, "-" → 0, "80.00%" → 80.0; blank → missing."""
+    """A published figure: "17,712" → 17712, "-" → 0, "80.00%" → 80.0; blank, "inf" or "NaN" → missing."""
     if cell is None:
         return None
     text = cell.strip().replace(",", "").rstrip("%").strip()
@@ -166,7 +208,7 @@ def number(cell: str | None) -> float | None:
         return None
     if text == "-":
         return 0.0
-    return float(text)
+    return finite(float(text))
 
 
 def is_total(*cells: str) -> bool:

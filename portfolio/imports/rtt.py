@@ -59,11 +59,12 @@ def _provider_incomplete(table: Table, into: Imported) -> str:
     bands.append(("104 plus", 104))
     starts = np.array([low for _, low in bands])
     for row in table.rows:
-        counts = np.array([number(row.get(name)) for name, _ in bands], dtype="float64")  # None → nan
-        if row.get("Provider Code", "").strip() == "" or np.isnan(counts).all():
+        if row.get("Provider Code", "").strip() == "":
             continue
+        # this sheet writes "-" for none, so a blank (or infinite) band is unknown: nan
+        counts = np.array([number(row.get(name)) for name, _ in bands], dtype="float64")
         _add(into, period, row["Provider Code"].strip(), "Part_2", row["Treatment Function Code"].strip(),
-             row["Treatment Function"].strip(), counts, starts, number(row["Total number of incomplete pathways"]))
+             row.get("Treatment Function", "").strip(), counts, starts, number(row["Total number of incomplete pathways"]))
     return period
 
 
@@ -76,7 +77,10 @@ def _full_extract(table: Table, into: Imported) -> str:
     column = [f"c{i}" for i in range(len(table.header))]
     numbers = [position[name] for name, _ in bands] + [position["Total All"]]
     text = ", ".join(f"trim({column[position[name]]}) AS {alias}" for name, alias in TEXT.items())
-    sums = ", ".join(f"SUM(n{i})" for i in range(len(numbers)))
+    # a row without its Total All was cut short (or left blank): its owner's sums cannot be known, so
+    # they are NaN, left out like any figure that is not a finite number
+    whole = f"COUNT(n{len(numbers) - 1}) = COUNT(*)"
+    sums = ", ".join(f"CASE WHEN {whole} THEN SUM(n{i}) ELSE 'NaN'::DOUBLE END" for i in range(len(numbers)))
     read = ("FROM read_csv(?, header = false, skip = 1, columns = {columns}, auto_detect = false, null_padding = true, "
             "encoding = ?, quote = '\"', delim = ',')")
     parameters = [str(table.path), "utf-8" if table.encoding == "utf-8" else "latin-1"]
@@ -103,9 +107,10 @@ def _full_extract(table: Table, into: Imported) -> str:
                 SELECT {owner}, part, function, name, {sums} FROM extract
                 WHERE {owner} <> '' GROUP BY ALL ORDER BY ALL""").fetchall()
             for org, part, function, name, *counts in rows:
-                # a band with no figure at all is missing (nan), as for a blank cell
-                _add(into, period, org, part, function, name, np.array(counts[:-1], dtype="float64"), starts,
-                     counts[-1])
+                # the extract leaves a band with nobody in it blank, so a band blank throughout holds none;
+                # an infinite or not-a-number cell makes its sum so (DuckDB adds them up as IEEE does)
+                bands = np.array([0.0 if count is None else count for count in counts[:-1]], dtype="float64")
+                _add(into, period, org, part, function, name, bands, starts, counts[-1])
     return period
 
 
@@ -130,7 +135,8 @@ def _figure(column: str) -> str:
 def _add(into: Imported, period: str, org: str, part: str, function: str, name: str, counts: np.ndarray,
          starts: np.ndarray, total_all: float | None):
     """One owner's (a provider's or a commissioning ICB's) row of one part and treatment function:
-    ``counts`` by weekly band, each band starting at ``starts`` weeks."""
+    ``counts`` by weekly band, each band starting at ``starts`` weeks. A band that is not a finite
+    number is unknown, and so is every figure added up from it: ``into`` leaves those out."""
     total = function == TOTAL_FUNCTION
     breakdown, member = ("", "") if total else ("treatment_function", name)
     if part in PARTS:
@@ -138,26 +144,28 @@ def _add(into: Imported, period: str, org: str, part: str, function: str, name: 
         return
     if part != "Part_2":
         return
-    known = np.nansum(counts)
+    known = float(counts.sum())
     into.add("rtt_waiting_list", period, org, value=total_all, breakdown=breakdown, member=member)
     if known:
-        into.add("rtt_18w_pct", period, org, numerator=float(np.nansum(counts[starts < 18])), denominator=float(known),
+        into.add("rtt_18w_pct", period, org, numerator=float(counts[starts < 18].sum()), denominator=known,
                  breakdown=breakdown, member=member)
     for metric, weeks in OVER.items():
-        into.add(metric, period, org, value=float(np.nansum(counts[starts >= weeks])), breakdown=breakdown, member=member)
+        into.add(metric, period, org, value=float(counts[starts >= weeks].sum()), breakdown=breakdown, member=member)
     if total:
         for band, (low, high) in WEEKS_BANDS.items():
-            into.add("rtt_waiting_list", period, org, value=float(np.nansum(counts[(starts >= low) & (starts < high)])),
+            into.add("rtt_waiting_list", period, org, value=float(counts[(starts >= low) & (starts < high)].sum()),
                      breakdown="weeks_band", member=band)
         if known:
             into.add("rtt_median_wait", period, org, value=centile(counts, starts, 0.5))
             into.add("rtt_92nd_centile_wait", period, org, value=centile(counts, starts, 0.92))
 
 
-def centile(counts: np.ndarray, starts: np.ndarray, share: float) -> float:
+def centile(counts: np.ndarray, starts: np.ndarray, share: float) -> float | None:
     """Weeks waited at ``share`` of the list, read off weekly bands by straight-line interpolation
-    within the band it falls in (NHS England's method for its published medians)."""
-    counts = np.nan_to_num(counts)
+    within the band it falls in (NHS England's method for its published medians); None when a band
+    is unknown or below zero, as then no place on the list can be found."""
+    if not (np.isfinite(counts).all() and (counts >= 0).all() and counts.sum() > 0):
+        return None
     cumulative = np.cumsum(counts)
     target = share * cumulative[-1]
     band = int(np.searchsorted(cumulative, target))

@@ -50,7 +50,16 @@ def import_files(kind: str, files: list[Path],
             result.notes.append(f"{period}: {path.name} replaces {source[period, metrics]} (a later vintage of the month)")
         source[period, metrics] = path.name
         result.rows.update(month.rows)
-        result.notes.append(f"read {path.name}: {period}, {len(month.rows):,} rows")
+        result.notes.append(f"read {path.name}: {period}, {len(month.rows):,} rows{left_out(month)}")
     if progress:
         progress(len(ordered), len(ordered), "")
     return result
+
+
+def left_out(month: Imported) -> str:
+    """The rows of a file left out for want of a figure, and the first of them, for the file's note."""
+    if not month.left_out:
+        return ""
+    metric, period, org, _, member = month.left_out[0]
+    return (f"; {len(month.left_out):,} left out with no usable figure (a missing, blank, infinite or not-a-number "
+            f"cell, or a rate over zero), the first {metric} for {org}{' ' + member if member else ''} in {period}")
