@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -21,6 +20,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from portfolio.files import unreadable
 from portfolio.problems import Problem
 
 Unit = Literal["percent", "count", "duration", "days", "gbp", "rate", "ratio"]
@@ -744,13 +744,16 @@ class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     bare ValueError for 2023-02-30, a month 13 or an hour 25)."""
 
 
+class _NotADate(yaml.constructor.ConstructorError):
+    """A value written as a date that is not one (30 February, a month 13, an hour 25)."""
+
+
 def _timestamp(loader: _SafeLoader, node: yaml.ScalarNode):
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as error:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"'{node.value}' is not a real date or time ({error}); write a date as YYYY-MM-DD",
-            node.start_mark) from None
+        raise _NotADate(None, None, f"'{node.value}' is not a real date or time ({error}): write a date as "
+                                    "YYYY-MM-DD", node.start_mark) from None
 
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
@@ -759,7 +762,7 @@ _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 def read_yaml(path: Path, display_name: str) -> tuple[Any, dict[tuple, int], list[Problem]]:
     """Read a YAML file safely, returning its data, the line of each key path, and problems: never
     an exception, whatever the file holds."""
-    refused = _unreadable(path)
+    refused = unreadable(path)
     if refused:
         return None, {}, [Problem(display_name, refused)]
     try:
@@ -784,6 +787,8 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, dict[tuple, int], lis
             loader.dispose()
     except _Refused as refusal:
         return None, {}, [Problem(display_name, f"is not read: {refusal}", line=refusal.line)]
+    except _NotADate as error:
+        return None, {}, [Problem(display_name, error.problem, line=error.problem_mark.line + 1)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
@@ -796,18 +801,6 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, dict[tuple, int], lis
     if node is None:
         return None, {}, [Problem(display_name, "is empty")]
     return data, _key_lines(node), []
-
-
-def _unreadable(path: Path) -> str | None:
-    """Why a path is not read as a file (a folder, a pipe, a device: reading a pipe would wait for
-    ever), or None for a regular file (a missing one is said by the reader)."""
-    if "\0" in str(path):
-        return "has a NUL character in its name, so it cannot be a file"
-    try:
-        mode = path.stat().st_mode
-    except OSError:  # missing, or a name too long: said by the reader
-        return None
-    return None if stat.S_ISREG(mode) else "is not a regular file (a folder, a pipe or a device), so it is not read"
 
 
 def validate(model: type[BaseModel], data: Any, lines: dict[tuple, int], display_name: str):

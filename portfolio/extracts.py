@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import stat
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from portfolio.config import Config, ExtractInfo, Metric
+from portfolio.files import file_kind, impossible_name, shown
 from portfolio.problems import Problem
 from portfolio.storage import built, store_folder, stored_report
 
@@ -104,13 +105,34 @@ def records(text: str):
             index = start + 1
             yield start + 1, record, None
         elif record.strip():
-            yield start + 1, record, len(next(csv.reader([record])))
+            try:
+                yield start + 1, record, len(next(csv.reader([record])))
+            except csv.Error:  # a line break outside quotes (a quote in the middle of a value)
+                index = start + 1
+                yield start + 1, record, None
+
+
+STRAY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and the line break
+
+
+def _without_stray_characters(text: str) -> tuple[str, list[int]]:
+    """The text with each control character (a NUL, a carriage return inside a line) made a space,
+    and the lines that had one. A file whose only line breaks are carriage returns (an old Mac's)
+    has them read as line breaks."""
+    text = text.replace("\r\n", "\n").removesuffix("\r")
+    if "\n" not in text:
+        text = text.replace("\r", "\n")
+    if not STRAY.search(text):
+        return text, []
+    lines = text.split("\n")
+    found = [number for number, line in enumerate(lines, start=1) if STRAY.search(line)]
+    return "\n".join(STRAY.sub(" ", line) if STRAY.search(line) else line for line in lines), found
 
 
 def safe_path(data_dir: Path, name: str) -> Path | None:
     """The file inside ``data_dir``, or None if the name (or a link) leads outside it, or is not a
-    name a file can have (a NUL character, a part longer than 255 characters)."""
-    if "\0" in name or any(len(part) > 255 for part in Path(name).parts):
+    name a file can have (a NUL character, a part longer than 255 bytes)."""
+    if impossible_name(Path(name)):
         return None
     root = data_dir.resolve()
     path = (root / name).resolve()
@@ -120,24 +142,17 @@ def safe_path(data_dir: Path, name: str) -> Path | None:
 def unreadable(path: Path, largest_mb: int) -> str | None:
     """Why an extract is not read: it is not a regular file (a folder, a pipe that would keep the
     reader waiting, a device), or it is larger than the settings allow (read whole, an extract takes
-    many times its size in memory). None for a file that is read."""
-    try:
-        found = path.stat()
-    except OSError:
-        return None  # missing: said by the caller
-    if not stat.S_ISREG(found.st_mode):
-        return "is not a regular file (a folder, a pipe or a device), so it is not read"
-    if found.st_size > largest_mb * 1_000_000:
-        return (f"is {found.st_size / 1_000_000:,.0f} MB, larger than the {largest_mb:,} MB an extract may be "
+    many times its size in memory). None for a file that is read, or one that is missing (said by
+    the caller)."""
+    kind = file_kind(path)
+    if kind not in (None, "a file"):
+        return f"is {kind}, not a file, so it is not read"
+    size = path.stat().st_size if kind else 0
+    if size > largest_mb * 1_000_000:
+        return (f"is {size / 1_000_000:,.0f} MB, larger than the {largest_mb:,} MB an extract may be "
                 "(max_extract_mb in settings.yaml), so it is not read: split it by year, or raise the limit if the "
                 "server has the memory (about 30 times the file's size while it is first read)")
     return None
-
-
-def _shown_name(name: str) -> str:
-    """A file name fit to print: control characters shown as "?", and shortened."""
-    shown = "".join("?" if ord(c) < 32 else c for c in name)
-    return shown if len(shown) <= 80 else shown[:80] + "…"
 
 
 class _RowChecker:
@@ -183,17 +198,25 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
             name, f"{len(cp1252_lines)} line{'s are' if len(cp1252_lines) > 1 else ' is'} not UTF-8 (read as Windows-1252, "
             f"as Excel saves it) in a file that is otherwise UTF-8: lines {_listed(cp1252_lines)}; save the whole file "
             "as UTF-8 and check the accented letters and £ signs on them", line=cp1252_lines[0], severity="warning"))
+    text, stray = _without_stray_characters(text)
+    if stray:
+        report.problems.append(Problem(
+            name, f"control characters (such as NUL) were read as spaces on lines {_listed(stray)}: check how the "
+            "file was written", line=stray[0], severity="warning"))
     found = list(records(text))
     first = next((n for n, (_, _, count) in enumerate(found) if count is not None), None)
     if first is None:
         report.problems.append(Problem(name, "is empty: it has no header row", line=1))
         return empty, report
+    header_line = found[first][0]
     columns = [str(c).strip().lower() for c in next(csv.reader([found[first][1]]))]
-    twice = sorted({c for c in columns if columns.count(c) > 1})
-    if twice:
-        report.problems.append(Problem(name, f"names the column {', '.join(twice)} more than once in its header "
-                                             "(capitals do not make a different column): keep one", location="header",
-                                       line=1))
+    unnamed = [n for n, c in enumerate(columns, start=1) if not c]
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if unnamed or twice:
+        report.problems.append(Problem(name, (
+            f"has a column with no name in its header (column {unnamed[0]}): name it, or remove it" if unnamed else
+            f"names the column {', '.join(twice)} more than once in its header (capitals do not make a different "
+            "column): keep one"), location="header", line=header_line))
         return empty, report
     rows = found[first + 1:]
     good = [(line, record) for line, record, count in rows if count == len(columns)]
@@ -353,7 +376,7 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
         refused = unreadable(path, config.settings.max_extract_mb) if path is not None else None
         if path is None:
             report = ExtractReport(file=name, info=info)
-            report.problems.append(Problem(_shown_name(name), "leads outside the data folder, or is not a file name, "
+            report.problems.append(Problem(shown(name), "leads outside the data folder, or is not a file name, "
                                                               "and was not read"))
         elif not path.exists():
             report = ExtractReport(file=name, info=info)
