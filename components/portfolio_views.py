@@ -12,7 +12,7 @@ from portfolio.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, 
 from components import exported
 from components.html_table import Cell, html_table
 from components.marks import marked_cell
-from components.filters import url_synced
+from components.filters import quoted, url_synced
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
 from components.state import interactive, link, presenting
@@ -42,6 +42,11 @@ def fits_tab_strip(titles: list[str]) -> bool:
 def view_tabs(titles: list[str]) -> list[tuple[object, bool]]:
     """A container for each view and whether it is the one open: tabs where they fit on the screen,
     else one "View" choice, so no tab is ever cut off. Either way the URL says which is shown."""
+    asked = st.query_params.get(VIEW_KEY)
+    if asked is not None and asked not in titles:  # a link's view this page does not have: said, then the first
+        st.warning(f"The link asks for the view {quoted(asked)}, which this page does not have; showing "
+                   f"{titles[0]} instead.", icon=":material/link_off:")
+        st.query_params[VIEW_KEY] = titles[0]
     if fits_tab_strip(titles) and not presenting():
         tabs = [(tab, tab.open) for tab in st.tabs(titles, key=VIEW_KEY, bind="query-params", on_change="rerun")]
     else:  # while presenting, the view alone: a tab strip does nothing in front of the board

@@ -4,6 +4,7 @@ Next (the ← / → keys), Home / End for the first and last, Exit and the slide
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from portfolio.periods import month_label
 from portfolio.workspace import Workspace
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
+LOG = logging.getLogger(__name__)
 
 
 def asked_to_present() -> bool:
@@ -87,8 +89,8 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
                 f"focus metrics in {month_label(meeting.period)}.", icon=":material/info:")
         return
     asked = st.query_params.get("slide", "1")
-    # ASCII digits only, and not too many of them: "²" is a digit to str.isdigit, and int() refuses 5,000 digits
-    number = min(max(int(asked), 1), total) if re.fullmatch(r"-?[0-9]{1,6}", asked) else 1
+    # one to four ASCII digits: "²" is a digit to str.isdigit, and int() refuses 5,000 digits
+    number = min(max(int(asked), 1), total) if re.fullmatch(r"[0-9]{1,4}", asked) else 1
     with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
         # the buttons first, so Next never moves as the slide number widens; Streamlit shows the key
         # each answers to on it, and no help text, so no tooltip stays over the slide after a click
@@ -104,7 +106,12 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
         missing = f" (the link asks for slide {quoted(asked, 8)}, which it does not have)" if str(number) != asked else ""
         st.markdown(f"**Slide {number} of {total}**{missing} · {meeting.title}{hidden}")
         _exit()
-    st.html(_slide_html(workspace_key(), meeting.id, number))
+    try:
+        st.html(_slide_html(workspace_key(), meeting.id, number))
+    except Exception:  # one slide that cannot be drawn says so, and the meeting goes on to the next
+        LOG.exception("slide %s of meeting %s could not be drawn", number, meeting.id)
+        st.error("This slide could not be drawn. The other slides are not affected; the server's log says why.",
+                 icon=":material/error:")
 
 
 def _view_bar() -> None:

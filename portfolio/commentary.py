@@ -51,10 +51,20 @@ def latest_commentary(folder: Path, period: str) -> Commentary | None:
         return None
     with (folder / f"{months[-1]}.md").open("rb") as file:  # never more than a narrative's worth read
         raw = file.read(MAX_BYTES + 1)
-    text = raw[:MAX_BYTES].decode("utf-8-sig", errors="replace")
+    text = without_pictures(raw[:MAX_BYTES].decode("utf-8-sig", errors="replace"))
     if len(raw) > MAX_BYTES:
         text += "\n\n*(Shortened: the file is too long to show in full.)*"
     return Commentary(months[-1], text)
+
+
+PICTURE = re.compile(r"!\[([^\]]*)\]\s*(\([^)]*\)|\[[^\]]*\])")
+
+
+def without_pictures(markdown: str) -> str:
+    """Markdown with each picture (``![words](address)``) replaced by its words in brackets: a
+    picture would be fetched from wherever its address points (a tracking pixel works), on a
+    board's screen and in the pack."""
+    return PICTURE.sub(lambda found: f"[picture: {found.group(1).strip() or 'no description'}]", markdown)
 
 
 def _own_or_system(folder: Path, period: str, org: str | None) -> Commentary | None:

@@ -17,6 +17,7 @@ that a spreadsheet would run as a formula is neutralised.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,6 +75,7 @@ H3 = STYLES["Heading3"].clone("pack-h3", fontSize=10.5, leading=13, spaceBefore=
 NHS_BLUE = colors.HexColor("#005EB8")
 GRID = colors.HexColor("#AEB7BD")
 TONES = {"miss": colors.HexColor("#fde8e8"), "met": colors.HexColor("#e6f4ea")}
+LOG = logging.getLogger(__name__)
 MIN_ROWS = 3  # a table is never split to leave fewer rows than this on either page
 BREAKDOWN_ROWS = 8  # the worst members an exception's breakdown lists
 
@@ -289,6 +291,7 @@ class _Pack:
                           for p in ws.config.portfolios}
         self.escalated = exceptions([s for found in self.summaries.values() for s in found])
         self.tables: dict[str, pd.DataFrame] = {}
+        self.failed = 0  # pages that could not be drawn
 
     def story(self) -> list:
         story = self._cover() + [PageBreak()] + self._contents() + [PageBreak()] + self._summary()
@@ -297,14 +300,26 @@ class _Pack:
         shown = {s.metric.id for s, _ in self.escalated}
         for step in self.steps:
             if step.kind == PORTFOLIO:
-                story += [PageBreak(), *self._front_sheet(step)]
+                story += [PageBreak(), *self._guarded(step.title, 0, lambda step=step: self._front_sheet(step))]
             elif step.kind == METRIC and step.metric not in shown:
-                story += [PageBreak(), *self._metric_page(self.ws.engine.summary(step.metric, self.org, self.period),
-                                                          level=1)]
+                summary = self.ws.engine.summary(step.metric, self.org, self.period)
+                story += [PageBreak(), *self._guarded(step.title, 1, lambda s=summary: self._metric_page(s, level=1))]
                 shown.add(step.metric)
             elif step.kind == TABLE and step.part[0] == 1:
-                story += [PageBreak(), *self._view_table(step)]
+                story += [PageBreak(), *self._guarded(step.title, 1, lambda step=step: self._view_table(step))]
         return story
+
+    def _guarded(self, title: str, level: int, build) -> list:
+        """A section's pages, or, where they cannot be drawn, a page that says so: the rest of the
+        pack is still made."""
+        try:
+            return build()
+        except Exception:
+            LOG.exception("the board pack's page %r could not be drawn", title)
+            self.failed += 1
+            return [_heading(title, level, f"failed-{self.failed}"),
+                    Paragraph("This page could not be drawn. The rest of the pack is not affected; the server's "
+                              "log says why.", BODY)]
 
     def _cover(self) -> list:
         ws, meeting = self.ws, self.meeting
@@ -389,7 +404,7 @@ class _Pack:
         for number, (summary, why) in enumerate(self.escalated):
             if number:
                 flow.append(PageBreak())
-            flow += self._metric_page(summary, level=1, why=why)
+            flow += self._guarded(summary.metric.label, 1, lambda s=summary, w=why: self._metric_page(s, level=1, why=w))
         return flow
 
     def _metric_page(self, summary: MetricSummary, level: int, why: str | None = None) -> list:

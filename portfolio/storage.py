@@ -26,10 +26,14 @@ STORE_FOLDER = ".store"
 
 def store_folder(data_dir: Path) -> Path:
     """``PORTFOLIO_STORE`` if set, else ``.store`` inside the data folder; a temporary folder when
-    the data folder cannot be written to (a read-only deployment)."""
+    the data folder cannot be written to (a read-only deployment) or its ``.store`` is a link that
+    leads out of it."""
     configured = os.environ.get("PORTFOLIO_STORE")
     folder = Path(configured) if configured else Path(data_dir) / STORE_FOLDER
     try:
+        # a .store that is a link out of the data folder is not written through (a configured one may be anywhere)
+        if not configured and not folder.resolve().is_relative_to(Path(data_dir).resolve()):
+            raise PermissionError(folder)
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise PermissionError(folder)

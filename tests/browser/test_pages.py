@@ -189,3 +189,15 @@ def test_no_page_fetches_anything_from_outside_the_dashboard(page, dashboard):
         maps += page.locator("[data-testid='stDeckGlJsonChart'] canvas").count()
     assert maps >= 2  # the local spend map and the deep dive's map were drawn
     assert [url for url in fetched if not url.startswith((dashboard, "data:", "blob:"))] == []
+
+
+def test_a_table_offers_no_download_of_its_own(page, dashboard):
+    """Streamlit's own table download would export text a spreadsheet runs as a formula: it is
+    off (client.disableDataExport), and the page's Download menu has the table's CSV instead."""
+    visit(page, dashboard, "deep-dive?metric=ae_4hr_all")
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.hover()
+    page.wait_for_timeout(300)
+    assert table.count() == 1 and page.get_by_role("button", name="Download as CSV").count() == 0
+    page.get_by_role("button", name="Download", exact=True).click()
+    assert page.get_by_role("button", name=re.compile(r"month by month \(CSV\)")).count() == 1
