@@ -120,6 +120,12 @@ def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "…"
 
 
+def _first_line(error: Exception) -> str:
+    """An error's first line, shortened: DuckDB quotes the whole offending line after it."""
+    line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return line if len(line) <= 120 else line[:120] + "…"
+
+
 def _header(source: Path) -> list[str]:
     with open(source, encoding="latin-1") as handle:
         line = handle.readline()
@@ -130,7 +136,8 @@ def _header(source: Path) -> list[str]:
 LINES = """CREATE TEMP TABLE lines AS  -- one column per line, so each row keeps its line number
     SELECT row_number() OVER () AS line, text
     FROM read_csv(?, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '',
-                  auto_detect = false, strict_mode = false, encoding = 'latin-1')"""
+                  auto_detect = false, strict_mode = false, encoding = 'latin-1', max_line_size = 16000000)"""
+LONGEST_LINE = "16 MB"  # DuckDB's own limit is 2 MB; a longer line is reported as a row with problems
 
 
 def _checked_rows(header: list[str]) -> str:
@@ -184,7 +191,12 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
                 source.name, f"has no {', '.join(missing)} column; the header must name {', '.join(COLUMNS)} "
                 "(see docs/extracts.md)", location="header", line=1))
         else:
-            _load(connection, source, header, sorted(site_codes), report)
+            try:
+                _load(connection, source, header, sorted(site_codes), report)
+            except duckdb.Error as error:  # a line past LONGEST_LINE, say: said in words, nothing loaded
+                report.problems.append(Problem(source.name, f"could not be read ({_first_line(error)}), so none of "
+                                               f"its rows were loaded: check the line it names (a line may be at most "
+                                               f"{LONGEST_LINE})"))
         metadata = json.dumps(asdict(report)).replace("'", "''")
         connection.execute(f"COPY store TO '{str(target).replace(chr(39), chr(39) * 2)}' "
                            f"(FORMAT parquet, KV_METADATA {{report: '{metadata}'}})")

@@ -151,7 +151,7 @@ def unreadable(path: Path, largest_mb: int) -> str | None:
     if size > largest_mb * 1_000_000:
         return (f"is {size / 1_000_000:,.0f} MB, larger than the {largest_mb:,} MB an extract may be "
                 "(max_extract_mb in settings.yaml), so it is not read: split it by year, or raise the limit if the "
-                "server has the memory (about 30 times the file's size while it is first read)")
+                "server has the memory (about 12 times the file's size while it is first read)")
     return None
 
 

@@ -192,3 +192,61 @@ def test_an_extract_past_the_size_limit_is_refused_without_reading_it(tmp_path):
     assert files == []
     assert any("larger than the 1 MB an extract may be (max_extract_mb in settings.yaml)" in p.message
                for r in reports for p in r.problems)
+
+
+def test_a_closed_providers_sites_close_with_it(tmp_path):
+    config_dir, data_dir = _workspace_files(tmp_path, "demo.csv")
+    orgs = config_dir / "organisations.yaml"
+    orgs.write_text(orgs.read_text().replace("type: acute, place: P1}", "type: acute, place: P1, closed: 2023-04}", 1))
+    shutil.copy(FIXTURE_DATA / "demo.csv", data_dir / "demo.csv")
+    config = load_config(config_dir)
+    assert config.problems == []
+    _, [report] = load_extracts(config, data_dir)
+    late = [p for p in report.problems if "closed after 2023-04" in p.message]
+    assert {p.message.split(" ")[0] for p in late} == {"A", "A1", "A2"}  # the provider, and each of its sites
+
+
+def test_a_store_folder_linked_out_of_the_data_folder_is_not_written_through(tmp_path, monkeypatch):
+    from portfolio.storage import store_folder
+    monkeypatch.delenv("PORTFOLIO_STORE", raising=False)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/.store").symlink_to(outside)
+    chosen = store_folder(tmp_path / "data")
+    assert not chosen.resolve().is_relative_to(outside) and not chosen.resolve().is_relative_to(tmp_path / "data")
+
+
+def test_check_says_when_the_dashboard_or_a_meeting_is_frozen_on_a_month_with_no_figures(tmp_path):
+    from portfolio.workspace import load_workspace
+    config_dir, data_dir = _workspace_files(tmp_path, "demo.csv", "")
+    shutil.copy(FIXTURE_DATA / "demo.csv", data_dir / "demo.csv")
+    settings = config_dir / "settings.yaml"
+    settings.write_text(settings.read_text().replace("default_period: latest", "default_period: 2021-01"))
+    (config_dir / "meetings").mkdir()
+    (config_dir / "meetings/m.yaml").write_text("id: m\ntitle: M\ndate: 2023-07-20\nperiod: 2022-02\n"
+                                                "slides: [{show: overview}]\n")
+    said = {(p.file, p.message) for p in load_workspace(config_dir, data_dir).problems}
+    assert ("settings.yaml", "default_period 2021-01 has no figures in any extract, so the dashboard opens on the "
+                             "latest month instead") in said
+    assert ("meetings/m.yaml", "period 2022-02 has no figures in any extract: its slides and board pack would show "
+                               "none") in said
+
+
+@pytest.mark.parametrize("length, loaded, says", [
+    (10_000_000, 24, "has 1 values, not one for each column of the header"),  # read, named and left out
+    (20_000_000, 0, "could not be read (Invalid Input Error: CSV Error on Line: 4), so none of its rows were loaded"),
+])
+def test_a_very_long_line_in_the_patient_level_file_is_named_in_words(tmp_path, length, loaded, says):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from portfolio.attendances import build_store
+    from tests.conftest import FIXTURES
+    lines = (FIXTURES / "attendances/ae_attendances.csv").read_text().splitlines()
+    (tmp_path / "ae.csv").write_text("\n".join(lines[:3] + ["X" * length] + lines[3:]) + "\n")
+    build_store(tmp_path / "ae.csv", tmp_path / "store.parquet", ["A1", "A2"])
+    report = json.loads(pq.read_schema(tmp_path / "store.parquet").metadata[b"report"])
+    assert report["rows_loaded"] == loaded and any(says in p["message"] for p in report["problems"])
+    assert all(len(p["message"]) < 400 for p in report["problems"])  # never the whole line quoted back
