@@ -28,7 +28,8 @@ MeasureType = Literal["monthly_total", "snapshot", "mean", "statistic", "year_to
 Improvement = Literal["increase", "decrease", "neutral"]
 Snake = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 YearMonth = Annotated[str, Field(pattern=r"^(199\d|20\d\d)-(0[1-9]|1[0-2])$")]  # 1990 to 2099
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # line breaks, tabs and the other control characters
+# line breaks, tabs and the other control characters, and the marks that turn text right to left
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 class Strict(BaseModel):

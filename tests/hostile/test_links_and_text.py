@@ -5,6 +5,7 @@ or as a spreadsheet formula."""
 
 import html
 import io
+import json
 import re
 
 import pandas as pd
@@ -113,3 +114,36 @@ def test_a_view_pdf_shows_any_title_as_text(title):
 
 def test_without_pictures_leaves_links_and_text():
     assert without_pictures("[a link](https://x) and text") == "[a link](https://x) and text"
+
+
+@pytest.mark.parametrize("label", ["X" * 100, "4-hour\u202eperformance", "Ünïcödé ✓ ✘ £ € — “quoted” 𝔘", "<b>&amp;"])
+def test_any_label_a_config_allows_goes_on_a_slide_and_into_the_pack(tmp_path, label):
+    import shutil
+
+    import streamlit as st
+
+    from components.slides import slide_html
+    from components.state import PRESENTING_KEY
+    from portfolio.meetings import running_order
+    from portfolio.pack import board_pack
+    from portfolio.workspace import load_workspace
+    from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    portfolio = tmp_path / "config/portfolios/demo.yaml"
+    portfolio.write_text(portfolio.read_text().replace("label: 4-hour performance", f"label: {json.dumps(label, ensure_ascii=False)}"))
+    (tmp_path / "config/meetings").mkdir()
+    (tmp_path / "config/meetings/m.yaml").write_text(
+        "id: m\ntitle: M\ndate: 2023-07-20\nperiod: 2023-06\nslides:\n  - {show: overview}\n"
+        "  - {show: portfolio, portfolio: demo}\n  - {show: deep_dive, metric: four_hour}\n")
+    ws = load_workspace(tmp_path / "config", FIXTURE_DATA)
+    assert ws.config.problems == []
+    meeting = ws.config.meetings["m"]
+    steps = running_order(ws.config, ws.engine, meeting)
+    st.session_state[PRESENTING_KEY] = True  # slides are drawn while presenting: nothing on them links away
+    drawn = [slide_html(ws, meeting, ws.tree.root, step, n, len(steps)) for n, step in enumerate(steps, start=1)]
+    shown = ws.config.metrics["four_hour"].label  # a right-to-left mark taken out
+    assert "\u202e" not in shown and shown.replace(" ", "") == label.replace("\u202e", "").replace(" ", "")
+    assert any(html.escape(shown) in slide for slide in drawn) and not any("<b>&amp;" in s for s in drawn)
+    pack = board_pack(ws, meeting)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pack.pdf)).pages)
+    assert "could not be drawn" not in text and len(PdfReader(io.BytesIO(pack.pdf)).pages) >= 4
