@@ -54,7 +54,7 @@ html { font-size: 18px; }
 [data-testid="stMainBlockContainer"] { padding-top: 0.75rem !important; padding-bottom: 0 !important; }
 .st-key-slide-first, .st-key-slide-last { display: none !important; }
 .pp-slide { font-size: 24px; line-height: 1.3; color: #212b32; display: flex; flex-direction: column; gap: 12px;
-  overflow-wrap: anywhere;
+  overflow-wrap: break-word;
   min-height: calc(100vh - 86px); }
 .pp-slide h1 { font-size: 34px !important; line-height: 1.15 !important; margin: 0; padding: 0 !important;
   font-weight: 700; }
