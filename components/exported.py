@@ -108,6 +108,7 @@ def offer_downloads(author: str) -> None:
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                icon=":material/table:", on_click="ignore", key="download-view-xlsx")
         for number, (table_title, frame) in enumerate(view.tables, start=1):
-            st.download_button(f"{table_title} (CSV)", safe_csv(frame), file_name=f"{_file_name(table_title)}.csv",
+            st.download_button(f"{table_title} (CSV)", lambda frame=frame: safe_csv(frame),
+                               file_name=f"{_file_name(table_title)}.csv",
                                mime="text/csv", icon=":material/download:", on_click="ignore",
                                key=f"download-table-{number}")
