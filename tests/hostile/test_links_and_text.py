@@ -147,3 +147,35 @@ def test_any_label_a_config_allows_goes_on_a_slide_and_into_the_pack(tmp_path, l
     pack = board_pack(ws, meeting)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pack.pdf)).pages)
     assert "could not be drawn" not in text and len(PdfReader(io.BytesIO(pack.pdf)).pages) >= 4
+
+
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_commentary_linked_from_outside_the_config_folder_is_not_read(tmp_path, link):
+    from portfolio.commentary import metric_commentary
+    config = tmp_path / "config"
+    (config / "commentary/metrics/m").mkdir(parents=True)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "2026-10.md").write_text("the secret")
+    if link == "file":
+        (config / "commentary/metrics/m/2026-10.md").symlink_to(secret / "2026-10.md")
+    else:
+        (config / "commentary/metrics/m").rmdir()
+        (config / "commentary/metrics/m").symlink_to(secret)
+    assert metric_commentary(config, "m", "2026-10") is None
+
+
+def test_a_nul_in_an_extract_name_never_reaches_the_file_system(tmp_path):
+    import shutil
+
+    from portfolio.config import load_config
+    from portfolio.extracts import load_extracts
+    from tests.conftest import FIXTURE_CONFIG
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    (tmp_path / "data").mkdir()
+    portfolio = tmp_path / "config/portfolios/demo.yaml"
+    portfolio.write_text(portfolio.read_text().replace("extract: demo.csv", 'extract: "demo\\0.csv"'))
+    config = load_config(tmp_path / "config")
+    assert {m.source.extract for m in config.metrics.values()} == {"demo .csv"}  # the NUL read as a space
+    said = [p.message for r in load_extracts(config, tmp_path / "data")[1] for p in r.problems]
+    assert any(m.startswith("is missing from the data folder") for m in said)
