@@ -102,9 +102,10 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
                 st.rerun()
         rule = ws.config.settings.small_numbers
         hidden = f" · counts of {rule.low}–{rule.high} shown as {rule.symbol}" if meeting.public else ""
-        # a link to a slide the meeting does not have says so here, not above the slide, which must fit
-        missing = f" (the link asks for slide {quoted(asked, 8)}, which it does not have)" if str(number) != asked else ""
-        st.markdown(f"**Slide {number} of {total}**{missing} · {meeting.title}{hidden}")
+        # a link to a slide the meeting does not have says so here, in place of the meeting's title (the
+        # bar stays one line, so the slide below still fits the screen)
+        said = f"the meeting has no slide {quoted(asked, 8)}" if str(number) != asked else meeting.title
+        st.markdown(f"**Slide {number} of {total}** · {said}{hidden}")
         _exit()
     try:
         st.html(_slide_html(workspace_key(), meeting.id, number))

@@ -53,6 +53,9 @@ html { font-size: 18px; }
 [data-testid="stMetricValue"] { font-size: 2rem !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 0.75rem !important; padding-bottom: 0 !important; }
 .st-key-slide-first, .st-key-slide-last { display: none !important; }
+/* the bar stays one line, however long the meeting's title, so the slide below it still fits */
+.st-key-presenter-bar [data-testid="stMarkdown"] { flex: 1 1 0; min-width: 0; }
+.st-key-presenter-bar [data-testid="stMarkdown"] p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .pp-slide { font-size: 24px; line-height: 1.3; color: #212b32; display: flex; flex-direction: column; gap: 12px;
   overflow-wrap: break-word;
   min-height: calc(100vh - 86px); }

@@ -196,7 +196,7 @@ def test_presenter_mode_without_a_known_meeting_presents_the_view(presenting):
     assert "no meeting `nope`" in at.warning[0].value
     assert at.session_state["period"] == "2025-06" and not at.exception
     clamped = presenting(slide="999")  # a slide past the end shows the last, and says so in the bar
-    assert re.match(r"\*\*Slide (\d+) of \1\*\* \(the link asks for slide `999`", clamped.markdown[0].value)
+    assert re.match(r"\*\*Slide (\d+) of \1\*\* · the meeting has no slide `999`", clamped.markdown[0].value)
     assert not clamped.warning  # nothing above the slide, which must fit the screen
     assert "slide `two`" in presenting(slide="two").markdown[0].value
     assert "slide `²`" in presenting(slide="²").markdown[0].value  # a digit to Python, not a number

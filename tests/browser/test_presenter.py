@@ -121,3 +121,11 @@ def test_a_stray_click_does_not_drill_away(page, dashboard):
     page.locator(".pp-slide").click()
     page.wait_for_timeout(300)
     assert _slide_number(page) == 2 and page.locator("[data-testid='stMain'] a").count() == 0  # nothing to drill by
+
+
+def test_a_link_to_a_slide_the_meeting_lacks_still_fits(page, dashboard):
+    page.goto(f"{dashboard}/?present=1&meeting={MEETING.id}&slide=9999")
+    settle(page)
+    assert _slide_number(page) == len(STEPS)
+    assert page.get_by_text(re.compile("the meeting has no slide")).count() == 1
+    _check_fits(page, len(STEPS))

@@ -30,7 +30,7 @@ def test_a_crafted_slide_number_shows_a_slide_and_says_so(monkeypatch, slide):
     at.run()
     no_errors(at)
     bar = at.markdown[0].value
-    assert re.match(r"\*\*Slide (\d+) of (\d+)\*\* \(the link asks for slide `", bar), bar
+    assert re.match(r"\*\*Slide (\d+) of (\d+)\*\* · the meeting has no slide `", bar), bar
     assert [e for e in at.get("html") if 'class="pp-slide' in e.proto.body]  # a slide is drawn
 
 
