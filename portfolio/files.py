@@ -41,15 +41,23 @@ def file_kind(path: Path) -> str | None:
     return next((kind for test, kind in NOT_FILES if test(mode)), "a special file")
 
 
-def unreadable(path: Path) -> str | None:
-    """Why ``path`` cannot be read as a published file, or None when it is an ordinary file."""
+def _looked_at(path: Path, verb: str) -> tuple[str | None, str | None]:
+    """(the path's kind, None) or (None, why it cannot be a file: an impossible name, or the status
+    not read, said with ``verb``)."""
     problem = impossible_name(path)
     if problem:
-        return problem
+        return None, problem
     try:
-        kind = file_kind(path)
+        return file_kind(path), None
     except OSError as error:
-        return f"cannot be read ({error.strerror})"
+        return None, f"cannot be {verb} ({error.strerror})"
+
+
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a published file, or None when it is an ordinary file."""
+    kind, problem = _looked_at(path, "read")
+    if problem:
+        return problem
     if kind is None:
         return "does not exist"
     return None if kind == "a file" else f"is {kind}, not a file"
@@ -58,11 +66,7 @@ def unreadable(path: Path) -> str | None:
 def unwritable(path: Path) -> str | None:
     """Why no file can be written at ``path`` ("is a folder", say), or None. A named pipe is refused
     too: writing to it would wait for a reader, for ever."""
-    problem = impossible_name(path)
+    kind, problem = _looked_at(path, "looked at")
     if problem:
         return problem
-    try:
-        kind = file_kind(path)
-    except OSError as error:
-        return f"cannot be looked at ({error.strerror})"
     return None if kind in (None, "a file") else f"is {kind}"
