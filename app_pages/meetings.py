@@ -6,8 +6,8 @@ import streamlit as st
 
 from portfolio.formatting import data_words
 from components import exported
-from components.state import workspace, workspace_key
-from portfolio.meetings import organisation, running_order
+from components.state import meeting_steps, workspace, workspace_key
+from portfolio.meetings import organisation
 from portfolio.pack import board_pack
 from portfolio.periods import month_label
 
@@ -26,7 +26,7 @@ if not ws.config.meetings:
     st.caption("No board meetings are set up yet.")
 for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse=True):
     org = organisation(ws.config, meeting)
-    steps = running_order(ws.config, ws.engine, meeting)
+    steps = meeting_steps(workspace_key(), meeting.id)
     with st.container(border=True):
         about, actions = st.columns([3, 1], vertical_alignment="center")
         with about, st.container(gap=None):

@@ -13,10 +13,11 @@ import streamlit as st
 from components.filters import quoted
 from components.exported import place_downloads
 from components.slides import slide_html
-from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY, workspace, workspace_key
+from components.state import (ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY, meeting_steps, workspace,
+                              workspace_key)
 from portfolio.config import Meeting
 from portfolio.formatting import SUPPRESSION
-from portfolio.meetings import organisation, running_order
+from portfolio.meetings import organisation
 from portfolio.periods import month_label
 from portfolio.workspace import Workspace
 
@@ -70,7 +71,7 @@ def _slide_html(key: str, meeting_id: str, number: int) -> str:
     """A slide's HTML, for the workspace ``key``: drawn once, then each visit to it is instant."""
     ws = workspace()
     meeting = ws.config.meetings[meeting_id]
-    steps = running_order(ws.config, ws.engine, meeting)
+    steps = meeting_steps(key, meeting_id)
     token = SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)
     try:
         return slide_html(ws, meeting, organisation(ws.config, meeting), steps[number - 1], number, len(steps))
@@ -80,7 +81,7 @@ def _slide_html(key: str, meeting_id: str, number: int) -> str:
 
 def _slide(ws: Workspace, meeting: Meeting) -> None:
     """The presenter bar, then the slide the link asks for (the first, said so, if it has no such slide)."""
-    total = len(running_order(ws.config, ws.engine, meeting))
+    total = len(meeting_steps(workspace_key(), meeting.id))
     if not total:  # only focus slides, none of whose metrics the organisation reports this month
         with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
             st.markdown(f"**{meeting.title}**")

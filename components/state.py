@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from portfolio.engine import MetricSummary
+from portfolio.meetings import Step, running_order
 from portfolio.scorecard import ScorecardRow, scorecard
 from portfolio.workspace import Workspace, default_folders, fingerprint, load_workspace
 
@@ -42,6 +43,14 @@ def portfolio_summaries(key: str, portfolio_id: str, org_code: str, period: str)
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
 def portfolio_scorecard(key: str, portfolio_id: str, org_code: str, period: str) -> list[ScorecardRow]:
     return scorecard(workspace().engine, portfolio_id, org_code, period)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def meeting_steps(key: str, meeting_id: str) -> list[Step]:
+    """A meeting's running order, worked out once for the workspace ``key`` (it reads every
+    portfolio's summaries and its tables' shapes: too slow to repeat on each step of a meeting)."""
+    ws = workspace()
+    return running_order(ws.config, ws.engine, ws.config.meetings[meeting_id])
 
 
 def selected_period() -> str:
