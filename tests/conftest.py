@@ -75,3 +75,12 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("screenshots for visual review")
         for path in taken:
             terminalreporter.write_line(str(path))
+
+
+@pytest.fixture(scope="module")
+def sample_app():
+    """The dashboard on the shipped config and the sample, run once for a test module (AppTest)."""
+    from tests.apptest import start
+    monkeypatch = pytest.MonkeyPatch()
+    yield start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
+    monkeypatch.undo()

@@ -25,11 +25,8 @@ def format_month(period: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def at():
-    monkeypatch = pytest.MonkeyPatch()
-    app = start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
-    yield app
-    monkeypatch.undo()
+def at(sample_app):
+    return sample_app
 
 
 @functools.cache

@@ -12,8 +12,7 @@ from pypdf import PdfReader
 from components.exported import SHOWN_KEY
 from portfolio.exports import safe_csv
 from portfolio.pack import view_pdf
-from tests.apptest import html_tables, no_errors, open_page, start, table_frame
-from tests.conftest import ROOT
+from tests.apptest import html_tables, no_errors, open_page, table_frame
 from tests.sweep import SAMPLE
 
 PAGES = [("", None), ("deep-dive", None), ("about", None), ("meetings", None)] + [
@@ -22,11 +21,8 @@ OWN_DOWNLOADS = {"Download these figures (CSV)"}  # the deep dive's figures as n
 
 
 @pytest.fixture(scope="module")
-def dashboard():
-    monkeypatch = pytest.MonkeyPatch()
-    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
-    yield at
-    monkeypatch.undo()
+def dashboard(sample_app):
+    return sample_app
 
 
 def _visit(at, page: str, tab: str | None):

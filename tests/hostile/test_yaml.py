@@ -22,6 +22,14 @@ def config_dir(tmp_path):
     return tmp_path / "config"
 
 
+def _edited(config_dir, file: str, old: str, new: str):
+    """The config loaded with ``old`` replaced by ``new`` in ``file``, and that file's problems."""
+    path = config_dir / file
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    return _problems(config_dir, file)
+
+
 def _problems(config_dir, file: str) -> list:
     started = time.monotonic()
     config = load_config(config_dir)
@@ -108,11 +116,7 @@ PORTFOLIO_EDITS = [  # (name, text in demo.yaml, its replacement, what the probl
 
 @pytest.mark.parametrize("name, old, new, says", PORTFOLIO_EDITS, ids=[c[0] for c in PORTFOLIO_EDITS])
 def test_a_hostile_portfolio_is_named_and_left_out_and_the_rest_works(config_dir, name, old, new, says):
-    path = config_dir / "portfolios/demo.yaml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-    config, problems = _problems(config_dir, "portfolios/demo.yaml")
+    config, problems = _edited(config_dir, "portfolios/demo.yaml", old, new)
     assert any(says in p.message for p in problems), [str(p) for p in problems]
     assert config.portfolios == [] and config.organisations is not None  # left out; the organisations still load
 
@@ -140,9 +144,7 @@ SETTINGS_EDITS = [
 
 @pytest.mark.parametrize("name, old, new, says", SETTINGS_EDITS, ids=[c[0] for c in SETTINGS_EDITS])
 def test_hostile_settings_are_named(config_dir, name, old, new, says):
-    path = config_dir / "settings.yaml"
-    path.write_text(path.read_text().replace(old, new, 1))
-    config, problems = _problems(config_dir, "settings.yaml")
+    config, problems = _edited(config_dir, "settings.yaml", old, new)
     assert any(says in p.message for p in problems), [str(p) for p in problems]
 
 
