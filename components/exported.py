@@ -26,9 +26,12 @@ SHOWN_KEY = "_shown"  # this run's view: its title, context and what it drew
 class _View:
     title: str = ""
     context: str = ""
-    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     items: list[tuple[str, pd.DataFrame | dict]] = field(default_factory=list)  # tables and chart specs, in order
     place: object = None  # where the download menu goes (the filter band), when there is one
+
+    @property
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [(title, item) for title, item in self.items if isinstance(item, pd.DataFrame)]
 
 
 def new_view() -> None:
@@ -56,7 +59,6 @@ def titled_part(part: str) -> None:
 
 def keep_table(title: str, frame: pd.DataFrame) -> None:
     frame = frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame
-    _view().tables.append((title, frame))
     _view().items.append((title, frame))
 
 
@@ -102,12 +104,13 @@ def offer_downloads(author: str) -> None:
         st.download_button("This view (PDF)", lambda: view_pdf(title, context, items, author),
                            file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
                            on_click="ignore", key="download-view-pdf")
-        if view.tables:
-            tables = dict(view.tables)
-            st.download_button("Every table (Excel)", lambda: workbook(tables), file_name=f"{name}.xlsx",
+        tables = view.tables
+        if tables:  # a sheet each, numbered in the order shown (two tables may share a title)
+            sheets = {f"{number} {table_title}": frame for number, (table_title, frame) in enumerate(tables, start=1)}
+            st.download_button("Every table (Excel)", lambda: workbook(sheets), file_name=f"{name}.xlsx",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                icon=":material/table:", on_click="ignore", key="download-view-xlsx")
-        for number, (table_title, frame) in enumerate(view.tables, start=1):
+        for number, (table_title, frame) in enumerate(tables, start=1):
             st.download_button(f"{table_title} (CSV)", lambda frame=frame: safe_csv(frame),
                                file_name=f"{_file_name(table_title)}.csv",
                                mime="text/csv", icon=":material/download:", on_click="ignore",
