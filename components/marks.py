@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from components.html_table import Cell
 from portfolio.config import Metric, Target
-from portfolio.formatting import format_value
+from portfolio.formatting import MET, MISS, marked
 
-MET = "✔"
-MISS = "✘"
 FAILING = "background-color: #fde8e8; color: #a4161a; font-weight: 600"
 MEETING = "background-color: #e6f4ea; color: #0b6b2b"
-
-
-def marked(metric: Metric, value: float | None, status: str, show_met: bool = True, target: Target | None = None) -> str:
-    """The figure with ✘ when below target (and ✔ when meeting it, unless ``show_met`` is off);
-    "–" when there is no figure. With its ``target``, never printed the same as the target it misses."""
-    if value is None or value != value:
-        return "–"
-    marks = {"not met": f" {MISS}", "met": f" {MET}" if show_met else ""}
-    return format_value(metric, value, apart_from=target.value if target else None) + marks.get(status, "")
 
 
 def marked_cell(metric: Metric, value: float | None, status: str, target: Target | None, show_met: bool = True,

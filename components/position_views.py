@@ -10,11 +10,11 @@ import streamlit as st
 
 from portfolio.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
 from components import exported
-from components.marks import MISS, cell_style, marked
+from components.marks import cell_style
 from components.state import workspace, workspace_key
 from portfolio.config import Metric, ViewSpec
-from portfolio.formatting import (axis_unit, format_percent, format_target, format_value, format_variance,
-                                  key_words, rounds_to_nothing)
+from portfolio.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance,
+                                  key_words, marked, rounds_to_nothing)
 from portfolio.periods import fy_month_number, month_label, parse_month
 from portfolio.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
 from portfolio.reconcile import Check, reconcile

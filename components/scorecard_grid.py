@@ -8,9 +8,9 @@ import streamlit as st
 
 from components.html_table import Cell, html_table
 from portfolio.icons import icon_pairs
-from components.marks import MISS, marked_cell
+from components.marks import marked_cell
 from components.state import link
-from portfolio.formatting import SUPPRESSION, format_target, format_value
+from portfolio.formatting import MISS, SUPPRESSION, format_target, format_value
 from portfolio.judgement import change, year_to_date_status, year_to_date_withheld
 from portfolio.periods import month_label
 from portfolio.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns

@@ -16,7 +16,7 @@ import math
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from portfolio.config import Metric, SmallNumbers
+from portfolio.config import Metric, SmallNumbers, Target
 from portfolio.periods import fy_month_label, parse_month
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ SUPPRESSION: ContextVar[SmallNumbers | None] = ContextVar("suppression", default
 
 NO_DATA = "no data"
 MINUS = "−"  # a true minus sign, as printed
-STATUS_SYMBOLS = {"met": "✔ Met", "not met": "✘ Not met", "no target": "No target", "no data": "No data"}
+MET, MISS = "✔", "✘"  # a figure's mark against its target: never colour alone
+STATUS_SYMBOLS = {"met": f"{MET} Met", "not met": f"{MISS} Not met", "no target": "No target", "no data": "No data"}
 # what a chart's axis measures, by display style (a count's noun comes from the metric: format.unit_label)
 AXIS_UNITS = {"percent": (1.0, "%"), "hhmmss": (60.0, "minutes"), "minutes": (60.0, "minutes"),
               "days": (1.0, "days"), "gbp_m": (1000.0, "£m"), "gbp_k": (1.0, "£k")}
@@ -150,6 +151,15 @@ def key_words(key: str) -> str:
 
 def format_status(status: str) -> str:
     return STATUS_SYMBOLS[status]
+
+
+def marked(metric: Metric, value: float | None, status: str, show_met: bool = True, target: Target | None = None) -> str:
+    """The figure with ✘ when below target (and ✔ when meeting it, unless ``show_met`` is off);
+    "–" when there is no figure. With its ``target``, never printed the same as the target it misses."""
+    if value is None or value != value:
+        return "–"
+    marks = {"not met": f" {MISS}", "met": f" {MET}" if show_met else ""}
+    return format_value(metric, value, apart_from=target.value if target else None) + marks.get(status, "")
 
 
 def format_target(metric: Metric, target) -> str:
