@@ -75,6 +75,7 @@ H3 = STYLES["Heading3"].clone("pack-h3", fontSize=10.5, leading=13, spaceBefore=
 NHS_BLUE = colors.HexColor("#005EB8")
 GRID = colors.HexColor("#AEB7BD")
 TONES = {"miss": colors.HexColor("#fde8e8"), "met": colors.HexColor("#e6f4ea")}
+TONE = {"not met": "miss", "met": "met"}  # a status → the shade of its cell
 LOG = logging.getLogger(__name__)
 MIN_ROWS = 3  # a table is never split to leave fewer rows than this on either page
 BREAKDOWN_ROWS = 8  # the worst members an exception's breakdown lists
@@ -369,7 +370,7 @@ class _Pack:
                              _icon(icon_svg("variation", icons["variation"])) if "variation" in icons else "–",
                              _icon(icon_svg("assurance", icons["assurance"])) if "assurance" in icons else "–",
                              _sparkline(mask(s.metric, list(recent)))])
-                tones.append([None, {"not met": "miss", "met": "met"}.get(s.status)] + [None] * 5)
+                tones.append([None, TONE.get(s.status)] + [None] * 5)
         header = ["Metric", "Latest", "Target", "Status", "Variation", "Assurance", "Last 13 months"]
         self.tables["Every metric"] = pd.DataFrame([
             {"Portfolio": p.title, "Metric": s.metric.label, "Latest": format_value(s.metric, s.value),
@@ -460,7 +461,7 @@ class _Pack:
         table = pd.DataFrame({key_words(dimension).capitalize(): list(frame["member"]),
                               month_label(self.period): [format_value(metric, v) if v is not None else "*" for v in values],
                               "Status": [format_status(s) for s in statuses]})
-        tones = [[None, {"not met": "miss", "met": "met"}.get(s), None] for s in statuses]
+        tones = [[None, TONE.get(s), None] for s in statuses]
         if not any(targets):  # "No target" on every row says nothing
             table = table.drop(columns="Status")
         self.tables[f"{metric.label} by {key_words(dimension)}"] = table
@@ -483,7 +484,7 @@ class _Pack:
                                                            or s.metric.is_focus(self.period))]
         rows = [[s.metric.label, format_value(s.metric, s.value), format_target(s.metric, s.target),
                  format_status(s.status), change(s).text or "–", *(_icons(s) + ["", ""])[:2]] for s in shown]
-        tones = [[None, {"not met": "miss", "met": "met"}.get(s.status)] + [None] * 5 for s in shown]
+        tones = [[None, TONE.get(s.status)] + [None] * 5 for s in shown]
         self.tables[f"{portfolio.title} headlines"] = pd.DataFrame([row[:5] for row in rows], columns=[
             "Metric", "Latest", "Target", "Status", "Change"])
         if rows:
@@ -513,7 +514,7 @@ class _Pack:
             rows = [[r.metric.label, format_target(r.metric, r.metric.target_for(period, org)),
                      *(format_value(r.metric, r.cells[c][0]) if r.cells[c][0] is not None else "–" for c in columns)]
                     for r in found]
-            tones = [[None, None, *({"not met": "miss", "met": "met"}.get(r.cells[c][1]) for c in columns)] for r in found]
+            tones = [[None, None, *(TONE.get(r.cells[c][1]) for c in columns)] for r in found]
         else:
             metric = ws.config.metrics[view.metric]
             table = heat_table(ws.engine, view, org, period)
@@ -523,7 +524,7 @@ class _Pack:
                 target = metric.target_for(period, code)
                 values = [table.values.get((code, m)) for m in table.members]
                 rows.append([ws.tree[code].name, *(format_value(metric, v) if v is not None else "–" for v in values)])
-                tones.append([None, *({"not met": "miss", "met": "met"}.get(status(metric, v, target)) for v in values)])
+                tones.append([None, *(TONE.get(status(metric, v, target)) for v in values)])
         self.tables[view.title] = pd.DataFrame(rows, columns=header)
         return flow + [BoardTable(f"{view.title}, {month_label(period)}", header, rows, tones),
                        Paragraph("Red: below target · green: meets it · – no figure this month", SMALL)]
