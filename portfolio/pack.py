@@ -45,7 +45,7 @@ from portfolio.config import Meeting, Metric
 from portfolio.engine import ORG_LEVELS, MetricSummary
 from portfolio.exports import neutralise
 from portfolio.formatting import (SUPPRESSION, context_line, data_words, format_status, format_target, format_value,
-                                  key_words)
+                                  key_words, marked)
 from portfolio.icons import assurance_svg, group_svg, icon_svg, icon_words, shown_icons
 from portfolio.judgement import (ASSURANCE_GROUPS, MATRIX_CELLS, VARIATION_GROUPS, change, exceptions, icon_matrix,
                                  scoring, status)
@@ -512,7 +512,7 @@ class _Pack:
             found = standards_table(ws.engine, view.metrics, columns, period)
             header = ["Standard", "Target", *(ws.tree.label(c) for c in columns)]
             rows = [[r.metric.label, format_target(r.metric, r.metric.target_for(period, org)),
-                     *(format_value(r.metric, r.cells[c][0]) if r.cells[c][0] is not None else "–" for c in columns)]
+                     *(marked(r.metric, *r.cells[c], target=r.metric.target_for(period, c)) for c in columns)]
                     for r in found]
             tones = [[None, None, *(TONE.get(r.cells[c][1]) for c in columns)] for r in found]
         else:
@@ -523,11 +523,12 @@ class _Pack:
             for code in table.codes:
                 target = metric.target_for(period, code)
                 values = [table.values.get((code, m)) for m in table.members]
-                rows.append([ws.tree[code].name, *(format_value(metric, v) if v is not None else "–" for v in values)])
-                tones.append([None, *(TONE.get(status(metric, v, target)) for v in values)])
+                statuses = [status(metric, v, target) for v in values]
+                rows.append([ws.tree[code].name, *(marked(metric, v, s, target=target) for v, s in zip(values, statuses))])
+                tones.append([None, *(TONE.get(s) for s in statuses)])
         self.tables[view.title] = pd.DataFrame(rows, columns=header)
         return flow + [BoardTable(f"{view.title}, {month_label(period)}", header, rows, tones),
-                       Paragraph("Red: below target · green: meets it · – no figure this month", SMALL)]
+                       Paragraph("✔ and green: meets target · ✘ and red: below it · – no figure this month", SMALL)]
 
 
 def view_pdf(title: str, context: str, items: list[tuple[str, pd.DataFrame | dict]], author: str) -> bytes:

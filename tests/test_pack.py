@@ -171,6 +171,13 @@ def test_a_table_never_leaves_one_or_two_rows_alone():
         assert all(count >= MIN_ROWS for _, count in _laid_out(FRAME_HEIGHT * 0.1, rows))
 
 
+def test_a_table_page_marks_each_figure_against_its_target_not_by_colour_alone(pack, reader):
+    page = next(n for _, title, n in _outline(reader) if title == "Constitutional standards")
+    text = reader.pages[page - 1].extract_text()
+    standards = pack.tables["Constitutional standards"]
+    assert standards.iloc[0, 2].endswith("✘") and "✘" in text and "✔" in text  # RTT 18 weeks misses; 104 weeks meets
+
+
 def test_the_workbook_has_every_table_and_no_formulas(pack):
     book = load_workbook(io.BytesIO(pack.xlsx))
     assert len(book.sheetnames) == len(pack.tables) > 10
