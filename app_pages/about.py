@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from portfolio.formatting import axis_unit, data_words, format_count, format_target
-from portfolio.periods import month_label
+from portfolio.outputs.formatting import axis_unit, data_words, format_count, format_target
+from portfolio.config.months import month_label
 from components import exported
 from components.state import workspace
 

@@ -9,7 +9,7 @@ from components.attendance_views import (arrivals_heatmap, by_site, choices, dep
                                          twelve_hours_by_month)
 from components.banners import header_columns
 from components.state import selected_org, selected_period, workspace
-from portfolio.attendances import configured, sites_within
+from portfolio.data.attendances import configured, sites_within
 
 ws = workspace()
 period, org = selected_period(), selected_org()

@@ -7,16 +7,17 @@ import streamlit as st
 
 from components import exported
 from components.banners import header_columns, title_block
-from portfolio.charts import breakdown_chart, breakdown_key, spc_chart
+from portfolio.outputs.charts import breakdown_chart, breakdown_key, spc_chart
 from components.deep_dive import about_metric, data_table, figures, trajectory_line
 from components.filters import quoted, url_synced
 from components.maps import map_key, status_map
 from components.state import interactive, on_select, presenting, request_drill, selected_org, selected_period, workspace
-from portfolio.commentary import metric_commentary, written_for
-from portfolio.engine import ORG_LEVELS
-from portfolio.formatting import format_target, format_value, key_words
-from portfolio.judgement import status
-from portfolio.periods import fy_to_date, month_key, month_label, parse_month
+from portfolio.config.commentary import metric_commentary, written_for
+from portfolio.figures.engine import ORG_LEVELS
+from portfolio.outputs.formatting import format_target, format_value
+from portfolio.config.schema import key_words
+from portfolio.figures.judgement import status
+from portfolio.config.months import fy_to_date, month_key, month_label, parse_month
 
 ws = workspace()
 engine, metrics = ws.engine, ws.config.metrics

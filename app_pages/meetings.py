@@ -4,12 +4,12 @@ link that starts presenting it, and its board pack as a PDF and a workbook of ev
 import pandas as pd
 import streamlit as st
 
-from portfolio.formatting import data_words
+from portfolio.outputs.formatting import data_words
 from components import exported
 from components.state import meeting_steps, workspace, workspace_key
-from portfolio.meetings import organisation
-from portfolio.pack import board_pack
-from portfolio.periods import month_label
+from portfolio.outputs.meetings import organisation
+from portfolio.outputs.pack import board_pack
+from portfolio.config.months import month_label
 
 ws = workspace()
 st.title("Board meetings", anchor=False)

@@ -13,7 +13,7 @@ from components.position_views import reconciled_note, reconciliation_banner
 from components.scorecard_grid import scorecard_grid
 from components.state import interactive, portfolio_scorecard, portfolio_summaries, selected_org, selected_period, \
     workspace, workspace_key
-from portfolio.commentary import portfolio_commentary
+from portfolio.config.commentary import portfolio_commentary
 
 ws = workspace()
 portfolio = ws.config.portfolio(st.session_state["portfolio_id"])

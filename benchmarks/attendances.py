@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_attendances import read_sites, write_attendances  # noqa: E402
 from benchmarks.timing import environment, timed  # noqa: E402
-from portfolio import attendances  # noqa: E402
-from portfolio.storage import store_folder  # noqa: E402
+from portfolio.data import attendances  # noqa: E402
+from portfolio.data.storage import store_folder  # noqa: E402
 
 FILE = "ae_attendances.csv"  # the name config/settings.yaml gives the patient-level extract
 RUNS = 5

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.attendances import measure as patient_level  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from benchmarks.timing import environment, timed  # noqa: E402
-from portfolio.imports.icb import TEMPLATE  # noqa: E402
-from portfolio.storage import STORE_FOLDER  # noqa: E402
+from portfolio.data.imports.icb import TEMPLATE  # noqa: E402
+from portfolio.data.storage import STORE_FOLDER  # noqa: E402
 
 PAGES = ["", "uec", "elective", "finance", "social_value", "deep-dive"]
 ELECTIVE = "nhs_england"  # the imported statistics' page, with the RTT metrics
@@ -77,8 +77,8 @@ def meeting(warm_runs: int) -> list[tuple]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from portfolio.meetings import METRIC, running_order
-    from portfolio.pack import board_pack
+    from portfolio.outputs.meetings import METRIC, running_order
+    from portfolio.outputs.pack import board_pack
     from portfolio.workspace import load_workspace
 
     ws = load_workspace(ROOT / "config", ROOT / "sample_data")
@@ -103,7 +103,7 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 from benchmarks.run import peak_mb
 from pathlib import Path
-from portfolio.imports.run import import_files
+from portfolio.data.imports.run import import_files
 started = time.perf_counter()
 for kind, files in (("rtt", {rtt!r}), ("ae", {ae!r})):
     import_files(kind, [Path(p) for p in files]).write(Path({out!r}) / f"{{kind}}.csv")

@@ -12,17 +12,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portfolio.formatting import data_words
-from portfolio.charts import NHS_BLUE
+from portfolio.outputs.formatting import data_words
+from portfolio.outputs.charts import NHS_BLUE
 from components import exported
 from components.filters import url_synced
 from components.state import interactive, on_select, request_drill
-from portfolio import attendances
-from portfolio.attendances import DECILES, DEPARTMENT_TYPES, FOUR_HOURS, TWELVE_HOURS, Months, PatientExtract, \
+from portfolio.data import attendances
+from portfolio.data.attendances import DECILES, DEPARTMENT_TYPES, FOUR_HOURS, TWELVE_HOURS, Months, PatientExtract, \
     Sites, StoreReport
-from portfolio.periods import fy_month_label, month_key, month_label, parse_month
-from portfolio.storage import store_folder
-from portfolio.workspace import Workspace
+from portfolio.config.months import fy_month_label, month_key, month_label, parse_month
+from portfolio.data.storage import store_folder
+from portfolio.figures.workspace import Workspace
 
 OVER_4_HOURS = "#41B6E6"  # NHS light blue: over 4 hours, up to 12
 OVER_12_HOURS = "#ED8B00"  # NHS orange

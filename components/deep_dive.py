@@ -5,17 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from portfolio.charts import POINT_WORDS
-from portfolio.icons import icon_markdown, icon_words, shown_icons
+from portfolio.outputs.charts import POINT_WORDS
+from portfolio.outputs.icons import icon_markdown, icon_words, shown_icons
 from components import exported
 from components.metric_views import headline
-from portfolio.config import Metric
-from portfolio.engine import MetricSummary
-from portfolio.exports import safe_csv
-from portfolio.formatting import SUPPRESSION, format_count, format_status, format_target, format_value
-from portfolio.judgement import against_plan, year_to_date_withheld
-from portfolio.periods import month_label
-from portfolio.spc import SPCResult
+from portfolio.config.schema import Metric
+from portfolio.figures.engine import MetricSummary
+from portfolio.outputs.exports import safe_csv
+from portfolio.outputs.formatting import format_count, format_status, format_target, format_value
+from portfolio.figures.suppression import SUPPRESSION
+from portfolio.figures.judgement import year_to_date_withheld
+from portfolio.outputs.formatting import against_plan
+from portfolio.config.months import month_label
+from portfolio.figures.spc import SPCResult
 
 BETTER = {"increase": "Higher is better", "decrease": "Lower is better", "neutral": "Neither higher nor lower is better"}
 

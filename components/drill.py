@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from components.state import ORG_KEY, interactive
-from portfolio.workspace import Workspace
+from portfolio.figures.workspace import Workspace
 
 
 def _go_to(code: str) -> None:

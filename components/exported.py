@@ -16,8 +16,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portfolio.exports import safe_csv
-from portfolio.pack import view_pdf, workbook
+from portfolio.outputs.exports import safe_csv
+from portfolio.outputs.pack import view_pdf, workbook
 
 SHOWN_KEY = "_shown"  # this run's view: its title, context and what it drew
 

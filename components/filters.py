@@ -7,8 +7,8 @@ import streamlit as st
 
 from components.drill import breadcrumbs
 from components.state import DRILL_TO_KEY, ORG_KEY, PERIOD_KEY
-from portfolio.periods import month_label
-from portfolio.workspace import Workspace
+from portfolio.config.months import month_label
+from portfolio.figures.workspace import Workspace
 
 
 def organisation_options(ws: Workspace) -> list[str]:

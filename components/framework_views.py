@@ -9,23 +9,24 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portfolio.charts import NHS_BLUE, PLAN_GREY, drawable, titled
+from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, drawable, titled
 from components import exported
 from components.maps import CHARACTERS, NO_BASEMAP
 from components.html_table import Cell, html_table
-from portfolio.icons import sparkline_svg
+from portfolio.outputs.icons import sparkline_svg
 from components.marks import marked_cell, status_style
 from components.state import link, portfolio_summaries, workspace, workspace_key
-from portfolio.commentary import portfolio_commentary, sections, written_for
-from portfolio.config import Portfolio, ViewSpec
-from portfolio.formatting import format_percent, format_points, format_status, format_target, format_value, key_words
-from portfolio.judgement import COUNT_WORDS, status
-from portfolio.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
+from portfolio.config.commentary import portfolio_commentary, sections, written_for
+from portfolio.config.schema import Portfolio, ViewSpec
+from portfolio.outputs.formatting import format_percent, format_points, format_status, format_target, format_value
+from portfolio.config.schema import key_words
+from portfolio.figures.judgement import COUNT_WORDS, status
+from portfolio.figures.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
                                  theme_counts)
-from portfolio.periods import month_label
-from portfolio.positions import basis_of
-from portfolio.views import natural_order
-from portfolio.workspace import Workspace
+from portfolio.config.months import month_label
+from portfolio.figures.positions import basis_of
+from portfolio.figures.views import natural_order
+from portfolio.figures.workspace import Workspace
 
 ALL_THEMES = "All themes"
 MILESTONE_WORDS = {"achieved": "✔ Achieved", "due": "Due", "overdue": "✘ Overdue"}

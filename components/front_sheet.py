@@ -8,14 +8,14 @@ import streamlit as st
 
 from components.metric_views import headline
 from components.state import DEEP_DIVE, interactive, view_params
-from portfolio.commentary import FRONT_SHEET_PARTS, Commentary, sections, written_for
-from portfolio.config import Portfolio
-from portfolio.engine import MetricSummary
-from portfolio.judgement import scoring
-from portfolio.workspace import Workspace
+from portfolio.config.commentary import FRONT_SHEET_PARTS, Commentary, sections, written_for
+from portfolio.config.schema import Portfolio
+from portfolio.figures.engine import MetricSummary
+from portfolio.figures.judgement import scoring
+from portfolio.figures.workspace import Workspace
 
 def scoring_table(portfolio: Portfolio, summaries: list[MetricSummary]) -> pd.DataFrame:
-    """The counts of ``portfolio.judgement.scoring``, by category, for a table."""
+    """The counts of ``portfolio.figures.judgement.scoring``, by category, for a table."""
     return pd.DataFrame(scoring(portfolio.categories, summaries))
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from components.exported import keep_table
-from portfolio.icons import data_uri
+from portfolio.outputs.icons import data_uri
 
 
 @dataclass(frozen=True)

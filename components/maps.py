@@ -9,9 +9,9 @@ import json
 import pandas as pd
 import pydeck as pdk
 
-from portfolio.config import Metric
-from portfolio.formatting import format_status, format_value
-from portfolio.orgs import OrgTree
+from portfolio.config.schema import Metric
+from portfolio.outputs.formatting import format_status, format_value
+from portfolio.config.organisations import OrgTree
 
 STATUS_COLOURS = {"met": [0, 176, 240], "not met": [228, 108, 10], "no target": [166, 166, 166],
                   "no data": [220, 220, 220]}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from components.html_table import Cell
-from portfolio.config import Metric, Target
-from portfolio.formatting import MET, MISS, marked
+from portfolio.config.schema import Metric, Target
+from portfolio.outputs.formatting import MET, MISS, marked
 
 FAILING = "background-color: #fde8e8; color: #a4161a; font-weight: 600"
 MEETING = "background-color: #e6f4ea; color: #0b6b2b"

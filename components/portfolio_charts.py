@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portfolio.charts import breakdown_chart, breakdown_key, member_trend_chart
+from portfolio.outputs.charts import breakdown_chart, breakdown_key, member_trend_chart
 from components import exported
 from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
-from portfolio.config import ChartSpec, Portfolio
-from portfolio.engine import ORG_LEVELS
-from portfolio.formatting import key_words
-from portfolio.periods import month_key, month_label, parse_month
-from portfolio.workspace import Workspace
+from portfolio.config.schema import ChartSpec, Portfolio
+from portfolio.figures.engine import ORG_LEVELS
+from portfolio.config.schema import key_words
+from portfolio.config.months import month_key, month_label, parse_month
+from portfolio.figures.workspace import Workspace
 
 
 def portfolio_charts(ws: Workspace, portfolio: Portfolio, org: str, period: str) -> None:

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portfolio.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
+from portfolio.outputs.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
 from components import exported
 from components.html_table import Cell, html_table
 from components.marks import marked_cell
@@ -16,14 +16,16 @@ from components.filters import quoted, url_synced
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
 from components.state import interactive, link, presenting
-from portfolio.config import Portfolio, ViewSpec
-from portfolio.engine import ORG_LEVELS
-from portfolio.formatting import axis_unit, format_percent, format_target, format_value, key_words
+from portfolio.config.schema import Portfolio, ViewSpec
+from portfolio.figures.engine import ORG_LEVELS
+from portfolio.outputs.formatting import axis_unit, format_percent, format_target, format_value
+from portfolio.config.schema import key_words
 from components.metric_views import chip_delta
-from portfolio.judgement import against_plan, status
-from portfolio.periods import month_key, month_label, parse_month
-from portfolio.views import heat_table, months_to_target, natural_order, standards_columns, standards_table
-from portfolio.workspace import Workspace
+from portfolio.figures.judgement import status
+from portfolio.outputs.formatting import against_plan
+from portfolio.config.months import month_key, month_label, parse_month
+from portfolio.figures.views import heat_table, months_to_target, natural_order, standards_columns, standards_table
+from portfolio.figures.workspace import Workspace
 
 VIEW_KEY = "view"  # the URL parameter of the tab shown: ?view=Scorecard
 TAB_STRIP_PIXELS = 1150  # the width the tab strip has on a 1280-pixel screen, less a margin

@@ -8,17 +8,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portfolio.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
+from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
 from components import exported
 from components.marks import cell_style
 from components.state import workspace, workspace_key
-from portfolio.config import Metric, ViewSpec
-from portfolio.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance,
-                                  key_words, marked, rounds_to_nothing)
-from portfolio.periods import fy_month_number, month_label, parse_month
-from portfolio.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
-from portfolio.reconcile import Check, reconcile
-from portfolio.workspace import Workspace
+from portfolio.config.schema import Metric, ViewSpec
+from portfolio.outputs.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance, marked)
+from portfolio.config.schema import key_words
+from portfolio.figures.judgement import rounds_to_nothing
+from portfolio.config.months import fy_month_number, month_label, parse_month
+from portfolio.figures.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
+from portfolio.figures.reconcile import Check, reconcile
+from portfolio.figures.workspace import Workspace
 
 COLUMN_WORDS = {"plan": "Plan", "actual": "Actual", "variance": "Variance", "percent_of_plan": "% of plan",
                 "year_plan": "Full-year plan", "underspend": "Under / (over)spend", "target": "Target"}

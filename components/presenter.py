@@ -15,11 +15,11 @@ from components.exported import place_downloads
 from components.slides import slide_html
 from components.state import (ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY, meeting_steps, workspace,
                               workspace_key)
-from portfolio.config import Meeting
-from portfolio.formatting import SUPPRESSION
-from portfolio.meetings import organisation
-from portfolio.periods import month_label
-from portfolio.workspace import Workspace
+from portfolio.config.schema import Meeting
+from portfolio.figures.suppression import SUPPRESSION
+from portfolio.outputs.meetings import organisation
+from portfolio.config.months import month_label
+from portfolio.figures.workspace import Workspace
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
 LOG = logging.getLogger(__name__)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import streamlit as st
 
 from components.html_table import Cell, html_table
-from portfolio.icons import icon_pairs
+from portfolio.outputs.icons import icon_pairs
 from components.marks import marked_cell
 from components.state import link
-from portfolio.formatting import MISS, SUPPRESSION, format_target, format_value
-from portfolio.judgement import change, year_to_date_status, year_to_date_withheld
-from portfolio.periods import month_label
-from portfolio.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
+from portfolio.outputs.formatting import MISS, format_target, format_value
+from portfolio.figures.suppression import SUPPRESSION
+from portfolio.figures.judgement import year_to_date_status, year_to_date_withheld
+from portfolio.outputs.formatting import change
+from portfolio.config.months import month_label
+from portfolio.figures.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
 
 DENSE_MONTHS = 8  # from M9 the months need smaller type to fit a 1280-pixel screen
 

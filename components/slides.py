@@ -1,6 +1,6 @@
 """A meeting's slides, made for a shared screen: each one HTML block that fits 1280×720 and
 1920×1080 with no scrolling, at presenter type (text 24 px, headline figures 52 px, chart axis
-labels 16 px). Four kinds, from ``portfolio.meetings``: the system summary (icon matrix and the
+labels 16 px). Four kinds, from ``portfolio.outputs.meetings``: the system summary (icon matrix and the
 first exceptions) and the exceptions that run on from it; a portfolio's headlines beside its
 narrative; a metric's headline, icons and SPC chart beside its narrative; and a page of a
 standards or heat table. The period, organisation and data-as-at are printed on every slide.
@@ -15,20 +15,21 @@ from html import escape
 import altair as alt
 import vl_convert
 
-from portfolio.formatting import data_words
-from portfolio.charts import spc_chart
+from portfolio.outputs.formatting import data_words
+from portfolio.outputs.charts import spc_chart
 from components.html_table import table_html
-from portfolio.icons import data_uri, icon_svg, icon_words, shown_icons
+from portfolio.outputs.icons import data_uri, icon_svg, icon_words, shown_icons
 from components.portfolio_views import TABLE_PARTS
 from components.tiles import exceptions_html, matrix_html
-from portfolio.commentary import Commentary, metric_commentary, portfolio_commentary, slide_narrative, written_for
-from portfolio.config import Meeting
-from portfolio.engine import MetricSummary
-from portfolio.formatting import format_status, format_target, format_value
-from portfolio.judgement import ASSURANCE_GROUPS, BETTER, ESCALATIONS, WORSE, change, exceptions
-from portfolio.meetings import EXCEPTIONS, METRIC, PORTFOLIO, SUMMARY, TABLE, Step
-from portfolio.periods import fy_month_label, month_label, parse_month
-from portfolio.workspace import Workspace
+from portfolio.config.commentary import Commentary, metric_commentary, portfolio_commentary, slide_narrative, written_for
+from portfolio.config.schema import Meeting
+from portfolio.figures.engine import MetricSummary
+from portfolio.outputs.formatting import format_status, format_target, format_value
+from portfolio.figures.judgement import ASSURANCE_GROUPS, BETTER, ESCALATIONS, WORSE, exceptions
+from portfolio.outputs.formatting import change
+from portfolio.outputs.meetings import EXCEPTIONS, METRIC, PORTFOLIO, SUMMARY, TABLE, Step
+from portfolio.config.months import fy_month_label, month_label, parse_month
+from portfolio.figures.workspace import Workspace
 
 CHART_SIZE = (610, 300)  # the SVG's own size, in pixels: the metric slide's left column at 1280×720
 CHANGE_TONES = {BETTER: "better", WORSE: "worse"}

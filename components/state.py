@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from portfolio.engine import MetricSummary
-from portfolio.meetings import Step, running_order
-from portfolio.scorecard import ScorecardRow, scorecard
-from portfolio.workspace import Workspace, default_folders, fingerprint, load_workspace
+from portfolio.figures.engine import MetricSummary
+from portfolio.outputs.meetings import Step, running_order
+from portfolio.figures.scorecard import ScorecardRow, scorecard
+from portfolio.workspace import default_folders, fingerprint, load_workspace
+from portfolio.figures.workspace import Workspace
 
 DEEP_DIVE = "app_pages/deep_dive.py"  # the hidden page every metric opens into
 PERIOD_KEY = "period"

@@ -11,15 +11,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from portfolio.engine import Engine
+from portfolio.figures.engine import Engine
 from portfolio.hints import hints
-from portfolio.imports.icb import prepare
-from portfolio.imports.ods import organisations
-from portfolio.files import shown, unreadable, unwritable
-from portfolio.imports.published import UnknownLayout
-from portfolio.imports.run import import_files
-from portfolio.pack import board_pack
-from portfolio.periods import parse_month
+from portfolio.data.imports.icb import prepare
+from portfolio.data.imports.ods import organisations
+from portfolio.config.files import shown, unreadable, unwritable
+from portfolio.data.imports.published import UnknownLayout
+from portfolio.data.imports.run import import_files
+from portfolio.outputs.pack import board_pack
+from portfolio.config.months import parse_month
 from portfolio.workspace import default_folders, load_workspace
 
 VALUES_HEADER = ["period", "org_code", "value", "numerator", "denominator", "target", "status"]

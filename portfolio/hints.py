@@ -4,11 +4,11 @@ where the file names go. A hint is not a problem: nothing is wrong, something co
 
 from __future__ import annotations
 
-from portfolio.attendances import configured
-from portfolio.commentary import commentary_problems, metric_commentary, portfolio_commentary, slide_problems
-from portfolio.meetings import METRIC, PORTFOLIO, organisation, running_order
-from portfolio.judgement import MET, variation_group
-from portfolio.workspace import Workspace
+from portfolio.data.attendances import configured
+from portfolio.config.commentary import commentary_problems, metric_commentary, portfolio_commentary, slide_problems
+from portfolio.outputs.meetings import METRIC, PORTFOLIO, organisation, running_order
+from portfolio.figures.judgement import MET, variation_group
+from portfolio.figures.workspace import Workspace
 
 
 def hints(ws: Workspace) -> list[str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portfolio.formatting import format_value
+from portfolio.outputs.formatting import format_value
 from tests.apptest import chart_data, charts, deep_dive, html_tables, no_errors, open_page, query_of, start, table_frame
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE

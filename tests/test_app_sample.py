@@ -9,10 +9,10 @@ from unittest import mock
 import pytest
 
 from portfolio.cli import main as cli
-from portfolio.config import load_config
-from portfolio.formatting import format_value
+from portfolio.config.schema import load_config
+from portfolio.outputs.formatting import format_value
 from portfolio.workspace import load_workspace
-from portfolio.periods import month_label
+from portfolio.config.months import month_label
 from tests.apptest import (chart_unit, charts, deep_dive, html_tables, metrics, navigation, no_errors, open_page, start,
                            table_frame)
 from tests.conftest import ROOT

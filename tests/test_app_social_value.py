@@ -5,7 +5,7 @@ import shutil
 
 import yaml
 
-from portfolio.formatting import format_value
+from portfolio.outputs.formatting import format_value
 from tests.apptest import charts, html_tables, no_errors, open_page, start, table_frame
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from portfolio.meetings import running_order
+from portfolio.outputs.meetings import running_order
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
 from tests.sweep import SAMPLE
 

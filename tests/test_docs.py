@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from portfolio import config as schema
-from portfolio.extracts import OPTIONAL, REQUIRED
+from portfolio.config import schema as schema
+from portfolio.data.extracts import OPTIONAL, REQUIRED
 from tests.conftest import ROOT
 
 SECTIONS = {

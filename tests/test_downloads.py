@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from components.exported import SHOWN_KEY
-from portfolio.exports import safe_csv
-from portfolio.pack import view_pdf
+from portfolio.outputs.exports import safe_csv
+from portfolio.outputs.pack import view_pdf
 from tests.apptest import html_tables, no_errors, open_page, table_frame
 from tests.sweep import SAMPLE
 

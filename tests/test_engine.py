@@ -2,8 +2,8 @@
 
 import pytest
 
-from portfolio.formatting import format_change, format_value
-from portfolio.judgement import SHORT_AND_WORSE, exception_reason, month_on_month
+from portfolio.outputs.formatting import format_change, format_value
+from portfolio.figures.judgement import SHORT_AND_WORSE, exception_reason, month_on_month
 
 
 def test_rate_is_recomputed_from_summed_parts_not_averaged(demo):
@@ -145,7 +145,7 @@ def test_breakdowns_are_listed_worst_first(demo):
 
 
 def test_commentary_for_the_month_or_the_latest_before_it(tmp_path):
-    from portfolio.commentary import latest_commentary
+    from portfolio.config.commentary import latest_commentary
 
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -160,7 +160,7 @@ def test_commentary_for_the_month_or_the_latest_before_it(tmp_path):
 
 
 def test_commentary_sections_split_on_level_two_headings():
-    from portfolio.commentary import sections
+    from portfolio.config.commentary import sections
 
     text = "Intro\n## Analyst narrative\nFell **sharply**.\n\n## Lead commentary\nPlan agreed.\n"
     assert sections(text) == {"": "Intro", "Analyst narrative": "Fell **sharply**.", "Lead commentary": "Plan agreed."}
@@ -175,13 +175,13 @@ def test_commentary_sections_split_on_level_two_headings():
     ([66.0], 92, "increase", None),
 ])
 def test_months_to_target_at_the_current_rate(values, target, improvement, months):
-    from portfolio.views import months_to_target
+    from portfolio.figures.views import months_to_target
 
     assert months_to_target(values, target, improvement) == months
 
 
 def test_bands_in_reading_order():
-    from portfolio.views import natural_order
+    from portfolio.figures.views import natural_order
 
     assert natural_order(["104+ weeks", "18-52 weeks", "0-18 weeks", "52-65 weeks", "Other"]) == [
         "0-18 weeks", "18-52 weeks", "52-65 weeks", "104+ weeks", "Other"]

@@ -1,11 +1,11 @@
-"""One number formatter for every table, tile, chart label and export (portfolio.formatting)."""
+"""One number formatter for every table, tile, chart label and export (portfolio.outputs.formatting)."""
 
 import pytest
 
-from portfolio.config import Metric
-from portfolio.formatting import (axis_unit, format_change, format_count, format_percent, format_points, format_target,
+from portfolio.config.schema import Metric
+from portfolio.outputs.formatting import (axis_unit, format_change, format_count, format_percent, format_points, format_target,
                                   format_value, format_variance)
-from portfolio.config import Target
+from portfolio.config.schema import Target
 
 
 def metric(unit: str, **extra) -> Metric:

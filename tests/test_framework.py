@@ -1,10 +1,10 @@
-"""The framework portfolio's figures (portfolio/framework.py) on the social value sample, checked
+"""The framework portfolio's figures (portfolio/figures/framework.py) on the social value sample, checked
 against the extract itself; the share metric that defines "local" in YAML."""
 
 import pandas as pd
 import pytest
 
-from portfolio.framework import framework, kvi_rows, milestones_at, representation, shares
+from portfolio.figures.framework import framework, kvi_rows, milestones_at, representation, shares
 
 TRUST = "RY7"
 LOCAL = ["Wirral", "Cheshire East", "Knowsley", "St Helens"]

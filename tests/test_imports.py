@@ -7,10 +7,10 @@ import csv
 import pytest
 
 from portfolio.cli import main as cli
-from portfolio.config import OrganisationsFile
-from portfolio.imports.ods import organisations
-from portfolio.imports.published import Imported, number, read_table
-from portfolio.imports.run import import_files
+from portfolio.config.schema import OrganisationsFile
+from portfolio.data.imports.ods import organisations
+from portfolio.data.imports.published import Imported, number, read_table
+from portfolio.data.imports.run import import_files
 from portfolio.workspace import load_workspace
 from tests.apptest import open_page, start
 from tests.conftest import FIXTURES

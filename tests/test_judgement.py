@@ -1,15 +1,15 @@
-"""How a metric is judged (portfolio.judgement), as tables of cases: the month's change chip, the
+"""How a metric is judged (portfolio.figures.judgement), as tables of cases: the month's change chip, the
 Making Data Count escalation, the icon matrix, suppression, and one status rule for every view."""
 
 import pytest
 
-from portfolio.config import Metric, SmallNumbers, Target
-from portfolio.engine import MetricSummary
-from portfolio.formatting import SUPPRESSION, format_change, format_value, format_variance
-from portfolio.framework import framework, theme_counts
-from portfolio.judgement import (CONCERN, CONCERN_AND_FAIL, FAIL, MATRIX_CELLS, SHORT_AND_WORSE, against_plan, change,
-                                 counts, exception_reason, exceptions, icon_matrix, month_on_month, scoring, status,
-                                 year_to_date_withheld)
+from portfolio.config.schema import Metric, SmallNumbers, Target
+from portfolio.figures.engine import MetricSummary
+from portfolio.outputs.formatting import format_change, format_value, format_variance
+from portfolio.figures.suppression import SUPPRESSION
+from portfolio.figures.framework import framework, theme_counts
+from portfolio.figures.judgement import (CONCERN, CONCERN_AND_FAIL, FAIL, MATRIX_CELLS, SHORT_AND_WORSE, counts, exception_reason, exceptions, icon_matrix, month_on_month, scoring, status, year_to_date_withheld)
+from portfolio.outputs.formatting import against_plan, change
 
 
 def metric(improvement="increase", unit="percent", **extra) -> Metric:

@@ -6,7 +6,7 @@ from html import escape
 
 import pytest
 
-from portfolio.meetings import running_order
+from portfolio.outputs.meetings import running_order
 from tests.apptest import open_page, start
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE

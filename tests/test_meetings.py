@@ -8,13 +8,14 @@ import shutil
 
 import pytest
 
-from portfolio.config import SmallNumbers, load_config
-from portfolio.formatting import SUPPRESSION, format_value
-from portfolio.judgement import exceptions
-from portfolio.meetings import (COLUMNS_PER_SLIDE, EXCEPTIONS, EXCEPTIONS_PER_SLIDE, METRIC, PORTFOLIO, ROWS_PER_SLIDE,
+from portfolio.config.schema import SmallNumbers, load_config
+from portfolio.outputs.formatting import format_value
+from portfolio.figures.suppression import SUPPRESSION
+from portfolio.figures.judgement import exceptions
+from portfolio.outputs.meetings import (COLUMNS_PER_SLIDE, EXCEPTIONS, EXCEPTIONS_PER_SLIDE, METRIC, PORTFOLIO, ROWS_PER_SLIDE,
                                 SUMMARY, TABLE, _split, organisation, running_order)
-from portfolio.views import table_shape
-from portfolio.suppression import hidden, mask
+from portfolio.figures.views import table_shape
+from portfolio.figures.suppression import hidden, mask
 from tests.apptest import html_tables, no_errors, open_page, start
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE

@@ -2,8 +2,8 @@
 
 import csv
 
-from portfolio.config import load_config
-from portfolio.orgs import OrgTree
+from portfolio.config.schema import load_config
+from portfolio.config.organisations import OrgTree
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT / "config")

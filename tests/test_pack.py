@@ -21,10 +21,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from portfolio.cli import main
-from portfolio.commentary import metric_commentary, plain_lines, sections
-from portfolio.judgement import exceptions
-from portfolio.meetings import organisation
-from portfolio.pack import FRAME_HEIGHT, MIN_ROWS, PAGE, BoardTable, board_pack, workbook
+from portfolio.config.commentary import metric_commentary, plain_lines, sections
+from portfolio.figures.judgement import exceptions
+from portfolio.outputs.meetings import organisation
+from portfolio.outputs.pack import FRAME_HEIGHT, MIN_ROWS, PAGE, BoardTable, board_pack, workbook
 from portfolio.workspace import load_workspace
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import NOT_FOR_A_BOARD, ROOT

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from portfolio.periods import (financial_year, fy_month_label, fy_month_number, fy_months, fy_to_date,
+from portfolio.config.months import (financial_year, fy_month_label, fy_month_number, fy_months, fy_to_date,
                                month_key, month_label, parse_month, same_month_in_year)
 
 

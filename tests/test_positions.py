@@ -1,9 +1,9 @@
-"""Plan-against-actual figures (portfolio/positions.py) on the finance sample, checked against
+"""Plan-against-actual figures (portfolio/figures/positions.py) on the finance sample, checked against
 sums worked out here from the extract itself with pandas."""
 
 import pytest
 
-from portfolio.positions import basis_of, cumulative, lines, positions, waterfall
+from portfolio.figures.positions import basis_of, cumulative, lines, positions, waterfall
 
 PERIOD = "2026-10"  # M7 of 2026/27
 YEAR_TO_DATE = [f"2026-{m:02d}" for m in range(4, 11)]

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from portfolio.reconcile import reconcile, rows_text
+from portfolio.figures.reconcile import reconcile, rows_text
 from portfolio.workspace import load_workspace
 from tests.apptest import open_page, start
 from tests.conftest import ROOT

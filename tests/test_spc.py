@@ -1,4 +1,4 @@
-"""Tests for portfolio.spc: NHSRplotthedots 0.2.2 XmR rules (see /work/shared/spec/spc_rules.md).
+"""Tests for portfolio.figures.spc: NHSRplotthedots 0.2.2 XmR rules (see /work/shared/spec/spc_rules.md).
 
 The first part reproduces the package's published tests, snapshots and vignette examples; the
 second part uses small series built by hand for each rule and edge case.
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portfolio.spc import (
+from portfolio.figures.spc import (
     LIMIT,
     LIMIT_CLOSE,
     SPCResult,

@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from portfolio import extracts
-from portfolio.storage import built, stamp, store_folder
+from portfolio.data import extracts
+from portfolio.data.storage import built, stamp, store_folder
 from portfolio.workspace import load_workspace
 
 BAD_ROW = "attendances,2023-13,A,,,,1,,,,\n"

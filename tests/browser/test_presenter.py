@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from portfolio.config import load_config
-from portfolio.meetings import METRIC, running_order
+from portfolio.config.schema import load_config
+from portfolio.outputs.meetings import METRIC, running_order
 from portfolio.workspace import load_workspace
 from tests.browser.conftest import screenshot, settle
 from tests.conftest import NOT_FOR_A_BOARD, ROOT

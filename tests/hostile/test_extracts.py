@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from portfolio.config import load_config
-from portfolio.extracts import _closed, _org_codes, load_extracts, read_extract
+from portfolio.config.schema import load_config
+from portfolio.data.extracts import _closed, _org_codes, load_extracts, read_extract
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA
 
 CONFIG = load_config(FIXTURE_CONFIG)
@@ -207,7 +207,7 @@ def test_a_closed_providers_sites_close_with_it(tmp_path):
 
 
 def test_a_store_folder_linked_out_of_the_data_folder_is_not_written_through(tmp_path, monkeypatch):
-    from portfolio.storage import store_folder
+    from portfolio.data.storage import store_folder
     monkeypatch.delenv("PORTFOLIO_STORE", raising=False)
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -242,7 +242,7 @@ def test_a_very_long_line_in_the_patient_level_file_is_named_in_words(tmp_path, 
 
     import pyarrow.parquet as pq
 
-    from portfolio.attendances import build_store
+    from portfolio.data.attendances import build_store
     from tests.conftest import FIXTURES
     lines = (FIXTURES / "attendances/ae_attendances.csv").read_text().splitlines()
     (tmp_path / "ae.csv").write_text("\n".join(lines[:3] + ["X" * length] + lines[3:]) + "\n")

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from portfolio.cli import main as cli
-from portfolio.imports.run import import_files
+from portfolio.data.imports.run import import_files
 
 TOKENS = ["inf", "Infinity", "1e309", "NaN", "-inf"]  # what a hostile or broken export writes for a number
 LEFT_OUT = ("left out with no usable figure (a missing, blank, infinite or not-a-number cell, or a rate over "

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from portfolio.commentary import latest_commentary, slide_narrative, without_pictures
-from portfolio.exports import safe_csv
-from portfolio.pack import view_pdf, workbook
+from portfolio.config.commentary import latest_commentary, slide_narrative, without_pictures
+from portfolio.outputs.exports import safe_csv
+from portfolio.outputs.pack import view_pdf, workbook
 from tests.apptest import no_errors, open_page, start
 from tests.conftest import ROOT
 
@@ -124,8 +124,8 @@ def test_any_label_a_config_allows_goes_on_a_slide_and_into_the_pack(tmp_path, l
 
     from components.slides import slide_html
     from components.state import PRESENTING_KEY
-    from portfolio.meetings import running_order
-    from portfolio.pack import board_pack
+    from portfolio.outputs.meetings import running_order
+    from portfolio.outputs.pack import board_pack
     from portfolio.workspace import load_workspace
     from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA
     shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
@@ -151,7 +151,7 @@ def test_any_label_a_config_allows_goes_on_a_slide_and_into_the_pack(tmp_path, l
 
 @pytest.mark.parametrize("link", ["file", "folder"])
 def test_commentary_linked_from_outside_the_config_folder_is_not_read(tmp_path, link):
-    from portfolio.commentary import metric_commentary
+    from portfolio.config.commentary import metric_commentary
     config = tmp_path / "config"
     (config / "commentary/metrics/m").mkdir(parents=True)
     secret = tmp_path / "secret"
@@ -168,8 +168,8 @@ def test_commentary_linked_from_outside_the_config_folder_is_not_read(tmp_path, 
 def test_a_nul_in_an_extract_name_never_reaches_the_file_system(tmp_path):
     import shutil
 
-    from portfolio.config import load_config
-    from portfolio.extracts import load_extracts
+    from portfolio.config.schema import load_config
+    from portfolio.data.extracts import load_extracts
     from tests.conftest import FIXTURE_CONFIG
     shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
     (tmp_path / "data").mkdir()

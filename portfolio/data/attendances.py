@@ -1,0 +1,369 @@
+"""Patient-level A&E attendances: one CSV row per attendance (layout in ``docs/extracts.md``),
+validated by DuckDB into a Parquet store beside the data, and added up there.
+
+The store is built once per version of the CSV (``portfolio.data.storage.built``) and every figure is a
+SQL ``GROUP BY`` over it, so five million attendances are never loaded into pandas: each query
+returns a small frame (at most 168 rows). Rates are computed from the counts of the group shown,
+never averaged. The query functions take small hashable arguments only (the store's path as text,
+months, site codes, department type, deprivation decile), so callers can cache them on those.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from portfolio.config.schema import ExtractInfo, Settings
+from portfolio.data.extracts import MAX_LISTED, safe_path
+from portfolio.config.organisations import OrgTree
+from portfolio.config.problems import Problem
+from portfolio.data.storage import built, stored_report
+
+COLUMNS = ("attendance_id", "site_code", "department_type", "arrival", "departure", "age_band", "imd_decile",
+           "admitted")
+DEPARTMENT_TYPES = {1: "Type 1: emergency department", 2: "Type 2: single-specialty department",
+                    3: "Type 3: urgent treatment centre, minor injuries unit or walk-in centre"}
+AGE_BANDS = ("0-17", "18-64", "65-79", "80+")
+DECILES = range(1, 11)  # 1 = most deprived … 10 = least deprived
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO weekdays 1 … 7
+FOUR_HOURS = 240  # minutes: within 4 hours is at most 240
+TWELVE_HOURS = 720  # minutes: 12 hours from arrival is more than 720
+BAND_MINUTES = 30
+LAST_BAND = 24 * 60 // BAND_MINUTES  # the band of stays over 24 hours
+TIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+GROUPINGS = ("month", "site_code", "imd_decile")
+# bump when a change to the build changes what the store holds, so older store files are rebuilt
+STORE_VERSION = "1"
+# what the figures need: the identifier is used only to find an attendance listed twice
+STORE_TABLE = """CREATE TEMP TABLE store (
+    site_code VARCHAR, department_type UTINYINT, arrival TIMESTAMP, departure TIMESTAMP,
+    minutes INTEGER, month VARCHAR, hour UTINYINT, weekday UTINYINT, age_band VARCHAR, imd_decile UTINYINT,
+    admitted BOOLEAN)"""
+
+Months = str | tuple[str, str]  # one month, YYYY-MM, or the first and last of a range
+Sites = str | tuple[str, ...] | None  # one site code, several, or None for every site
+
+
+@dataclass(frozen=True)
+class PatientExtract:
+    """The configured extract: its file name, what it is, and its path (None when the name leads
+    outside the data folder)."""
+
+    name: str
+    info: ExtractInfo
+    path: Path | None
+
+
+@dataclass
+class StoreReport:
+    file: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def configured(settings: Settings, data_dir: Path) -> PatientExtract | None:
+    """The patient-level extract named in settings.yaml (``patient_level:``), or None."""
+    if not settings.patient_level:
+        return None
+    name, info = next(iter(settings.patient_level.items()))
+    return PatientExtract(name, info, safe_path(Path(data_dir), name))
+
+
+def sites_within(tree: OrgTree, org: str) -> tuple[str, ...] | None:
+    """The sites whose attendances make up ``org``'s figures: None (every site) for the system."""
+    if org == tree.root:
+        return None
+    if tree[org].level == "site":
+        return (org,)
+    return tuple(sorted(o.code for o in tree.within(org, "site")))
+
+
+# --- building the store ------------------------------------------------------------------------
+
+# Each check: the column it reports, and what to say, given the row's values as text (and, for a
+# repeated identifier, the line it was first used on). A row is reported for the first check it
+# fails, in this order, and left out.
+CHECKS = {
+    "values": ("–", lambda row: f"has {row['count']} values, not one for each column of the header: check for a "
+                                "comma inside a value, or a value left out"),
+    "attendance_id": ("attendance_id", lambda row: "is blank: give every attendance its own identifier"),
+    "site_code": ("site_code", lambda row: f"'{row['site_code']}' is not a site in organisations.yaml: use the code "
+                                           "of one of its sites"),
+    "department_type": ("department_type", lambda row: f"'{row['department_type']}' is not an A&E department "
+                                                       "type: write 1, 2 or 3"),
+    "arrival": ("arrival", lambda row: f"'{row['arrival']}' is not a date and time: write it as YYYY-MM-DD HH:MM"),
+    "departure": ("departure", lambda row: f"'{row['departure']}' is not a date and time: write it as "
+                                           "YYYY-MM-DD HH:MM"),
+    "order": ("departure", lambda row: f"departure {row['departure']} is before arrival {row['arrival']}: check "
+                                       "both times (a stay past midnight ends on the next day's date)"),
+    "age_band": ("age_band", lambda row: f"'{row['age_band']}' is not an age band: write one of "
+                                         f"{', '.join(AGE_BANDS)}"),
+    "imd_decile": ("imd_decile", lambda row: f"'{row['imd_decile']}' is not a deprivation decile: write a whole "
+                                             "number from 1 (most deprived) to 10 (least deprived), or leave it "
+                                             "blank when not known"),
+    "admitted": ("admitted", lambda row: f"'{row['admitted']}' is not Y or N"),
+    "duplicate": ("attendance_id", lambda row: f"'{row['attendance_id']}' is used again (first on line "
+                                               f"{row['first']}): each attendance must have its own identifier"),
+}
+
+
+def _shown(value: str) -> str:
+    """A value from the file, cut short to quote in a message."""
+    return value if len(value) <= 40 else value[:37] + "…"
+
+
+def _first_line(error: Exception) -> str:
+    """An error's first line, shortened: DuckDB quotes the whole offending line after it."""
+    line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return line if len(line) <= 120 else line[:120] + "…"
+
+
+def _header(source: Path) -> list[str]:
+    with open(source, encoding="latin-1") as handle:
+        line = handle.readline()
+    # a UTF-8 byte-order mark, read as Latin-1
+    return [name.strip().strip('"').lower() for name in line.removeprefix("ï»¿").rstrip("\r\n").split(",")]
+
+
+LINES = """CREATE TEMP TABLE lines AS  -- one column per line, so each row keeps its line number
+    SELECT row_number() OVER () AS line, text
+    FROM read_csv(?, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '',
+                  auto_detect = false, strict_mode = false, encoding = 'latin-1', max_line_size = 16000000)"""
+LONGEST_LINE = "16 MB"  # DuckDB's own limit is 2 MB; a longer line is reported as a row with problems
+
+
+def _checked_rows(header: list[str]) -> str:
+    """SQL: every data line with its number, its typed values and the first check it fails
+    (``problem``, NULL for a good row; then ``text`` keeps the line, to quote in the report)."""
+    value = {name: f"trim(fields[{header.index(name) + 1}])" for name in COLUMNS}
+    times = "[" + ", ".join(f"'{f}'" for f in TIME_FORMATS) + "]"
+    return f"""
+    WITH split AS (  -- no value holds a comma or a quote, so quotes are dropped and commas split
+        SELECT line, text, string_split(replace(text, '"', ''), ',') AS fields FROM lines
+        WHERE line > 1 AND text IS NOT NULL
+    ), typed AS (
+        SELECT line, text, len(fields) AS value_count, {value['attendance_id']} AS attendance_id,
+               {value['site_code']} AS site_code, try_cast({value['department_type']} AS UTINYINT) AS department_type,
+               try_strptime({value['arrival']}, {times}) AS arrival,
+               try_strptime({value['departure']}, {times}) AS departure, {value['age_band']} AS age_band,
+               {value['imd_decile']} AS imd_decile_text, try_cast({value['imd_decile']} AS UTINYINT) AS imd_decile,
+               upper({value['admitted']}) AS admitted
+        FROM split
+    ), judged AS (
+        SELECT *, CASE
+            WHEN value_count <> {len(header)} THEN 'values'
+            WHEN attendance_id = '' THEN 'attendance_id'
+            WHEN NOT list_contains(?, site_code) THEN 'site_code'
+            WHEN department_type IS NULL OR department_type NOT IN (1, 2, 3) THEN 'department_type'
+            WHEN arrival IS NULL THEN 'arrival'
+            WHEN departure IS NULL THEN 'departure'
+            WHEN departure < arrival THEN 'order'
+            WHEN NOT list_contains(?, age_band) THEN 'age_band'
+            WHEN imd_decile_text <> '' AND (imd_decile IS NULL OR imd_decile NOT BETWEEN 1 AND 10) THEN 'imd_decile'
+            WHEN admitted NOT IN ('Y', 'N') THEN 'admitted'
+        END AS problem
+        FROM typed
+    )
+    SELECT line, problem, CASE WHEN problem IS NOT NULL THEN text END AS text, attendance_id, site_code,
+           department_type, arrival, departure, age_band, imd_decile, admitted = 'Y' AS admitted
+    FROM judged"""
+
+
+def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None:
+    """Validate ``source`` and write its good rows to ``target`` (Parquet, sorted by month, site and
+    arrival), with the report (rows read and loaded, each problem) in the file's metadata."""
+    report = StoreReport(file=source.name)
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.execute(STORE_TABLE)
+        header = _header(source)
+        missing = [name for name in COLUMNS if name not in header]
+        if missing:
+            report.problems.append(Problem(
+                source.name, f"has no {', '.join(missing)} column; the header must name {', '.join(COLUMNS)} "
+                "(see docs/extracts.md)", location="header", line=1))
+        else:
+            try:
+                _load(connection, source, header, sorted(site_codes), report)
+            except duckdb.Error as error:  # a line past LONGEST_LINE, say: said in words, nothing loaded
+                report.problems.append(Problem(source.name, f"could not be read ({_first_line(error)}), so none of "
+                                               f"its rows were loaded: check the line it names (a line may be at most "
+                                               f"{LONGEST_LINE})"))
+        metadata = json.dumps(asdict(report)).replace("'", "''")
+        connection.execute(f"COPY store TO '{str(target).replace(chr(39), chr(39) * 2)}' "
+                           f"(FORMAT parquet, KV_METADATA {{report: '{metadata}'}})")
+    finally:
+        connection.close()
+
+
+def _load(connection: duckdb.DuckDBPyConnection, source: Path, header: list[str], site_codes: list[str],
+          report: StoreReport) -> None:
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        report.problems.append(Problem(source.name, f"unknown columns ignored: {', '.join(unknown)}",
+                                       location="header", line=1, severity="warning"))
+    connection.execute(LINES, [str(source)])
+    connection.execute(f"CREATE TEMP TABLE checked AS {_checked_rows(header)}", [site_codes, list(AGE_BANDS)])
+    connection.execute("DROP TABLE lines")  # the bad rows' text is kept in checked; free the rest
+    connection.execute("""
+        CREATE TEMP TABLE repeated AS
+        SELECT attendance_id, min(line) AS first FROM checked WHERE problem IS NULL
+        GROUP BY attendance_id HAVING count(*) > 1;
+        UPDATE checked SET problem = 'duplicate' FROM repeated
+        WHERE checked.attendance_id = repeated.attendance_id AND line > first AND problem IS NULL""")
+    counts = dict(connection.execute("SELECT problem, count(*) FROM checked GROUP BY problem").fetchall())
+    report.rows_read = sum(counts.values())
+    report.rows_loaded = counts.pop(None, 0)
+    for problem in [name for name in CHECKS if name in counts]:  # in the order of the checks
+        column, message = CHECKS[problem]
+        examples = connection.execute("""
+            SELECT line, text, attendance_id, first FROM checked LEFT JOIN repeated USING (attendance_id)
+            WHERE problem = ? ORDER BY line LIMIT ?""", [problem, MAX_LISTED]).fetchall()
+        for line, text, attendance_id, first in examples:
+            values = text.replace('"', "").split(",") if text is not None else []
+            row = {name: _shown(values[header.index(name)].strip()) if len(values) == len(header) else ""
+                   for name in COLUMNS}
+            row.update(count=len(values), first=first, attendance_id=_shown(attendance_id or ""))
+            report.problems.append(Problem(source.name, message(row), location=f"row {line}, column {column}",
+                                           line=line))
+        if counts[problem] > MAX_LISTED:
+            report.problems.append(Problem(
+                source.name, f"{counts[problem] - MAX_LISTED} more rows have the same problem in column {column}",
+                location=f"column {column}"))
+    connection.execute("""
+        INSERT INTO store
+        SELECT site_code, department_type, arrival, departure,
+               ceil(date_diff('second', arrival, departure) / 60) AS minutes,  -- a part minute counts
+               strftime(arrival, '%Y-%m') AS month, hour(arrival) AS hour, isodow(arrival) AS weekday, age_band,
+               imd_decile, admitted
+        FROM checked WHERE problem IS NULL
+        ORDER BY month, site_code, arrival  -- by month first: a month's query then reads only its row groups""")
+    connection.execute("DROP TABLE checked")
+
+
+def store_for(source: Path, folder: Path, site_codes: Collection[str]) -> tuple[Path, bool]:
+    """The store file for ``source`` (built now unless a current one exists) and whether it was
+    built now. It depends on the file's content and on the sites that exist."""
+    codes = sorted(site_codes)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def build(target: Path) -> None:
+        build_store(source, target, codes)
+
+    return built(source, folder, "attendances", build, STORE_VERSION, ",".join(codes))
+
+
+def read_report(store: Path | str) -> StoreReport:
+    return StoreReport(**stored_report(store))
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _connection() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(":memory:")
+    connection.execute("SET parquet_metadata_cache = true")
+    return connection
+
+
+_local = threading.local()
+
+
+def _query(sql: str, params: list) -> pd.DataFrame:
+    # DuckDB connections are not shared across threads; each Streamlit thread gets a cursor.
+    if not hasattr(_local, "cursor"):
+        _local.cursor = _connection().cursor()
+    return _local.cursor.execute(sql, params).df()
+
+
+def _where(months: Months, sites: Sites, department_type: int | None, imd_decile: int | None) -> tuple[str, list]:
+    first, last = (months, months) if isinstance(months, str) else months
+    clauses, params = ["month BETWEEN ? AND ?"], [first, last]
+    if sites is not None:
+        codes = (sites,) if isinstance(sites, str) else tuple(sites)
+        clauses.append(f"site_code IN ({', '.join('?' * len(codes))})" if codes else "FALSE")
+        params += codes
+    if department_type is not None:
+        clauses.append("department_type = ?")
+        params.append(department_type)
+    if imd_decile is not None:
+        clauses.append("imd_decile = ?")
+        params.append(imd_decile)
+    return " AND ".join(clauses), params
+
+
+def months_held(store: str) -> list[str]:
+    """Every month (YYYY-MM) with an attendance in the store, in order."""
+    return list(_query("SELECT DISTINCT month FROM read_parquet(?) ORDER BY month", [store])["month"])
+
+
+def counts(store: str, months: Months, sites: Sites = None, department_type: int | None = None,
+           imd_decile: int | None = None, by: str | None = None) -> pd.DataFrame:
+    """Attendances, those within 4 hours, those over 12 hours from arrival and those admitted, with
+    each as a percentage of the attendances: in total (one row), or by ``by`` (month, site_code or
+    imd_decile; a blank decile is NaN, last)."""
+    if by is not None and by not in GROUPINGS:
+        raise ValueError(f"counts by '{by}': choose one of {', '.join(GROUPINGS)}")
+    where, params = _where(months, sites, department_type, imd_decile)
+    group = f"{by}, " if by else ""
+    frame = _query(f"""
+        SELECT {group}count(*) AS attendances,
+               count(*) FILTER (WHERE minutes <= {FOUR_HOURS}) AS within_4h,
+               count(*) FILTER (WHERE minutes > {TWELVE_HOURS}) AS over_12h,
+               count(*) FILTER (WHERE admitted) AS admitted
+        FROM read_parquet(?) WHERE {where}
+        {f'GROUP BY {by} ORDER BY {by} NULLS LAST' if by else ''}""", [store, *params])
+    if by == "imd_decile":
+        frame["imd_decile"] = frame["imd_decile"].astype("float64")  # a decile not known: NaN, not pandas.NA
+    for column in ("within_4h", "over_12h", "admitted"):
+        frame[f"pct_{column}"] = (100 * frame[column] / frame["attendances"]).where(frame["attendances"] > 0)
+    return frame
+
+
+def time_in_department(store: str, months: Months, sites: Sites = None, department_type: int | None = None,
+                       imd_decile: int | None = None) -> pd.DataFrame:
+    """Attendances by time in department in 30-minute bands up to 24 hours, then "24h+": one row
+    per band (from_minutes, label, attendances, percent, cumulative_percent). A band includes its
+    upper end, so the bands up to 4h add up to the attendances within 4 hours."""
+    where, params = _where(months, sites, department_type, imd_decile)
+    found = _query(f"""
+        SELECT least(greatest(ceil(minutes / {BAND_MINUTES}) - 1, 0), {LAST_BAND})::INTEGER AS band,
+               count(*) AS attendances
+        FROM read_parquet(?) WHERE {where} GROUP BY band""", [store, *params])
+    bands = found.set_index("band")["attendances"].reindex(range(LAST_BAND + 1), fill_value=0)
+    total = bands.sum()
+    return pd.DataFrame({
+        "from_minutes": bands.index * BAND_MINUTES,
+        "label": [_band_label(band) for band in bands.index],
+        "attendances": bands.to_numpy(),
+        "percent": (100 * bands / total).to_numpy() if total else float("nan"),
+        "cumulative_percent": (100 * bands.cumsum() / total).to_numpy() if total else float("nan"),
+    })
+
+
+def _band_label(band: int) -> str:
+    if band == LAST_BAND:
+        return "24h+"
+    start, end = band * BAND_MINUTES, (band + 1) * BAND_MINUTES
+    return f"{start // 60}h{start % 60:02d}–{end // 60}h{end % 60:02d}"
+
+
+def arrivals_by_hour(store: str, months: Months, sites: Sites = None, department_type: int | None = None,
+                     imd_decile: int | None = None) -> pd.DataFrame:
+    """Attendances by hour of arrival (0–23) and ISO weekday (1 = Monday … 7): all 168 cells."""
+    where, params = _where(months, sites, department_type, imd_decile)
+    found = _query(f"""SELECT weekday, hour, count(*) AS attendances FROM read_parquet(?) WHERE {where}
+                       GROUP BY weekday, hour""", [store, *params])
+    grid = pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"])
+    cells = found.set_index(["weekday", "hour"])["attendances"].reindex(grid, fill_value=0).reset_index()
+    cells["day"] = [WEEKDAYS[day - 1] for day in cells["weekday"]]
+    return cells

@@ -1,0 +1,451 @@
+"""Reading and validating CSV extracts in the tidy layout described in ``docs/extracts.md``.
+
+A bad row is reported (file, row, column, what to fix) and left out; the good rows load.
+Nothing is coerced silently: a blank number stays missing, a malformed one is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from portfolio.config.schema import Config, ExtractInfo, Metric
+from portfolio.config.files import file_kind, impossible_name, shown
+from portfolio.config.problems import Problem
+from portfolio.data.storage import built, store_folder, stored_report
+
+REQUIRED = ("metric_id", "period", "org_code")
+OPTIONAL = ("breakdown", "breakdown_value", "series", "value", "numerator", "denominator", "status", "note",
+            "breakdown2", "breakdown2_value")
+NUMBERS = ("value", "numerator", "denominator")
+KEY = ("metric_id", "period", "org_code", "breakdown", "breakdown_value", "breakdown2", "breakdown2_value", "series")
+SERIES = ("actual", "plan", "forecast")
+STATUSES = ("validated", "provisional", "estimate")
+FACT_SCHEMA = pa.schema([("extract", pa.string()), *((column, pa.string()) for column in KEY),
+                         *((column, pa.float64()) for column in NUMBERS), ("status", pa.string()),
+                         ("note", pa.string()), ("line", pa.int64())])
+MAX_LISTED = 25  # per check and file; the rest are counted in one line
+LARGEST = 1e15  # above any NHS figure (in pounds, a quadrillion), and far below where a sum overflows
+YEARS = (1990, 2099)  # the months an extract may hold
+
+
+@dataclass
+class ExtractReport:
+    file: str
+    info: ExtractInfo | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    first_period: str | None = None
+    last_period: str | None = None
+    encoding: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel writes it."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def decode_lines(raw: bytes) -> tuple[str, str, list[int]]:
+    """The file's text, its encoding, and the lines (from 1) read as Windows-1252 in a file whose
+    other lines are UTF-8 ("mixed"): each line is decoded on its own, so one line saved by another
+    program does not turn every other line's "£" or "é" into nonsense."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    lines, windows, utf8 = [], [], False
+    for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+            utf8 = utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+            windows.append(number)
+    return ("\n".join(lines), "mixed", windows) if utf8 else ("\n".join(lines), "cp1252", [])
+
+
+def _listed(numbers: list[int], most: int = 10) -> str:
+    shown = ", ".join(map(str, numbers[:most]))
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
+
+
+MAX_RECORD_LINES = 20  # a quoted note may run over lines; a quote left open is given up after this many
+
+
+def records(text: str):
+    """(line, text, number of values) for each record of CSV text, the line being where it starts
+    in the file. A record whose quote is never closed has None values and only its own line is
+    skipped, so one bad row cannot swallow the rows after it (as a CSV reader does, reading to the
+    end of the file for the closing quote)."""
+    lines = text.split("\n")
+    if '"' not in text:  # no quoting anywhere: each line is a record (the usual case, and quick)
+        yield from ((number, line, line.count(",") + 1) for number, line in enumerate(lines, start=1) if line.strip())
+        return
+    index = 0
+    while index < len(lines):
+        start, record = index, lines[index].removesuffix("\r")
+        index += 1
+        while record.count('"') % 2 and index < len(lines) and index - start < MAX_RECORD_LINES:
+            record += "\n" + lines[index].removesuffix("\r")
+            index += 1
+        if record.count('"') % 2:
+            index = start + 1
+            yield start + 1, record, None
+        elif record.strip():
+            try:
+                yield start + 1, record, len(next(csv.reader([record])))
+            except csv.Error:  # a line break outside quotes (a quote in the middle of a value)
+                index = start + 1
+                yield start + 1, record, None
+
+
+STRAY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and the line break
+
+
+def _without_stray_characters(text: str) -> tuple[str, list[int]]:
+    """The text with each control character (a NUL, a carriage return inside a line) made a space,
+    and the lines that had one. A file whose only line breaks are carriage returns (an old Mac's)
+    has them read as line breaks."""
+    text = text.replace("\r\n", "\n").removesuffix("\r")
+    if "\n" not in text:
+        text = text.replace("\r", "\n")
+    if not STRAY.search(text):
+        return text, []
+    lines = text.split("\n")
+    found = [number for number, line in enumerate(lines, start=1) if STRAY.search(line)]
+    return "\n".join(STRAY.sub(" ", line) if STRAY.search(line) else line for line in lines), found
+
+
+def safe_path(data_dir: Path, name: str) -> Path | None:
+    """The file inside ``data_dir``, or None if the name (or a link) leads outside it, or is not a
+    name a file can have (a NUL character, a part longer than 255 bytes)."""
+    if impossible_name(Path(name)):
+        return None
+    root = data_dir.resolve()
+    path = (root / name).resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def unreadable(path: Path, largest_mb: int) -> str | None:
+    """Why an extract is not read: it is not a regular file (a folder, a pipe that would keep the
+    reader waiting, a device), or it is larger than the settings allow (read whole, an extract takes
+    many times its size in memory). None for a file that is read, or one that is missing (said by
+    the caller)."""
+    kind = file_kind(path)
+    if kind not in (None, "a file"):
+        return f"is {kind}, not a file, so it is not read"
+    size = path.stat().st_size if kind else 0
+    if size > largest_mb * 1_000_000:
+        return (f"is {size / 1_000_000:,.0f} MB, larger than the {largest_mb:,} MB an extract may be "
+                "(max_extract_mb in settings.yaml), so it is not read: split it by year, or raise the limit if the "
+                "server has the memory (about 12 times the file's size while it is first read)")
+    return None
+
+
+class _RowChecker:
+    """Collects row problems for one file and marks the rows to drop."""
+
+    def __init__(self, file: str, frame: pd.DataFrame):
+        self.file = file
+        self.frame = frame
+        self.bad = pd.Series(False, index=frame.index)
+        self.problems: list[Problem] = []
+
+    def flag(self, mask: pd.Series, column: str, message) -> None:
+        mask = mask & ~self.bad
+        rows = self.frame.index[mask]
+        for row in rows[:MAX_LISTED]:
+            text = message(self.frame.loc[row]) if callable(message) else message
+            self.problems.append(Problem(self.file, text, location=f"row {row}, column {column}", line=int(row)))
+        if len(rows) > MAX_LISTED:
+            self.problems.append(
+                Problem(self.file, f"{len(rows) - MAX_LISTED} more rows have the same problem in column {column}",
+                        location=f"column {column}")
+            )
+        self.bad |= mask
+
+
+def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[str],
+                 info: ExtractInfo | None, closed: dict[str, tuple[str, str | None]] | None = None,
+                 set_aside: frozenset[str] = frozenset(), extracted: date | None = None
+                 ) -> tuple[pd.DataFrame, ExtractReport]:
+    """Read one extract; return its valid rows (typed) and a report of what was found. Rows for
+    the metric keys in ``set_aside`` (a portfolio whose file could not be loaded) are left out with
+    one warning, not a problem each; an actual figure for a month after ``extracted`` (the
+    extract's data-as-at date) is refused."""
+    report = ExtractReport(file=name, info=info)
+    empty = pd.DataFrame(columns=["extract", *KEY, *NUMBERS, "status", "note", "line"])
+    try:
+        text, report.encoding, cp1252_lines = decode_lines(path.read_bytes())
+    except OSError as error:
+        report.problems.append(Problem(name, f"cannot be read: {error.strerror}"))
+        return empty, report
+    if cp1252_lines:
+        report.problems.append(Problem(
+            name, f"{len(cp1252_lines)} line{'s are' if len(cp1252_lines) > 1 else ' is'} not UTF-8 (read as Windows-1252, "
+            f"as Excel saves it) in a file that is otherwise UTF-8: lines {_listed(cp1252_lines)}; save the whole file "
+            "as UTF-8 and check the accented letters and £ signs on them", line=cp1252_lines[0], severity="warning"))
+    text, stray = _without_stray_characters(text)
+    if stray:
+        report.problems.append(Problem(
+            name, f"control characters (such as NUL) were read as spaces on lines {_listed(stray)}: check how the "
+            "file was written", line=stray[0], severity="warning"))
+    found = list(records(text))
+    first = next((n for n, (_, _, count) in enumerate(found) if count is not None), None)
+    if first is None:
+        report.problems.append(Problem(name, "is empty: it has no header row", line=1))
+        return empty, report
+    header_line = found[first][0]
+    columns = [str(c).strip().lower() for c in next(csv.reader([found[first][1]]))]
+    unnamed = [n for n, c in enumerate(columns, start=1) if not c]
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if unnamed or twice:
+        report.problems.append(Problem(name, (
+            f"has a column with no name in its header (column {unnamed[0]}): name it, or remove it" if unnamed else
+            f"names the column {', '.join(twice)} more than once in its header (capitals do not make a different "
+            "column): keep one"), location="header", line=header_line))
+        return empty, report
+    rows = found[first + 1:]
+    good = [(line, record) for line, record, count in rows if count == len(columns)]
+    for line, _, count in rows:
+        if count is None:
+            report.problems.append(Problem(name, "a quote (\") is opened and never closed on this row, so it was "
+                                                 "left out: close the quote, or remove it", location=f"row {line}",
+                                           line=line))
+        elif count != len(columns):
+            report.problems.append(Problem(
+                name, f"has {count} values where the header has {len(columns)}, so it was left out: a value with a "
+                "comma in it (£1,234) needs quotes around it", location=f"row {line}", line=line))
+    # the good records, parsed by pandas' own reader (quick), each keeping its line in the file
+    frame = pd.read_csv(io.StringIO("\n".join(record for _, record in good)), header=None, names=columns, dtype=str,
+                        keep_default_na=False, skipinitialspace=True) if good else pd.DataFrame(columns=columns)
+    frame.index = pd.Index([line for line, _ in good])
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        report.problems.append(Problem(
+            name, f"has no {', '.join(missing)} column; the header must include {', '.join(REQUIRED)} "
+            "(see docs/extracts.md)", location="header", line=1))
+        return empty, report
+    unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        report.problems.append(Problem(name, f"unknown columns ignored: {', '.join(unknown)}", location="header",
+                                       line=1, severity="warning"))
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[list(REQUIRED + OPTIONAL)].apply(lambda c: c.str.strip())
+    report.rows_read = len(rows)
+
+    aside = frame["metric_id"].isin(set_aside)
+    if aside.any():
+        report.problems.append(Problem(name, f"{aside.sum():,} rows are for metrics of a portfolio that could not be "
+                                             "loaded: they are set aside until its file is fixed", severity="warning"))
+        frame = frame[~aside]
+    check = _RowChecker(name, frame)
+    by_key = {}
+    for metric in metrics:
+        by_key.setdefault(metric.source_key, metric)
+
+    check.flag(frame["metric_id"] == "", "metric_id", "metric_id is blank")
+    check.flag(~frame["metric_id"].isin(list(by_key)), "metric_id",
+               lambda r: f"unknown metric '{r.metric_id}': no metric in config/portfolios takes it from {name}")
+    months = _months(frame["period"])
+    check.flag(months.isna(), "period", lambda r: f"'{r.period}' is not a month: write YYYY-MM, for example 2023-04")
+    check.flag(months.notna() & ~months.dt.year.between(*YEARS), "period",
+               lambda r: f"'{r.period}' is outside {YEARS[0]} to {YEARS[1]}: check the year")
+    check.flag(~frame["org_code"].isin(list(org_codes)), "org_code",
+               lambda r: f"unknown organisation '{r.org_code}': add it to config/organisations.yaml or correct the code")
+    for code, (last, successor) in (closed or {}).items():
+        instead = f"file them under its successor {successor}" if successor else "remove them"
+        check.flag((frame["org_code"] == code) & (frame["period"].str[:7] > last),
+                   "org_code", lambda r, c=code, d=last, i=instead: f"{c} closed after {d}: these figures are "
+                   f"for a later month; {i}")
+    check.flag(~frame["series"].isin(("",) + SERIES), "series",
+               lambda r: f"'{r.series}' is not a series: use {', '.join(SERIES)} (blank means actual)")
+    check.flag(~frame["status"].isin(("",) + STATUSES), "status",
+               lambda r: f"'{r.status}' is not a status: use {' or '.join(STATUSES)}, or leave it blank")
+    check.flag((frame["breakdown"] == "") != (frame["breakdown_value"] == ""), "breakdown",
+               "breakdown and breakdown_value go together: fill both, or leave both blank for the total row")
+    check.flag((frame["breakdown2"] == "") != (frame["breakdown2_value"] == ""), "breakdown2",
+               "breakdown2 and breakdown2_value go together: fill both, or leave both blank")
+    check.flag((frame["breakdown2"] != "") & (frame["breakdown"] == ""), "breakdown2",
+               "breakdown2 divides a breakdown member: fill breakdown and breakdown_value too")
+
+    numbers = {}
+    for column in NUMBERS:
+        numbers[column] = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
+        check.flag((frame[column] != "") & numbers[column].isna(), column,
+                   lambda r, c=column: f"'{r[c]}' is not a number: write plain digits such as 1234.5 "
+                   "(no thousands separators, % signs or text)")
+        # inf, Infinity and 1e309 parse as numbers; so do figures whose sum would overflow
+        check.flag(numbers[column].notna() & ~(numbers[column].abs() <= LARGEST), column,
+                   lambda r, c=column: f"'{r[c]}' is not a figure the dashboard can add up: write a finite number "
+                   f"below {LARGEST:.0e}")
+
+    is_ratio = frame["metric_id"].isin([k for k, m in by_key.items() if m.compute == "ratio"])
+    unit = frame["metric_id"].map({k: m.unit for k, m in by_key.items()}).fillna("")
+    value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
+    check.flag(is_ratio & (numerator.isna() | denominator.isna()), "numerator",
+               lambda r: f"metric '{r.metric_id}' is a ratio: give both numerator and denominator")
+    check.flag(~is_ratio & value.isna(), "value",
+               lambda r: f"metric '{r.metric_id}' needs a value; leave the row out if there is no figure")
+    check.flag(is_ratio & (denominator == 0), "denominator", "the denominator is 0, so no rate can be computed")
+    for column in ("numerator", "denominator"):
+        check.flag(numbers[column] < 0, column, f"{column} cannot be negative")
+    check.flag((unit == "count") & (value < 0), "value", lambda r: f"a count cannot be negative (got {r.value})")
+    check.flag((unit == "percent") & ~is_ratio & ((value < 0) | (value > 100)), "value",
+               lambda r: f"a percentage must lie between 0 and 100 (got {r.value}); write 65.7, not 0.657")
+    check.flag((unit == "percent") & is_ratio & (numerator > denominator), "numerator",
+               lambda r: f"the numerator ({r.numerator}) exceeds the denominator ({r.denominator}) of a percentage")
+
+    series = frame["series"].replace("", "actual")
+    if extracted is not None:  # an actual figure cannot be for a month after the data were extracted
+        check.flag((series == "actual") & (months.dt.strftime("%Y-%m") > f"{extracted:%Y-%m}"), "period",
+                   lambda r: f"an actual figure for {r.period}, after the data were extracted ({extracted:%d %b %Y}): "
+                   "correct the month, or mark the row's series plan or forecast")
+    key_frame = frame.assign(series=series)[list(KEY)]
+    good = ~check.bad
+    duplicated = key_frame[good].duplicated(keep="first")
+    first_row = key_frame[good].reset_index().groupby(list(KEY), sort=False)["index"].transform("first")
+    first_row.index = key_frame[good].index
+    check.flag(duplicated.reindex(frame.index, fill_value=False), "metric_id",
+               lambda r: f"duplicate of row {first_row.get(r.name)}: same metric, period, organisation, breakdown and series")
+
+    keep = ~check.bad
+    facts = pd.DataFrame({
+        "extract": name,
+        "metric_id": frame["metric_id"],
+        "period": months.dt.strftime("%Y-%m"),
+        "org_code": frame["org_code"],
+        "breakdown": frame["breakdown"],
+        "breakdown_value": frame["breakdown_value"],
+        "breakdown2": frame["breakdown2"],
+        "breakdown2_value": frame["breakdown2_value"],
+        "series": series,
+        "value": value.astype("float64"),
+        "numerator": numerator.astype("float64"),
+        "denominator": denominator.astype("float64"),
+        "status": frame["status"].replace("", "validated"),
+        "note": frame["note"],
+        "line": frame.index.to_series(index=frame.index).astype("int64"),  # named when a figure does not add up
+    })[keep]
+    report.problems += check.problems
+    report.rows_loaded = len(facts)
+    actual = facts.loc[facts["series"] == "actual", "period"]
+    if len(actual):  # the months with actual figures (plans and forecasts may run further)
+        report.first_period, report.last_period = actual.min(), actual.max()
+    return facts.reset_index(drop=True), report
+
+
+def _months(text: pd.Series) -> pd.Series:
+    """Parse YYYY-MM or YYYY-MM-DD into month starts; anything else becomes NaT."""
+    short = pd.to_datetime(text.where(text.str.len() == 7), format="%Y-%m", errors="coerce")
+    long = pd.to_datetime(text.where(text.str.len() == 10), format="%Y-%m-%d", errors="coerce")
+    return short.fillna(long).dt.to_period("M").dt.to_timestamp()
+
+
+def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> tuple[list[Path], list[ExtractReport]]:
+    """Every extract that a metric names, validated into the columnar store (one Parquet file each,
+    in ``store``, by default the data folder's); a current store file is read instead of its CSV.
+    Returns the store files and a report per extract."""
+    store = store or store_folder(data_dir)
+    org_codes = _org_codes(config)
+    closed = _closed(config)
+    set_aside = frozenset(config.set_aside - {m.source_key for m in config.metrics.values()})
+    by_file: dict[str, list[Metric]] = {}
+    for metric in config.metrics.values():
+        by_file.setdefault(metric.source.extract, []).append(metric)
+    files, reports = [], []
+    for name in sorted(set(by_file) | set(config.settings.extracts)):
+        info = config.settings.extracts.get(name)
+        extracted = info.data_as_at if info else None
+        path = safe_path(data_dir, name)
+        refused = unreadable(path, config.settings.max_extract_mb) if path is not None else None
+        if path is None:
+            report = ExtractReport(file=name, info=info)
+            report.problems.append(Problem(shown(name), "leads outside the data folder, or is not a file name, "
+                                                              "and was not read"))
+        elif not path.exists():
+            report = ExtractReport(file=name, info=info)
+            users = ", ".join(m.id for m in by_file.get(name, [])[:5]) or "no metric"
+            report.problems.append(Problem(name, f"is missing from the data folder {data_dir} (needed by {users})"))
+        elif refused:
+            report = ExtractReport(file=name, info=info)
+            report.problems.append(Problem(name, refused))
+        else:
+            metrics = by_file.get(name, [])
+
+            def build(target: Path, path=path, name=name, metrics=metrics, extracted=extracted) -> None:
+                facts, report = read_extract(path, name, metrics, org_codes, None, closed, set_aside, extracted)
+                _write_facts(facts, report, target)
+
+            stamp = _validation_stamp(metrics, org_codes, closed, set_aside, extracted)
+            stored, _ = built(path, store, "facts", build, name, stamp)
+            try:
+                report = _read_report(stored, info)
+            except (OSError, ValueError, KeyError):  # a damaged store file (a disk that filled up): built again
+                stored.unlink(missing_ok=True)
+                stored, _ = built(path, store, "facts", build, name, stamp)
+                report = _read_report(stored, info)
+            files.append(stored)
+        if info is None:
+            report.problems.append(Problem(
+                "settings.yaml", f"extracts: no entry for {name}; add its title, publisher, data_as_at and refresh_days",
+                location=f"extracts.{name}", severity="warning"))
+        reports.append(report)
+    return files, reports
+
+
+# bump when a change to read_extract changes what a stored extract holds, so old store files are rebuilt
+STORE_VERSION = "2"
+
+
+def _validation_stamp(metrics: list[Metric], org_codes: set[str], closed: dict, set_aside: frozenset[str],
+                      extracted: date | None) -> str:
+    """What a stored extract's checks depended on, besides the file itself: the metrics that read it
+    (their keys, kinds and units), the organisations that exist and the ones that closed, the keys
+    set aside and the date the data were extracted."""
+    keys = sorted((m.source_key, m.compute, m.unit) for m in metrics)
+    return repr((STORE_VERSION, keys, sorted(org_codes), sorted(closed.items()), sorted(set_aside), extracted))
+
+
+def _write_facts(facts: pd.DataFrame, report: ExtractReport, target: Path) -> None:
+    """The valid rows as Parquet, with the report (counts and problems) in the file's metadata."""
+    table = pa.Table.from_pandas(facts, schema=FACT_SCHEMA, preserve_index=False)
+    summary = {k: v for k, v in asdict(report).items() if k != "info"}
+    table = table.replace_schema_metadata({"report": json.dumps(summary)})
+    pq.write_table(table, target)
+
+
+def _read_report(stored: Path, info: ExtractInfo | None) -> ExtractReport:
+    return ExtractReport(**stored_report(stored), info=info)
+
+
+def _closed(config: Config) -> dict[str, tuple[str, str | None]]:
+    """Each closed provider, and each site of one (a site closes with its provider): its last month
+    and the provider that took its figures over."""
+    providers = config.organisations.providers if config.organisations else []
+    closed = {p.code: (p.closed, p.successor) for p in providers if p.closed}
+    sites = config.organisations.sites if config.organisations else []
+    return closed | {s.code: closed[s.provider] for s in sites if s.provider in closed}
+
+
+def _org_codes(config: Config) -> set[str]:
+    orgs = config.organisations
+    if orgs is None:
+        return set()
+    return {orgs.system.code} | {o.code for o in (*orgs.places, *orgs.providers, *orgs.sites)}
+
