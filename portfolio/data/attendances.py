@@ -10,9 +10,7 @@ months, site codes, department type, deprivation decile), so callers can cache t
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from portfolio.data.extracts import MAX_LISTED, safe_path
 from portfolio.config.organisations import OrgTree
 from portfolio.config.problems import Problem
 from portfolio.data.storage import built, stored_report
+from portfolio.data.store import files_database
 
 COLUMNS = ("attendance_id", "site_code", "department_type", "arrival", "departure", "age_band", "imd_decile",
            "admitted")
@@ -268,21 +267,8 @@ def read_report(store: Path | str) -> StoreReport:
 # --- figures -----------------------------------------------------------------------------------
 
 
-@functools.cache
-def _connection() -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(":memory:")
-    connection.execute("SET parquet_metadata_cache = true")
-    return connection
-
-
-_local = threading.local()
-
-
 def _query(sql: str, params: list) -> pd.DataFrame:
-    # DuckDB connections are not shared across threads; each Streamlit thread gets a cursor.
-    if not hasattr(_local, "cursor"):
-        _local.cursor = _connection().cursor()
-    return _local.cursor.execute(sql, params).df()
+    return files_database().cursor().execute(sql, params).df()
 
 
 def _where(months: Months, sites: Sites, department_type: int | None, imd_decile: int | None) -> tuple[str, list]:

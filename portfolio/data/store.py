@@ -8,9 +8,9 @@ warehouse without the metric engine changing.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Mapping
-
 from pathlib import Path
 
 import duckdb
@@ -25,17 +25,39 @@ FLAGS = ("BOOL_OR(status = 'provisional') AS provisional, BOOL_OR(status = 'esti
 GROUPABLE = ("period", "org_code", "breakdown_value", "breakdown2_value")
 
 
+class Database:
+    """An in-memory DuckDB database and a cursor on it for each thread that asks: a DuckDB connection
+    is not shared across threads, and each Streamlit session runs in a thread of its own."""
+
+    def __init__(self, *setup: str):
+        self._connection = duckdb.connect(":memory:")
+        for statement in setup:
+            self._connection.execute(statement)
+        self._local = threading.local()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if not hasattr(self._local, "cursor"):
+            self._local.cursor = self._connection.cursor()
+        return self._local.cursor
+
+
+@functools.cache
+def files_database() -> Database:
+    """The one database the figures read Parquet store files through (the patient-level store's),
+    holding no tables; each file's metadata is cached once read."""
+    return Database("SET parquet_metadata_cache = true")
+
+
 class FactStore:
     def __init__(self, files: list[Path]):
         """The facts of the extracts' store files (Parquet, one per extract) in an in-memory table."""
-        self._connection = duckdb.connect(":memory:")
+        self._database = Database()
         columns = ", ".join(f"{column.name} {DUCKDB_TYPES[str(column.type)]}" for column in FACT_SCHEMA)
-        self._connection.execute(f"CREATE TABLE facts ({columns})")
+        self._cursor().execute(f"CREATE TABLE facts ({columns})")
         if files:
-            self._connection.execute(
+            self._cursor().execute(
                 "INSERT INTO facts SELECT * FROM read_parquet(?) ORDER BY extract, metric_id, org_code, period",
                 [[str(f) for f in files]])
-        self._local = threading.local()
         self._coverage = self._read_coverage()
 
     def _read_coverage(self) -> dict[tuple, list]:
@@ -52,10 +74,7 @@ class FactStore:
         return coverage
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
-        # DuckDB connections are not shared across threads; each Streamlit thread gets a cursor.
-        if not hasattr(self._local, "cursor"):
-            self._local.cursor = self._connection.cursor()
-        return self._local.cursor
+        return self._database.cursor()
 
     def _where(self, extract: str, key: str, filters: Mapping[str, str], series: str,
                breakdown: str) -> tuple[str, list]:
