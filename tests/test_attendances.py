@@ -112,6 +112,16 @@ def test_bad_rows_are_reported_by_line_and_left_out(tmp_path):
     assert attendances.counts(str(store), ("2023-05", "2023-06")).iloc[0]["attendances"] == good
 
 
+def test_a_bad_rows_values_are_quoted_by_column_and_cut_short():
+    header = ["admitted", *attendances.COLUMNS[:-1]]
+    text = 'Y,B01,"A1",1,2023-06-10 10:00,2023-06-10 09:00,18-64,' + "9" * 50
+    row = attendances._row(header, text, "B01", None)
+    assert (row["admitted"], row["site_code"], row["count"], row["first"]) == ("Y", "A1", 8, None)
+    assert row["imd_decile"] == "9" * 37 + "…"
+    short = attendances._row(header, "B02,A1", "B02", 3)  # not a value for each column: none quoted
+    assert (short["site_code"], short["count"], short["first"], short["attendance_id"]) == ("", 2, 3, "B02")
+
+
 def test_a_file_without_a_required_column_loads_nothing_and_says_which(tmp_path):
     source = tmp_path / "ae.csv"
     frame = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False).drop(columns="imd_decile")

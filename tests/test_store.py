@@ -127,3 +127,24 @@ def test_a_store_folder_that_cannot_be_written_is_not_used(tmp_path, monkeypatch
     monkeypatch.setattr(os, "access", lambda path, mode: False)
     folder = store_folder(tmp_path / "data")
     assert not folder.is_relative_to(tmp_path / "data")
+
+
+def test_a_database_gives_each_thread_its_own_cursor_on_the_same_tables():
+    import threading
+
+    from portfolio.data.store import Database, files_database
+
+    database = Database("CREATE TABLE t AS SELECT 42 AS answer")
+    mine = database.cursor()
+    assert database.cursor() is mine  # the same thread: the same cursor
+    seen = {}
+
+    def other_thread():
+        cursor = database.cursor()
+        seen["cursor"], seen["answer"] = cursor, cursor.execute("SELECT answer FROM t").fetchone()[0]
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen["cursor"] is not mine and seen["answer"] == 42
+    assert files_database() is files_database()  # one database for reading store files, for the whole process

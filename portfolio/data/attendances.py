@@ -19,7 +19,8 @@ import duckdb
 import pandas as pd
 
 from portfolio.config.schema import ExtractInfo, Settings
-from portfolio.data.extracts import MAX_LISTED, safe_path
+from portfolio.data.csvfile import MAX_LISTED, missing_columns, read_header, row_problems, unknown_columns
+from portfolio.data.extracts import safe_path
 from portfolio.config.organisations import OrgTree
 from portfolio.config.problems import Problem
 from portfolio.data.storage import built, stored_report
@@ -119,17 +120,19 @@ def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "…"
 
 
+def _row(header: list[str], text: str | None, attendance_id: str | None, first: int | None) -> dict:
+    """A bad row's values as text, cut short, by column (blank when the row does not have one value
+    for each column of the header), with how many values it has and, for an identifier used
+    before, the line of its first use: what the messages of ``CHECKS`` quote."""
+    values = text.replace('"', "").split(",") if text is not None else []
+    row = {name: _shown(values[header.index(name)].strip()) if len(values) == len(header) else "" for name in COLUMNS}
+    return row | {"count": len(values), "first": first, "attendance_id": _shown(attendance_id or "")}
+
+
 def _first_line(error: Exception) -> str:
     """An error's first line, shortened: DuckDB quotes the whole offending line after it."""
     line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return line if len(line) <= 120 else line[:120] + "…"
-
-
-def _header(source: Path) -> list[str]:
-    with open(source, encoding="latin-1") as handle:
-        line = handle.readline()
-    # a UTF-8 byte-order mark, read as Latin-1
-    return [name.strip().strip('"').lower() for name in line.removeprefix("ï»¿").rstrip("\r\n").split(",")]
 
 
 LINES = """CREATE TEMP TABLE lines AS  -- one column per line, so each row keeps its line number
@@ -183,12 +186,10 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
     connection = duckdb.connect(":memory:")
     try:
         connection.execute(STORE_TABLE)
-        header = _header(source)
-        missing = [name for name in COLUMNS if name not in header]
+        header = read_header(source)
+        missing = missing_columns(source.name, header, COLUMNS, COLUMNS)
         if missing:
-            report.problems.append(Problem(
-                source.name, f"has no {', '.join(missing)} column; the header must name {', '.join(COLUMNS)} "
-                "(see docs/extracts.md)", location="header", line=1))
+            report.problems.append(missing)
         else:
             try:
                 _load(connection, source, header, sorted(site_codes), report)
@@ -205,10 +206,7 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
 
 def _load(connection: duckdb.DuckDBPyConnection, source: Path, header: list[str], site_codes: list[str],
           report: StoreReport) -> None:
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        report.problems.append(Problem(source.name, f"unknown columns ignored: {', '.join(unknown)}",
-                                       location="header", line=1, severity="warning"))
+    report.problems += filter(None, [unknown_columns(source.name, header, COLUMNS)])
     connection.execute(LINES, [str(source)])
     connection.execute(f"CREATE TEMP TABLE checked AS {_checked_rows(header)}", [site_codes, list(AGE_BANDS)])
     connection.execute("DROP TABLE lines")  # the bad rows' text is kept in checked; free the rest
@@ -226,17 +224,9 @@ def _load(connection: duckdb.DuckDBPyConnection, source: Path, header: list[str]
         examples = connection.execute("""
             SELECT line, text, attendance_id, first FROM checked LEFT JOIN repeated USING (attendance_id)
             WHERE problem = ? ORDER BY line LIMIT ?""", [problem, MAX_LISTED]).fetchall()
-        for line, text, attendance_id, first in examples:
-            values = text.replace('"', "").split(",") if text is not None else []
-            row = {name: _shown(values[header.index(name)].strip()) if len(values) == len(header) else ""
-                   for name in COLUMNS}
-            row.update(count=len(values), first=first, attendance_id=_shown(attendance_id or ""))
-            report.problems.append(Problem(source.name, message(row), location=f"row {line}, column {column}",
-                                           line=line))
-        if counts[problem] > MAX_LISTED:
-            report.problems.append(Problem(
-                source.name, f"{counts[problem] - MAX_LISTED} more rows have the same problem in column {column}",
-                location=f"column {column}"))
+        found = [(line, message(_row(header, text, attendance_id, first)))
+                 for line, text, attendance_id, first in examples]
+        report.problems += row_problems(source.name, column, found, counts[problem])
     connection.execute("""
         INSERT INTO store
         SELECT site_code, department_type, arrival, departure,

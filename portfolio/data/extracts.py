@@ -1,4 +1,5 @@
-"""Reading and validating CSV extracts in the tidy layout described in ``docs/extracts.md``.
+"""Validating CSV extracts in the tidy layout described in ``docs/extracts.md`` (their text, header
+and records read by ``portfolio.data.csvfile``) into the columnar store.
 
 A bad row is reported (file, row, column, what to fix) and left out; the good rows load.
 Nothing is coerced silently: a blank number stays missing, a malformed one is an error.
@@ -6,10 +7,8 @@ Nothing is coerced silently: a blank number stays missing, a malformed one is an
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,8 @@ import pyarrow.parquet as pq
 from portfolio.config.schema import Config, ExtractInfo, Metric
 from portfolio.config.files import file_kind, impossible_name, shown
 from portfolio.config.problems import Problem
+from portfolio.data.csvfile import (MAX_LISTED, header_names, header_problem, missing_columns, read_text, records,
+                                    row_problems, unknown_columns)
 from portfolio.data.storage import built, store_folder, stored_report
 
 REQUIRED = ("metric_id", "period", "org_code")
@@ -33,7 +34,6 @@ STATUSES = ("validated", "provisional", "estimate")
 FACT_SCHEMA = pa.schema([("extract", pa.string()), *((column, pa.string()) for column in KEY),
                          *((column, pa.float64()) for column in NUMBERS), ("status", pa.string()),
                          ("note", pa.string()), ("line", pa.int64())])
-MAX_LISTED = 25  # per check and file; the rest are counted in one line
 LARGEST = 1e15  # above any NHS figure (in pounds, a quadrillion), and far below where a sum overflows
 YEARS = (1990, 2099)  # the months an extract may hold
 
@@ -48,85 +48,6 @@ class ExtractReport:
     last_period: str | None = None
     encoding: str | None = None
     problems: list[Problem] = field(default_factory=list)
-
-
-def decode(raw: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel writes it."""
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
-
-
-def decode_lines(raw: bytes) -> tuple[str, str, list[int]]:
-    """The file's text, its encoding, and the lines (from 1) read as Windows-1252 in a file whose
-    other lines are UTF-8 ("mixed"): each line is decoded on its own, so one line saved by another
-    program does not turn every other line's "£" or "é" into nonsense."""
-    try:
-        return raw.decode("utf-8-sig"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    lines, windows, utf8 = [], [], False
-    for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
-        try:
-            lines.append(line.decode("utf-8"))
-            utf8 = utf8 or not line.isascii()
-        except UnicodeDecodeError:
-            lines.append(line.decode("cp1252", errors="replace"))
-            windows.append(number)
-    return ("\n".join(lines), "mixed", windows) if utf8 else ("\n".join(lines), "cp1252", [])
-
-
-def _listed(numbers: list[int], most: int = 10) -> str:
-    shown = ", ".join(map(str, numbers[:most]))
-    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
-
-
-MAX_RECORD_LINES = 20  # a quoted note may run over lines; a quote left open is given up after this many
-
-
-def records(text: str):
-    """(line, text, number of values) for each record of CSV text, the line being where it starts
-    in the file. A record whose quote is never closed has None values and only its own line is
-    skipped, so one bad row cannot swallow the rows after it (as a CSV reader does, reading to the
-    end of the file for the closing quote)."""
-    lines = text.split("\n")
-    if '"' not in text:  # no quoting anywhere: each line is a record (the usual case, and quick)
-        yield from ((number, line, line.count(",") + 1) for number, line in enumerate(lines, start=1) if line.strip())
-        return
-    index = 0
-    while index < len(lines):
-        start, record = index, lines[index].removesuffix("\r")
-        index += 1
-        while record.count('"') % 2 and index < len(lines) and index - start < MAX_RECORD_LINES:
-            record += "\n" + lines[index].removesuffix("\r")
-            index += 1
-        if record.count('"') % 2:
-            index = start + 1
-            yield start + 1, record, None
-        elif record.strip():
-            try:
-                yield start + 1, record, len(next(csv.reader([record])))
-            except csv.Error:  # a line break outside quotes (a quote in the middle of a value)
-                index = start + 1
-                yield start + 1, record, None
-
-
-STRAY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and the line break
-
-
-def _without_stray_characters(text: str) -> tuple[str, list[int]]:
-    """The text with each control character (a NUL, a carriage return inside a line) made a space,
-    and the lines that had one. A file whose only line breaks are carriage returns (an old Mac's)
-    has them read as line breaks."""
-    text = text.replace("\r\n", "\n").removesuffix("\r")
-    if "\n" not in text:
-        text = text.replace("\r", "\n")
-    if not STRAY.search(text):
-        return text, []
-    lines = text.split("\n")
-    found = [number for number, line in enumerate(lines, start=1) if STRAY.search(line)]
-    return "\n".join(STRAY.sub(" ", line) if STRAY.search(line) else line for line in lines), found
 
 
 def safe_path(data_dir: Path, name: str) -> Path | None:
@@ -165,16 +86,13 @@ class _RowChecker:
         self.problems: list[Problem] = []
 
     def flag(self, mask: pd.Series, column: str, message) -> None:
+        """Report the rows of ``mask`` not already reported (``message`` is the words, or makes
+        them from the row), and mark them to drop."""
         mask = mask & ~self.bad
         rows = self.frame.index[mask]
-        for row in rows[:MAX_LISTED]:
-            text = message(self.frame.loc[row]) if callable(message) else message
-            self.problems.append(Problem(self.file, text, location=f"row {row}, column {column}", line=int(row)))
-        if len(rows) > MAX_LISTED:
-            self.problems.append(
-                Problem(self.file, f"{len(rows) - MAX_LISTED} more rows have the same problem in column {column}",
-                        location=f"column {column}")
-            )
+        found = [(int(row), message(self.frame.loc[row]) if callable(message) else message)
+                 for row in rows[:MAX_LISTED]]
+        self.problems += row_problems(self.file, column, found, len(rows))
         self.bad |= mask
 
 
@@ -187,78 +105,91 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
     one warning, not a problem each; an actual figure for a month after ``extracted`` (the
     extract's data-as-at date) is refused."""
     report = ExtractReport(file=name, info=info)
-    empty = pd.DataFrame(columns=["extract", *KEY, *NUMBERS, "status", "note", "line"])
-    try:
-        text, report.encoding, cp1252_lines = decode_lines(path.read_bytes())
-    except OSError as error:
-        report.problems.append(Problem(name, f"cannot be read: {error.strerror}"))
-        return empty, report
-    if cp1252_lines:
-        report.problems.append(Problem(
-            name, f"{len(cp1252_lines)} line{'s are' if len(cp1252_lines) > 1 else ' is'} not UTF-8 (read as Windows-1252, "
-            f"as Excel saves it) in a file that is otherwise UTF-8: lines {_listed(cp1252_lines)}; save the whole file "
-            "as UTF-8 and check the accented letters and £ signs on them", line=cp1252_lines[0], severity="warning"))
-    text, stray = _without_stray_characters(text)
-    if stray:
-        report.problems.append(Problem(
-            name, f"control characters (such as NUL) were read as spaces on lines {_listed(stray)}: check how the "
-            "file was written", line=stray[0], severity="warning"))
-    found = list(records(text))
-    first = next((n for n, (_, _, count) in enumerate(found) if count is not None), None)
-    if first is None:
-        report.problems.append(Problem(name, "is empty: it has no header row", line=1))
-        return empty, report
-    header_line = found[first][0]
-    columns = [str(c).strip().lower() for c in next(csv.reader([found[first][1]]))]
-    unnamed = [n for n, c in enumerate(columns, start=1) if not c]
-    twice = sorted({c for c in columns if c and columns.count(c) > 1})
-    if unnamed or twice:
-        report.problems.append(Problem(name, (
-            f"has a column with no name in its header (column {unnamed[0]}): name it, or remove it" if unnamed else
-            f"names the column {', '.join(twice)} more than once in its header (capitals do not make a different "
-            "column): keep one"), location="header", line=header_line))
-        return empty, report
-    rows = found[first + 1:]
-    good = [(line, record) for line, record, count in rows if count == len(columns)]
-    for line, _, count in rows:
-        if count is None:
-            report.problems.append(Problem(name, "a quote (\") is opened and never closed on this row, so it was "
-                                                 "left out: close the quote, or remove it", location=f"row {line}",
-                                           line=line))
-        elif count != len(columns):
-            report.problems.append(Problem(
-                name, f"has {count} values where the header has {len(columns)}, so it was left out: a value with a "
-                "comma in it (£1,234) needs quotes around it", location=f"row {line}", line=line))
-    # the good records, parsed by pandas' own reader (quick), each keeping its line in the file
-    frame = pd.read_csv(io.StringIO("\n".join(record for _, record in good)), header=None, names=columns, dtype=str,
-                        keep_default_na=False, skipinitialspace=True) if good else pd.DataFrame(columns=columns)
-    frame.index = pd.Index([line for line, _ in good])
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        report.problems.append(Problem(
-            name, f"has no {', '.join(missing)} column; the header must include {', '.join(REQUIRED)} "
-            "(see docs/extracts.md)", location="header", line=1))
-        return empty, report
-    unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        report.problems.append(Problem(name, f"unknown columns ignored: {', '.join(unknown)}", location="header",
-                                       line=1, severity="warning"))
-    for column in OPTIONAL:
-        if column not in frame.columns:
-            frame[column] = ""
-    frame = frame[list(REQUIRED + OPTIONAL)].apply(lambda c: c.str.strip())
-    report.rows_read = len(rows)
-
+    frame = _rows(path, name, report)
+    if frame is None:
+        return pd.DataFrame(columns=FACT_SCHEMA.names), report
     aside = frame["metric_id"].isin(set_aside)
     if aside.any():
         report.problems.append(Problem(name, f"{aside.sum():,} rows are for metrics of a portfolio that could not be "
                                              "loaded: they are set aside until its file is fixed", severity="warning"))
         frame = frame[~aside]
-    check = _RowChecker(name, frame)
     by_key = {}
     for metric in metrics:
         by_key.setdefault(metric.source_key, metric)
+    check = _RowChecker(name, frame)
+    months = _check_labels(check, frame, by_key, org_codes, closed or {})
+    numbers = _check_numbers(check, frame, by_key)
+    series = frame["series"].replace("", "actual")
+    if extracted is not None:  # an actual figure cannot be for a month after the data were extracted
+        check.flag((series == "actual") & (months.dt.strftime("%Y-%m") > f"{extracted:%Y-%m}"), "period",
+                   lambda r: f"an actual figure for {r.period}, after the data were extracted ({extracted:%d %b %Y}): "
+                   "correct the month, or mark the row's series plan or forecast")
+    _check_duplicates(check, frame.assign(series=series)[list(KEY)])
+    facts = _facts(name, frame, months, series, numbers)[~check.bad]
+    report.problems += check.problems
+    report.rows_loaded = len(facts)
+    actual = facts.loc[facts["series"] == "actual", "period"]
+    if len(actual):  # the months with actual figures (plans and forecasts may run further)
+        report.first_period, report.last_period = actual.min(), actual.max()
+    return facts.reset_index(drop=True), report
 
+
+def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
+    """The extract's rows with as many values as its header, as text, indexed by their line in the
+    file, with every column of the layout (blank when the file has none); the rows_read, encoding
+    and the problems of the reading in ``report``. None when no row can be read."""
+    read = read_text(path, name, report.problems)
+    if read is None:
+        return None
+    text, report.encoding = read
+    found = list(records(text))
+    first = next((n for n, (_, _, count) in enumerate(found) if count is not None), None)
+    if first is None:
+        report.problems.append(Problem(name, "is empty: it has no header row", line=1))
+        return None
+    columns = header_names(found[first][1])
+    refused = header_problem(name, columns, line=found[first][0])
+    if refused:
+        report.problems.append(refused)
+        return None
+    rows = found[first + 1:]
+    report.problems += _record_problems(name, rows, len(columns))
+    good = [(line, record) for line, record, count in rows if count == len(columns)]
+    # the good records, parsed by pandas' own reader (quick), each keeping its line in the file
+    frame = pd.read_csv(io.StringIO("\n".join(record for _, record in good)), header=None, names=columns, dtype=str,
+                        keep_default_na=False, skipinitialspace=True) if good else pd.DataFrame(columns=columns)
+    frame.index = pd.Index([line for line, _ in good])
+    missing = missing_columns(name, columns, REQUIRED, REQUIRED + OPTIONAL)
+    if missing:
+        report.problems.append(missing)
+        return None
+    report.problems += filter(None, [unknown_columns(name, columns, REQUIRED + OPTIONAL)])
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = ""
+    report.rows_read = len(rows)
+    return frame[list(REQUIRED + OPTIONAL)].apply(lambda c: c.str.strip())
+
+
+def _record_problems(name: str, rows: list[tuple[int, str, int | None]], width: int) -> list[Problem]:
+    """A problem for each record that is not a row of ``width`` values: left out."""
+    problems = []
+    for line, _, count in rows:
+        if count is None:
+            problems.append(Problem(name, "a quote (\") is opened and never closed on this row, so it was left out: "
+                                          "close the quote, or remove it", location=f"row {line}", line=line))
+        elif count != width:
+            problems.append(Problem(
+                name, f"has {count} values where the header has {width}, so it was left out: a value with a "
+                "comma in it (£1,234) needs quotes around it", location=f"row {line}", line=line))
+    return problems
+
+
+def _check_labels(check: _RowChecker, frame: pd.DataFrame, by_key: dict[str, Metric], org_codes: set[str],
+                  closed: dict[str, tuple[str, str | None]]) -> pd.Series:
+    """Flag rows whose metric, month, organisation, series, status or breakdowns are not ones the
+    dashboard knows; return the months (month starts, NaT where not a month)."""
+    name = check.file
     check.flag(frame["metric_id"] == "", "metric_id", "metric_id is blank")
     check.flag(~frame["metric_id"].isin(list(by_key)), "metric_id",
                lambda r: f"unknown metric '{r.metric_id}': no metric in config/portfolios takes it from {name}")
@@ -268,7 +199,7 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                lambda r: f"'{r.period}' is outside {YEARS[0]} to {YEARS[1]}: check the year")
     check.flag(~frame["org_code"].isin(list(org_codes)), "org_code",
                lambda r: f"unknown organisation '{r.org_code}': add it to config/organisations.yaml or correct the code")
-    for code, (last, successor) in (closed or {}).items():
+    for code, (last, successor) in closed.items():
         instead = f"file them under its successor {successor}" if successor else "remove them"
         check.flag((frame["org_code"] == code) & (frame["period"].str[:7] > last),
                    "org_code", lambda r, c=code, d=last, i=instead: f"{c} closed after {d}: these figures are "
@@ -283,7 +214,12 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                "breakdown2 and breakdown2_value go together: fill both, or leave both blank")
     check.flag((frame["breakdown2"] != "") & (frame["breakdown"] == ""), "breakdown2",
                "breakdown2 divides a breakdown member: fill breakdown and breakdown_value too")
+    return months
 
+
+def _check_numbers(check: _RowChecker, frame: pd.DataFrame, by_key: dict[str, Metric]) -> dict[str, pd.Series]:
+    """Flag rows whose value, numerator or denominator is not a figure the metric can have; return
+    the three as numbers (NaN where blank)."""
     numbers = {}
     for column in NUMBERS:
         numbers[column] = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
@@ -294,7 +230,6 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
         check.flag(numbers[column].notna() & ~(numbers[column].abs() <= LARGEST), column,
                    lambda r, c=column: f"'{r[c]}' is not a figure the dashboard can add up: write a finite number "
                    f"below {LARGEST:.0e}")
-
     is_ratio = frame["metric_id"].isin([k for k, m in by_key.items() if m.compute == "ratio"])
     unit = frame["metric_id"].map({k: m.unit for k, m in by_key.items()}).fillna("")
     value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
@@ -310,22 +245,24 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
                lambda r: f"a percentage must lie between 0 and 100 (got {r.value}); write 65.7, not 0.657")
     check.flag((unit == "percent") & is_ratio & (numerator > denominator), "numerator",
                lambda r: f"the numerator ({r.numerator}) exceeds the denominator ({r.denominator}) of a percentage")
+    return numbers
 
-    series = frame["series"].replace("", "actual")
-    if extracted is not None:  # an actual figure cannot be for a month after the data were extracted
-        check.flag((series == "actual") & (months.dt.strftime("%Y-%m") > f"{extracted:%Y-%m}"), "period",
-                   lambda r: f"an actual figure for {r.period}, after the data were extracted ({extracted:%d %b %Y}): "
-                   "correct the month, or mark the row's series plan or forecast")
-    key_frame = frame.assign(series=series)[list(KEY)]
+
+def _check_duplicates(check: _RowChecker, key_frame: pd.DataFrame) -> None:
+    """Flag each good row whose key (metric, period, organisation, breakdowns and series) an
+    earlier good row has, naming that row."""
     good = ~check.bad
     duplicated = key_frame[good].duplicated(keep="first")
     first_row = key_frame[good].reset_index().groupby(list(KEY), sort=False)["index"].transform("first")
     first_row.index = key_frame[good].index
-    check.flag(duplicated.reindex(frame.index, fill_value=False), "metric_id",
+    check.flag(duplicated.reindex(key_frame.index, fill_value=False), "metric_id",
                lambda r: f"duplicate of row {first_row.get(r.name)}: same metric, period, organisation, breakdown and series")
 
-    keep = ~check.bad
-    facts = pd.DataFrame({
+
+def _facts(name: str, frame: pd.DataFrame, months: pd.Series, series: pd.Series,
+           numbers: dict[str, pd.Series]) -> pd.DataFrame:
+    """Every row in the layout of the store (``FACT_SCHEMA``): months as YYYY-MM, blanks filled."""
+    return pd.DataFrame({
         "extract": name,
         "metric_id": frame["metric_id"],
         "period": months.dt.strftime("%Y-%m"),
@@ -335,19 +272,13 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
         "breakdown2": frame["breakdown2"],
         "breakdown2_value": frame["breakdown2_value"],
         "series": series,
-        "value": value.astype("float64"),
-        "numerator": numerator.astype("float64"),
-        "denominator": denominator.astype("float64"),
+        "value": numbers["value"].astype("float64"),
+        "numerator": numbers["numerator"].astype("float64"),
+        "denominator": numbers["denominator"].astype("float64"),
         "status": frame["status"].replace("", "validated"),
         "note": frame["note"],
         "line": frame.index.to_series(index=frame.index).astype("int64"),  # named when a figure does not add up
-    })[keep]
-    report.problems += check.problems
-    report.rows_loaded = len(facts)
-    actual = facts.loc[facts["series"] == "actual", "period"]
-    if len(actual):  # the months with actual figures (plans and forecasts may run further)
-        report.first_period, report.last_period = actual.min(), actual.max()
-    return facts.reset_index(drop=True), report
+    })
 
 
 def _months(text: pd.Series) -> pd.Series:

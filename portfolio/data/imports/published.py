@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from portfolio.data.extracts import decode
+from portfolio.data.csvfile import decode
 from portfolio.config.files import unreadable
 
 TOTAL_WORDS = {"total", "england", "all english providers"}
