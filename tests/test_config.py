@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from portfolio.workspace import load_workspace
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
 
