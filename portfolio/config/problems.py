@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from portfolio.config.schema import VIEW_KINDS, ViewSpec
+from portfolio.config.schema import FINANCIAL_YEAR, VIEW_KINDS, YEAR_MONTH, ViewSpec
 
 VIEW_TAGS = {cls: kind for kind, cls in VIEW_KINDS.items()}  # a view's class → the kind that names it
 
@@ -147,9 +147,9 @@ def _fix_hint(error: dict, loc: tuple) -> str:
         return "is blank: write some words (spaces or line breaks alone are not enough)"
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        if "(0[1-9]|1[0-2])" in pattern:
+        if pattern == YEAR_MONTH:
             return f"got {error.get('input')!r}: write a month as YYYY-MM, from 1990-01 to 2099-12, for example 2023-04"
-        if "\\d{4}/" in pattern:
+        if pattern == FINANCIAL_YEAR:
             return f"got {error.get('input')!r}: write a financial year as 2019/20"
         return f"got {error.get('input')!r}: use lower-case letters, digits and underscores, starting with a letter"
     message = error["msg"].removeprefix("Value error, ")

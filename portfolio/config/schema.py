@@ -22,7 +22,9 @@ Improvement = Literal["increase", "decrease", "neutral"]
 OrgLevel = Literal["place", "provider", "site"]
 ORG_LEVELS: tuple[str, ...] = get_args(OrgLevel)  # the levels below the system, top down
 Snake = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-YearMonth = Annotated[str, Field(pattern=r"^(199\d|20\d\d)-(0[1-9]|1[0-2])$")]  # 1990 to 2099
+YEAR_MONTH = r"^(199\d|20\d\d)-(0[1-9]|1[0-2])$"  # 1990 to 2099
+FINANCIAL_YEAR = r"^\d{4}/\d{2}$"
+YearMonth = Annotated[str, Field(pattern=YEAR_MONTH)]
 Months = Annotated[int, Field(ge=3, le=120)]  # how many months a chart or view shows
 # line breaks, tabs and the other control characters, and the marks that turn text right to left
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
@@ -73,7 +75,7 @@ class Trajectory(Strict):
 
 
 class Baseline(Strict):
-    year: Annotated[str, Field(pattern=r"^\d{4}/\d{2}$")] = "2019/20"
+    year: Annotated[str, Field(pattern=FINANCIAL_YEAR)] = "2019/20"
     method: Literal["same_month", "year_average", "value"] = "same_month"
     value: float | None = None
 
@@ -142,6 +144,11 @@ class KVI(Strict):
     basis: Literal["month", "ytd", "annual", "rolling_3_month", "cohort"] = "ytd"
 
 
+def _plain_months_too(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, as in the YAML, a rebase may be written as a plain month (``- 2023-04``)."""
+    schema["items"] = {"anyOf": [{"type": "string", "pattern": YEAR_MONTH}, schema["items"]]}
+
+
 class Metric(Strict):
     id: Snake
     label: str = Field(min_length=1, max_length=100)
@@ -166,7 +173,7 @@ class Metric(Strict):
     drill: list[Snake] = []
     format: Format = Format()
     focus: bool | list[YearMonth] = False
-    rebase: list[Rebase] = []
+    rebase: list[Rebase] = Field([], json_schema_extra=_plain_months_too)
     spc_months: Annotated[int, Field(ge=12, le=120)] = 24
     owner: str = Field(min_length=1)
 
