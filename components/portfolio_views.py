@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import altair as alt
 import pandas as pd
@@ -16,10 +17,10 @@ from components.filters import quoted, url_synced
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
 from components.position_views import position_view, statement_view, waterfall_view
 from components.state import interactive, link, presenting
-from portfolio.config.schema import Portfolio, ViewSpec
-from portfolio.figures.engine import ORG_LEVELS
+from portfolio.config.schema import (DistributionView, HeatmapView, Portfolio, StandardsView, TrajectoryView,
+                                     ViewSpec)
 from portfolio.outputs.formatting import axis_unit, format_percent, format_target, format_value
-from portfolio.config.schema import key_words
+from portfolio.config.schema import ORG_LEVELS, key_words
 from components.metric_views import chip_delta
 from portfolio.figures.judgement import status
 from portfolio.outputs.formatting import against_plan
@@ -59,30 +60,14 @@ def view_tabs(titles: list[str]) -> list[tuple[object, bool]]:
     return tabs
 
 
-PORTFOLIO_VIEWS = {"framework": framework_view, "kvi": kvi_view, "map": map_view, "comparison": comparison_view,
-                   "milestones": milestones_view}
-
-
-# views whose chart or table carries the view's title; the others are headed by it, unless their tab is
-TITLED_KINDS = {"trajectory", "distribution", "comparison", "waterfall", "standards", "heatmap"}
-
-
 def portfolio_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
-    if view.kind not in TITLED_KINDS and view.title != view.tab_title:
+    renderer = RENDERERS[view.kind]
+    if not renderer.titled and view.title != view.tab_title:
         with st.container(gap="xsmall"):  # a compact heading right over its table, so the table starts high
             st.markdown(f"**{view.title}**")
-            _draw(ws, portfolio, view, org, period)
+            renderer.draw(ws, portfolio, view, org, period)
     else:
-        _draw(ws, portfolio, view, org, period)
-
-
-def _draw(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
-    if view.kind in PORTFOLIO_VIEWS:  # views that draw on the portfolio as a whole
-        PORTFOLIO_VIEWS[view.kind](ws, portfolio, view, org, period)
-        return
-    {"standards": _standards, "distribution": _distribution, "trajectory": _trajectory,
-     "heatmap": _heatmap, "position": position_view, "statement": statement_view,
-     "waterfall": waterfall_view}[view.kind](ws, view, org, period)
+        renderer.draw(ws, portfolio, view, org, period)
 
 
 @dataclass(frozen=True)
@@ -101,7 +86,7 @@ class TableParts:
         return [self.columns[c] for c in chosen], [[row[c] for c in chosen] for row in self.rows[slice(*rows)]]
 
 
-def _standards(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+def _standards(ws: Workspace, portfolio: Portfolio, view: StandardsView, org: str, period: str) -> None:
     _draw_table(standards_parts(ws, view, org, period))
 
 
@@ -112,7 +97,7 @@ def _draw_table(parts: TableParts | None) -> None:
     st.caption(parts.key + (" · choose a figure to open its deep dive" if interactive() else ""))
 
 
-def standards_parts(ws: Workspace, view: ViewSpec, org: str, period: str) -> TableParts:
+def standards_parts(ws: Workspace, view: StandardsView, org: str, period: str) -> TableParts:
     """Metric | target | the selected organisation | each main provider, in the reporting month;
     each figure opens its deep dive for that organisation."""
     within = [o.code for o in ws.tree.within(org, view.by)]
@@ -133,7 +118,7 @@ def standards_parts(ws: Workspace, view: ViewSpec, org: str, period: str) -> Tab
                          "within it" if view.organisations and left_out > 0 else ""))
 
 
-def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+def _distribution(ws: Workspace, portfolio: Portfolio, view: DistributionView, org: str, period: str) -> None:
     """The shape of the metric across a breakdown (weeks waited, say), month by month."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
     start = month_key(parse_month(period) - (view.months - 1))
@@ -176,7 +161,7 @@ def _distribution(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
         }), view.title, hide_index=True)
 
 
-def _choose_member(ws: Workspace, view: ViewSpec, org: str, period: str) -> tuple[str, str] | None:
+def _choose_member(ws: Workspace, view: DistributionView, org: str, period: str) -> tuple[str, str] | None:
     """Where the metric has another breakdown (specialty, say), a choice of one of its members."""
     metric = ws.config.metrics[view.metric]
     other = next((d for d in metric.drill if d not in ORG_LEVELS and d != view.dimension), None)
@@ -190,7 +175,7 @@ def _choose_member(ws: Workspace, view: ViewSpec, org: str, period: str) -> tupl
     return None if chosen == "All" else (other, chosen)
 
 
-def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+def _trajectory(ws: Workspace, portfolio: Portfolio, view: TrajectoryView, org: str, period: str) -> None:
     """Plan against actual, then the latest figures and how long the target is at the current rate."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
     start = month_key(parse_month(period) - (view.months - 1))
@@ -221,14 +206,14 @@ def _trajectory(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
         st.caption(" ".join(notes))
 
 
-def _heatmap(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+def _heatmap(ws: Workspace, portfolio: Portfolio, view: HeatmapView, org: str, period: str) -> None:
     if (parts := heat_parts(ws, view, org, period)) is None:
         st.caption(f"{ws.config.metrics[view.metric].label} is not reported by {view.by} and "
                    f"{key_words(view.dimension)} here.")
     _draw_table(parts)
 
 
-def heat_parts(ws: Workspace, view: ViewSpec, org: str, period: str) -> TableParts | None:
+def heat_parts(ws: Workspace, view: HeatmapView, org: str, period: str) -> TableParts | None:
     """Organisations down, breakdown members across (providers × diagnostic tests, say); each
     figure opens that organisation's deep dive of that member. None when nothing is reported."""
     metric = ws.config.metrics[view.metric]
@@ -248,4 +233,31 @@ def heat_parts(ws: Workspace, view: ViewSpec, org: str, period: str) -> TablePar
                       "✘ and red: below it · – not reported")
 
 
-TABLE_PARTS = {"standards": standards_parts, "heatmap": heat_parts}  # the view kinds a table slide shows
+Draw = Callable[[Workspace, Portfolio, ViewSpec, str, str], None]  # (ws, portfolio, view, org, period)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """How one kind of view is drawn on its page; a table a meeting shows as slides also gives its parts."""
+
+    draw: Draw
+    titled: bool = False  # its chart or table carries the view's title; else a heading gives it, unless its tab does
+    parts: Callable[[Workspace, ViewSpec, str, str], TableParts | None] | None = None
+
+
+# each kind of view (the classes in portfolio/config/schema.py) → how it is drawn
+RENDERERS: dict[str, Renderer] = {
+    "standards": Renderer(_standards, titled=True, parts=standards_parts),
+    "distribution": Renderer(_distribution, titled=True),
+    "trajectory": Renderer(_trajectory, titled=True),
+    "heatmap": Renderer(_heatmap, titled=True, parts=heat_parts),
+    "position": Renderer(position_view),
+    "statement": Renderer(statement_view),
+    "waterfall": Renderer(waterfall_view, titled=True),
+    "framework": Renderer(framework_view),
+    "kvi": Renderer(kvi_view),
+    "map": Renderer(map_view),
+    "comparison": Renderer(comparison_view, titled=True),
+    "milestones": Renderer(milestones_view),
+}
+TABLE_PARTS = {kind: renderer.parts for kind, renderer in RENDERERS.items() if renderer.parts}  # for table slides

@@ -12,9 +12,9 @@ from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, va
 from components import exported
 from components.marks import cell_style
 from components.state import workspace, workspace_key
-from portfolio.config.schema import Metric, ViewSpec
+from portfolio.config.schema import Metric, Portfolio, ViewSpec
 from portfolio.outputs.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance, marked)
-from portfolio.config.schema import key_words
+from portfolio.config.schema import ORG_LEVELS, key_words
 from portfolio.figures.judgement import rounds_to_nothing
 from portfolio.config.months import fy_month_number, month_label, parse_month
 from portfolio.figures.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
@@ -98,7 +98,7 @@ def _first_row_bold(frame: pd.DataFrame) -> pd.DataFrame:
                          for i in range(len(frame))], index=frame.index, columns=frame.columns)
 
 
-def position_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+def position_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     """The position by organisation; with ``dimension``, by that breakdown too; with
     ``cumulative``, the year to date month by month against plan."""
     table = cached_positions(workspace_key(), tuple(view.metrics), org, view.by, period)
@@ -164,7 +164,7 @@ def _cumulative_chart(ws: Workspace, view: ViewSpec, org: str, period: str) -> N
                                "financial year.")
 
 
-def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+def statement_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     """Lines down, organisations across (as a board finance table), with a choice of actual, plan
     or variance; then each line that has a breakdown (non-pay by expenditure line)."""
     table = cached_positions(workspace_key(), tuple(view.metrics), org, view.by, period)
@@ -185,7 +185,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
                f"{table_note(frame, money=True)}")
     for metric_id in view.metrics:
         metric = ws.config.metrics[metric_id]
-        for dimension in (d for d in metric.drill if d not in ("place", "provider", "site")):
+        for dimension in (d for d in metric.drill if d not in ORG_LEVELS):
             found = lines(ws.engine, metric_id, org, view.by, dimension, period)
             if found.empty:
                 continue
@@ -199,7 +199,7 @@ def statement_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None
             exported.table(shown, f"{metric.label} by {words}")
 
 
-def waterfall_view(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
+def waterfall_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     """From the plan to the actual or forecast: a bar for each organisation's variance."""
     metric = ws.config.metrics[view.metric]
     steps = waterfall(ws.engine, view.metric, org, view.by, period)

@@ -1,10 +1,11 @@
-"""Command line: ``python -m portfolio check``, ``values``, ``import``, ``prepare`` and ``pack``."""
+"""Command line: ``python -m portfolio check``, ``values``, ``import``, ``prepare``, ``pack`` and ``schema``."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import difflib
+import json
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from portfolio.figures.engine import Engine
 from portfolio.hints import hints
 from portfolio.data.imports.icb import prepare
 from portfolio.data.imports.ods import organisations
+from portfolio.config.described import FILES, file_schema, json_schema
 from portfolio.config.files import shown, unreadable, unwritable
 from portfolio.data.imports.published import UnknownLayout
 from portfolio.data.imports.run import import_files
@@ -61,7 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     packing.add_argument("--meeting", required=True, help="the meeting's id, as in config/meetings")
     packing.add_argument("--out", type=Path, required=True, help="the PDF to write")
     packing.add_argument("--xlsx", type=Path, help="also write every table of the pack to this workbook")
+    schema = commands.add_parser("schema", help="print the JSON Schema of the YAML files in config/, for an editor "
+                                                "to check them as they are typed")
+    schema.add_argument("--file", choices=list(FILES), help="the schema of one kind of file only: "
+                        + ", ".join(f"{kind} ({files})" for kind, (files, _) in FILES.items()))
     return parser
+
+
+def run_schema(args) -> int:
+    print(json.dumps(file_schema(args.file) if args.file else json_schema(), indent=2, ensure_ascii=False))
+    return 0
 
 
 def run_pack(args) -> int:
@@ -228,4 +239,4 @@ def _plain(number) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return {"check": run_check, "values": run_values, "import": run_import, "prepare": run_prepare,
-            "pack": run_pack}[args.command](args)
+            "pack": run_pack, "schema": run_schema}[args.command](args)

@@ -6,7 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from portfolio.figures.engine import Engine
 from portfolio.data.extracts import load_extracts
 from portfolio.config.organisations import OrgTree

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 
 from portfolio.cli import main as cli
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from portfolio.outputs.formatting import format_value
 from portfolio.workspace import load_workspace
 from portfolio.config.months import month_label

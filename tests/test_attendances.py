@@ -11,7 +11,7 @@ import yaml
 
 from portfolio.data import attendances
 from portfolio.data.attendances import configured, sites_within, store_for
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from portfolio.hints import hints
 from portfolio.config.organisations import OrgTree
 from portfolio.workspace import load_workspace

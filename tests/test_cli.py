@@ -2,13 +2,17 @@
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import sys
 
+import jsonschema
 import pytest
+import yaml
 
 from portfolio.outputs.meetings import running_order
+from portfolio.config.described import FILES
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
 from tests.sweep import SAMPLE
 
@@ -83,3 +87,36 @@ def test_values_for_an_organisation_and_a_metric_without_target():
 def test_values_explains_bad_arguments(args, message):
     result = run("values", "--config", FIXTURE_CONFIG, "--data", FIXTURE_DATA, *args)
     assert result.returncode == 2 and message in result.stderr
+
+
+def _plain(data):
+    """A YAML document as an editor's YAML reader gives it to a JSON Schema: dates as text."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def test_schema_prints_one_json_schema_of_every_kind_of_file_and_each_shipped_file_fits_it():
+    result = run("schema")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert {"Settings", "OrganisationsFile", "Portfolio", "Meeting"} <= set(schema["$defs"])
+    validator = jsonschema.Draft202012Validator(schema)
+    for folder in (ROOT / "config", FIXTURE_CONFIG):
+        for files, _ in FILES.values():
+            for path in folder.glob(files):
+                assert list(validator.iter_errors(_plain(yaml.safe_load(path.read_text())))) == [], path
+
+
+def test_schema_of_one_kind_of_file_marks_what_the_dashboard_refuses():
+    result = run("schema", "--file", "portfolio")
+    assert result.returncode == 0, result.stderr
+    validator = jsonschema.Draft202012Validator(json.loads(result.stdout))
+    demo = _plain(yaml.safe_load((FIXTURE_CONFIG / "portfolios/demo.yaml").read_text()))
+    assert list(validator.iter_errors(demo)) == []
+    trajectory = next(v for v in demo["views"] if v["kind"] == "trajectory")
+    without_metric = {key: value for key, value in trajectory.items() if key != "metric"}
+    # an unknown kind, a key another kind takes, a key missing
+    for view in ({**trajectory, "kind": "trajectry"}, {**trajectory, "by": "site"}, without_metric):
+        assert not validator.is_valid({**demo, "views": [view]}), view
+    assert not validator.is_valid({**demo, "colour": "red"})
+    assert run("schema", "--file", "nope").returncode == 2

@@ -4,10 +4,19 @@ import shutil
 import time
 
 import pytest
+from pydantic import ValidationError
 
-from portfolio.config.schema import load_config
+from portfolio.config import loading
+from portfolio.config.described import default_words, type_words
+from portfolio.config.loading import load_config
+from portfolio.config.problems import Document, Problem, closest_line, path_text, validation_problems, walk
+from portfolio.config.references import organisation_references, portfolio_references, settings_references
+from portfolio.config.schema import (VIEW_KINDS, ExtractInfo, Metric, OrganisationsFile, Portfolio, PositionView,
+                                     Settings, Target)
 from portfolio.workspace import load_workspace
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
+
+READ_YAML = loading.read_yaml
 
 
 def test_fixture_config_loads_cleanly():
@@ -216,3 +225,115 @@ def test_a_broken_portfolio_sets_its_rows_and_slides_aside_with_one_line_each(tm
     assert len(rows) == 1 and rows[0].severity == "warning" and "set aside until its file is fixed" in rows[0].message
     meeting = next(p for p in workspace.problems if p.file == "meetings/m.yaml")
     assert "could not be loaded (portfolios/demo.yaml has errors)" in meeting.message
+
+
+# --- the parts of loading, each on its own --------------------------------------------------------
+
+def test_a_key_path_is_written_as_in_the_yaml_and_found_on_the_nearest_line():
+    lines = {(): 1, ("metrics",): 5, ("metrics", 2): 9, ("metrics", 2, "unit"): 11}
+    assert path_text(("metrics", 2, "targets", 0, "value")) == "metrics[2].targets[0].value"
+    assert path_text(("extracts", "demo.csv", "title")) == "extracts.demo.csv.title"
+    assert closest_line(lines, ("metrics", 2, "unit")) == 11
+    assert closest_line(lines, ("metrics", 2, "owner")) == 9  # not written: the line of what holds it
+    assert Document("p.yaml", {}, lines).problem(("metrics", 2, "owner"), "x") == Problem(
+        "p.yaml", "x", location="metrics[2].owner", line=9)
+
+
+def test_walk_drops_the_kind_pydantic_adds_to_a_view_and_finds_the_model_of_each_key():
+    assert walk(Portfolio, ("views", 3, "position", "metrics")) == (("views", 3, "metrics"), PositionView)
+    assert walk(Portfolio, ("metrics", 0, "targets", 1, "value")) == (("metrics", 0, "targets", 1, "value"), Target)
+    # a mapping's own keys (file names) are kept and passed over
+    assert walk(Settings, ("extracts", "position", "title")) == (("extracts", "position", "title"), ExtractInfo)
+
+
+def _problems_of(model, data):
+    document = Document("f.yaml", data, {})
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        return [(p.location, p.message) for p in validation_problems(error, model, document)]
+    return []
+
+
+VIEW = {"id": "p", "title": "P", "sro": "s", "clinical_lead": "c", "ceo_sponsor": "c", "analyst": "a",
+        "description": "d", "categories": ["A"], "metrics": [{
+            "id": "m", "label": "M", "category": "A", "definition": "d", "unit": "count", "measure": "snapshot",
+            "improvement": "increase", "source": {"extract": "m.csv"}, "owner": "o"}]}
+
+
+@pytest.mark.parametrize("view, problems", [
+    ({"title": "T", "kind": "waffle", "metric": "m"},
+     [("views[0].kind", "Input should be 'standards', 'distribution', 'trajectory', 'heatmap', 'position', "
+                        "'statement', 'waterfall', 'framework', 'kvi', 'map', 'comparison' or 'milestones' "
+                        "(got 'waffle')")]),
+    ({"title": "T", "metric": "m"}, [("views[0].kind", "'kind' is required and missing")]),
+    ({"title": "T", "kind": "map", "metric": "m"},
+     [("views[0].dimension", "a map view needs 'dimension': the breakdown to show, such as supplier_place")]),
+    ({"title": "T", "kind": "statement", "metrics": []},
+     [("views[0].metrics", "a statement view needs 'metrics': the metrics to list")]),
+    ({"title": "T", "kind": "kvi", "months": 12},
+     [("views[0].months", "unknown key 'months' for a kvi view — allowed keys: kind, tab, title ('months' is for "
+                          "a distribution or trajectory view)")]),
+])
+def test_a_bad_view_is_said_in_words_of_its_kind(view, problems):
+    assert _problems_of(Portfolio, {**VIEW, "views": [view]}) == problems
+
+
+def test_every_kind_of_view_has_one_renderer_and_a_table_kind_gives_its_parts():
+    from components.portfolio_views import RENDERERS
+    assert set(RENDERERS) == set(VIEW_KINDS)
+    assert {kind for kind, view in VIEW_KINDS.items() if view.table} == {
+        kind for kind, renderer in RENDERERS.items() if renderer.parts} == {"standards", "heatmap"}
+
+
+def test_the_references_of_a_valid_portfolio_are_each_a_problem_at_its_key():
+    data = {**VIEW, "headline": ["m", "nope"], "charts": [{"title": "C", "metric": "m", "by": "site"}],
+            "views": [{"title": "Scorecard", "kind": "trajectory", "metric": "gone"},
+                      {"title": "H", "kind": "heatmap", "metric": "m", "dimension": "test"}]}
+    document = Document("p.yaml", data, {("headline", 1): 4})
+    assert [(p.location, p.line, p.message) for p in portfolio_references(Portfolio.model_validate(data), document)] == [
+        ("headline[1]", 4, "'nope' is not a metric of this portfolio"),
+        ("charts[0].by", None, "'m' cannot be drilled by site; add it to the metric's drill list or choose another level"),
+        ("views[0].title", None, "'Scorecard' is the name of a tab every portfolio has already; give the view's tab "
+                                 "another name"),
+        ("views[0].metric", None, "'gone' is not a metric of this portfolio"),
+        ("views[1].dimension", None, "'m' has no 'test' in its drill list"),
+    ]
+
+
+def test_the_references_of_organisations_and_settings():
+    organisations = OrganisationsFile.model_validate({
+        "system": {"code": "S", "name": "S", "short_name": "S"},
+        "providers": [{"code": "A", "name": "A", "short_name": "A", "type": "acute", "place": "X", "successor": "A"}]})
+    assert [(p.location, p.message) for p in organisation_references(organisations, Document("o.yaml", {}, {}))] == [
+        ("providers[0].place", "'X' is not a place code"),
+        ("providers[0].closed", "a provider with a successor needs its closing month"),
+        ("providers[0].successor", "the successors go round in a circle (A → A): the last provider of a merger has "
+                                   "no successor")]
+    entry = {"title": "t", "publisher": "p", "data_as_at": "2023-01-01"}
+    settings = Settings.model_validate({"extracts": {"a.csv": entry}, "patient_level": {"a.csv": entry}})
+    [problem] = settings_references(settings, Document("settings.yaml", {}, {("patient_level",): 3}))
+    assert str(problem) == ("settings.yaml:3 (patient_level): a.csv is also under extracts; a patient-level file is "
+                            "not a tidy extract, so list it under patient_level only")
+
+
+def test_each_field_is_described_by_its_type_and_default():
+    fields = Metric.model_fields
+    assert [type_words(fields[k]) for k in ("id", "focus", "drill", "targets", "scale", "unit")] == [
+        "id", "true/false or list of months", "list of ids", "list of mappings", "number", "choice"]
+    assert [default_words(fields[k]) for k in ("id", "target_pending", "scale", "additive", "baseline", "drill")] == [
+        "required", "none", "`1`", "`true`", "its keys' defaults", "none"]
+    assert type_words(Settings.model_fields["default_period"]) == "`latest` or month"
+    assert default_words(PositionView.model_fields["show"]) == "`[plan, actual, variance]`"
+    assert type_words(VIEW_KINDS["kvi"].model_fields["kind"]) == "`kvi`"
+
+
+def test_a_meeting_file_is_read_once(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")
+    (tmp_path / "config/meetings").mkdir()
+    (tmp_path / "config/meetings/m.yaml").write_text(
+        "id: m\ntitle: M\ndate: 2026-11-26\nperiod: 2023-06\nslides: [{show: overview}]\n")
+    read = []
+    monkeypatch.setattr(loading, "read_yaml", lambda path, name: read.append(name) or READ_YAML(path, name))
+    assert "m" in load_config(tmp_path / "config").meetings
+    assert read.count("meetings/m.yaml") == 1

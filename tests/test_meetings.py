@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from portfolio.config.schema import SmallNumbers, load_config
+from portfolio.config.loading import load_config
+from portfolio.config.schema import SmallNumbers
 from portfolio.outputs.formatting import format_value
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.figures.judgement import exceptions

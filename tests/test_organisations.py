@@ -2,7 +2,7 @@
 
 import csv
 
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from portfolio.config.organisations import OrgTree
 from tests.conftest import ROOT
 

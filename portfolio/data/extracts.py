@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from portfolio.config.schema import Config, ExtractInfo, Metric
+from portfolio.config.loading import Config
+from portfolio.config.schema import ExtractInfo, Metric
 from portfolio.config.files import file_kind, impossible_name, shown
 from portfolio.config.problems import Problem
 from portfolio.data.csvfile import (MAX_LISTED, header_names, header_problem, missing_columns, read_text, records,

@@ -14,7 +14,8 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
-from portfolio.config.schema import Config, Metric, Target
+from portfolio.config.loading import Config
+from portfolio.config.schema import ORG_LEVELS, Metric, Target
 from portfolio.figures.judgement import month_on_month, status
 from portfolio.config.organisations import OrgTree
 from portfolio.config.months import fy_first_month, fy_months, fy_to_date, month_key, parse_month, same_month_in_year
@@ -23,7 +24,6 @@ from portfolio.data.store import FactStore
 
 MIN_SPC_POINTS = 15  # Making Data Count shows SPC icons from 15 points
 LOOKBACK_MONTHS = {"monthly": 0, "quarterly": 2, "annual": 11}
-ORG_LEVELS = ("place", "provider", "site")
 BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
 Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total
 BASES = ("month", "ytd", "year")  # a figure for the month, the financial year to date, or the whole year

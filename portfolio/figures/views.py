@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from portfolio.config.schema import Metric, ViewSpec
+from portfolio.config.schema import HeatmapView, Metric, StandardsView, ViewSpec
 from portfolio.figures.engine import Engine
 from portfolio.config.organisations import OrgTree
 
@@ -20,7 +20,7 @@ class StandardsRow:
     cells: dict[str, tuple[float | None, str]]  # organisation code → (value, status) in the period
 
 
-def standards_columns(engine: Engine, tree: OrgTree, view: ViewSpec, org: str) -> list[str]:
+def standards_columns(engine: Engine, tree: OrgTree, view: StandardsView, org: str) -> list[str]:
     """The organisations a standards view shows: the selected one, then those within it at the
     view's level (the view's own list where it names them) that report any of its metrics, so an
     ambulance trust is not a column of a cancer table."""
@@ -36,7 +36,7 @@ class HeatTable:
     values: dict[tuple[str, str], float]  # (code, member) → the figure
 
 
-def heat_table(engine: Engine, view: ViewSpec, org: str, period: str) -> HeatTable:
+def heat_table(engine: Engine, view: HeatmapView, org: str, period: str) -> HeatTable:
     """A heat table view's figures: each organisation at the view's level × each member."""
     cross = engine.cross_breakdown(view.metric, org, view.by, view.dimension, period)
     return HeatTable(list(dict.fromkeys(cross["code"])), sorted(set(cross["member"])),
@@ -47,7 +47,7 @@ def table_shape(engine: Engine, tree: OrgTree, view: ViewSpec, org: str, period:
     """A standards or heat table view's rows, and its columns of figures that a slide shares out
     (a standards table's organisations after the selected one, whose column every slide keeps; a
     heat table's members)."""
-    if view.kind == "standards":
+    if isinstance(view, StandardsView):
         return len(view.metrics), len(standards_columns(engine, tree, view, org)) - 1
     table = heat_table(engine, view, org, period)
     return len(table.codes), len(table.members)

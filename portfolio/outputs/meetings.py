@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portfolio.config.schema import Config, Meeting
+from portfolio.config.loading import Config
+from portfolio.config.schema import Meeting
 from portfolio.figures.engine import Engine
 from portfolio.figures.judgement import exceptions
 from portfolio.figures.views import table_shape

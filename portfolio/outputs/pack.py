@@ -41,11 +41,11 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from portfolio.outputs.charts import spc_chart
 from portfolio.config.commentary import (front_sheet_narrative, metric_commentary, plain_lines, portfolio_commentary,
                                   sections, written_for)
-from portfolio.config.schema import Meeting, Metric
-from portfolio.figures.engine import ORG_LEVELS, MetricSummary
+from portfolio.config.schema import Meeting, Metric, StandardsView
+from portfolio.figures.engine import MetricSummary
 from portfolio.outputs.exports import neutralise
 from portfolio.outputs.formatting import context_line, data_words, format_status, format_target, format_value, marked
-from portfolio.config.schema import key_words
+from portfolio.config.schema import ORG_LEVELS, key_words
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.outputs.icons import assurance_svg, group_svg, icon_svg, icon_words, shown_icons
 from portfolio.figures.judgement import (ASSURANCE_GROUPS, MATRIX_CELLS, VARIATION_GROUPS, exceptions, icon_matrix, scoring, status)
@@ -508,7 +508,7 @@ class _Pack:
         view = next(v for v in ws.config.portfolio(step.portfolio).views if v.title == step.view)
         flow = [_heading(view.title, 1, f"table-{step.portfolio}-{re.sub(r'[^a-z0-9]+', '-', view.title.lower())}", H2),
                 self._context()]
-        if view.kind == "standards":
+        if isinstance(view, StandardsView):
             columns = standards_columns(ws.engine, ws.tree, view, org)
             found = standards_table(ws.engine, view.metrics, columns, period)
             header = ["Standard", "Target", *(ws.tree.label(c) for c in columns)]

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pypdf import PdfReader
 
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from tests.browser.conftest import SCREENSHOTS, screenshot, settle
 from tests.conftest import NOT_FOR_A_BOARD, ROOT
 

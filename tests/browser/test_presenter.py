@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from portfolio.outputs.meetings import METRIC, running_order
 from portfolio.workspace import load_workspace
 from tests.browser.conftest import screenshot, settle

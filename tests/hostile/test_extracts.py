@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from portfolio.config.schema import load_config
+from portfolio.config.loading import load_config
 from portfolio.data.extracts import _closed, _org_codes, load_extracts, read_extract
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA
 

@@ -168,7 +168,7 @@ def test_commentary_linked_from_outside_the_config_folder_is_not_read(tmp_path, 
 def test_a_nul_in_an_extract_name_never_reaches_the_file_system(tmp_path):
     import shutil
 
-    from portfolio.config.schema import load_config
+    from portfolio.config.loading import load_config
     from portfolio.data.extracts import load_extracts
     from tests.conftest import FIXTURE_CONFIG
     shutil.copytree(FIXTURE_CONFIG, tmp_path / "config")

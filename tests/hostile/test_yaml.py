@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from portfolio.config.schema import MAX_YAML_DEPTH, load_config
+from portfolio.config.loading import MAX_YAML_DEPTH, load_config
 from tests.conftest import FIXTURE_CONFIG
 
 MEETING = "id: m\ntitle: M\ndate: 2023-07-20\nperiod: 2023-06\nslides:\n  - {show: overview}\n"
