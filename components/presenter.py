@@ -13,8 +13,8 @@ import streamlit as st
 from components.filters import quoted
 from components.exported import place_downloads
 from components.slides import slide_html
-from components.state import (ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY, meeting_steps, workspace,
-                              workspace_key)
+from components.cache import cached, meeting_steps
+from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY
 from portfolio.config.schema import Meeting
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.outputs.meetings import organisation
@@ -66,12 +66,11 @@ def _freeze(ws: Workspace, period: str | None, org: str | None) -> None:
     st.session_state[ORG_KEY] = org if org in ws.tree else ws.tree.root
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def _slide_html(key: str, meeting_id: str, number: int) -> str:
-    """A slide's HTML, for the workspace ``key``: drawn once, then each visit to it is instant."""
-    ws = workspace()
+@cached(max_entries=64)
+def _slide_html(ws: Workspace, meeting_id: str, number: int) -> str:
+    """A slide's HTML: drawn once, then each visit to it is instant."""
     meeting = ws.config.meetings[meeting_id]
-    steps = meeting_steps(key, meeting_id)
+    steps = meeting_steps(ws, meeting_id)
     token = SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)
     try:
         return slide_html(ws, meeting, organisation(ws.config, meeting), steps[number - 1], number, len(steps))
@@ -81,7 +80,7 @@ def _slide_html(key: str, meeting_id: str, number: int) -> str:
 
 def _slide(ws: Workspace, meeting: Meeting) -> None:
     """The presenter bar, then the slide the link asks for (the first, said so, if it has no such slide)."""
-    total = len(meeting_steps(workspace_key(), meeting.id))
+    total = len(meeting_steps(ws, meeting.id))
     if not total:  # only focus slides, none of whose metrics the organisation reports this month
         with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
             st.markdown(f"**{meeting.title}**")
@@ -109,7 +108,7 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
         st.markdown(f"**Slide {number} of {total}** · {said}{hidden}")
         _exit()
     try:
-        st.html(_slide_html(workspace_key(), meeting.id, number))
+        st.html(_slide_html(ws, meeting.id, number))
     except Exception:  # one slide that cannot be drawn says so, and the meeting goes on to the next
         LOG.exception("slide %s of meeting %s could not be drawn", number, meeting.id)
         st.error("This slide could not be drawn. The other slides are not affected; the server's log says why.",
