@@ -306,7 +306,7 @@ def _rates_table(counts: pd.DataFrame, name: str, labels: list[str], **dataframe
                           "Admitted": counts["pct_admitted"]})
     percent = st.column_config.NumberColumn(format="%.1f%%")
     return exported.dataframe(table, f"Attendances by {name.lower()}", hide_index=True,
-                              height=35 * (len(table) + 1) + 3, column_config={
+                              height="content", column_config={
         "Attendances": st.column_config.NumberColumn(format="localized"), "Within 4 hours": percent,
         "Over 12 hours": st.column_config.NumberColumn(format="localized"), "Over 12 hours (%)": percent,
         "Admitted": percent}, **dataframe)

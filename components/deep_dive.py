@@ -203,7 +203,8 @@ def data_table(metric: Metric, org: str, series: pd.DataFrame, spc: SPCResult | 
     }).iloc[::-1]
     if not metric.is_ratio:
         table = table.drop(columns=[f"Numerator{parts}", "Denominator"])
-    exported.dataframe(table, f"{metric.label}, month by month", hide_index=True, key="data-table", height=min(420, 35 * (len(table) + 1) + 3))
+    # Streamlit's own height ("auto"): every row up to ten, then a scrolling table
+    exported.dataframe(table, f"{metric.label}, month by month", hide_index=True, key="data-table")
     raw = series.assign(point_type=series["period"].map(point_types))[
         ["period", "value", "numerator", "denominator", "target", "plan", "point_type"]]
     st.download_button("Download these figures (CSV)", safe_csv(raw), file_name=file_name, mime="text/csv",

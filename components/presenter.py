@@ -83,7 +83,7 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
     total = len(meeting_steps(ws, meeting.id))
     if not total:  # only focus slides, none of whose metrics the organisation reports this month
         with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
-            st.markdown(f"**{meeting.title}**")
+            _bar_words(f"**{meeting.title}**")
             _exit()
         st.info(f"This meeting has no slides: {ws.tree[organisation(ws.config, meeting)].name} reports none of its "
                 f"focus metrics in {month_label(meeting.period)}.", icon=":material/info:")
@@ -105,7 +105,7 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
         # a link to a slide the meeting does not have says so here, in place of the meeting's title (the
         # bar stays one line, so the slide below still fits the screen)
         said = f"the meeting has no slide {quoted(asked, 8)}" if str(number) != asked else meeting.title
-        st.markdown(f"**Slide {number} of {total}** · {said}{hidden}")
+        _bar_words(f"**Slide {number} of {total}** · {said}{hidden}")
         _exit()
     try:
         st.html(_slide_html(ws, meeting.id, number))
@@ -113,6 +113,13 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
         LOG.exception("slide %s of meeting %s could not be drawn", number, meeting.id)
         st.error("This slide could not be drawn. The other slides are not affected; the server's log says why.",
                  icon=":material/error:")
+
+
+def _bar_words(words: str) -> None:
+    """The bar's words, in the room the buttons leave: on one line, cut short with … if need be
+    (``components.styles``), so the slide below still fits the screen."""
+    with st.container(key="presenter-words"):
+        st.markdown(words)
 
 
 def _view_bar() -> None:
