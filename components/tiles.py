@@ -16,7 +16,8 @@ from components.state import interactive, link, view_params
 from portfolio.config.schema import Portfolio
 from portfolio.figures.engine import MetricSummary
 from portfolio.outputs.formatting import format_target
-from portfolio.figures.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NOT_MET, VARIATION_GROUPS, counts, exceptions, icon_matrix)
+from portfolio.figures.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NOT_MET, VARIATION_GROUPS, counts, exceptions, icon_matrix,
+                                        outside_the_matrix)
 from portfolio.outputs.formatting import change
 from portfolio.outputs.links import DEEP_DIVE, OVERVIEW, portfolio_path
 
@@ -56,9 +57,7 @@ def matrix_table(portfolios: list[Portfolio], summaries: dict[str, list[MetricSu
             row.append(Cell(str(found), help=words, tone="miss" if found and (variation, assurance) == ("concern", "fail")
                             else None, link=link(OVERVIEW, **{MATRIX_KEY: f"{portfolio.id}.{variation}.{assurance}"})
                             if found else None))
-        judged = sum(len(found) for found in cells.values())
-        shown = counts(summaries[portfolio.id])["metrics"]
-        row.append(Cell(str(shown - judged)))
+        row.append(Cell(str(outside_the_matrix(summaries[portfolio.id]))))
         rows.append(row)
     return {"columns": header, "groups": [(None, rows)], "matrix": True,
             "caption": "Variation and assurance: how many metrics in each (Making Data Count)",
