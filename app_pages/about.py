@@ -6,7 +6,7 @@ import streamlit as st
 from portfolio.outputs.formatting import axis_unit, data_words, format_count, format_target
 from portfolio.config.months import month_label
 from components import exported
-from components.state import workspace
+from components.cache import workspace
 
 ws = workspace()
 st.title("About the data", anchor=False)

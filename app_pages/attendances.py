@@ -8,7 +8,8 @@ from components.attendance_views import (arrivals_heatmap, by_site, choices, dep
                                          header, headline, month_shown, open_store, time_in_department_chart,
                                          twelve_hours_by_month)
 from components.banners import header_columns
-from components.state import selected_org, selected_period, workspace
+from components.cache import workspace
+from components.state import selected_org, selected_period
 from portfolio.data.attendances import configured, sites_within
 
 ws = workspace()

@@ -6,19 +6,22 @@ import streamlit as st
 
 from portfolio.outputs.formatting import data_words
 from components import exported
-from components.state import meeting_steps, workspace, workspace_key
+from components.cache import cached, meeting_steps, workspace
+from components.routes import page
 from portfolio.outputs.meetings import organisation
 from portfolio.outputs.pack import board_pack
 from portfolio.config.months import month_label
+from portfolio.figures.workspace import Workspace
+from portfolio.outputs.links import OVERVIEW
 
 ws = workspace()
 st.title("Board meetings", anchor=False)
 exported.titled("Board meetings", data_words(ws.data_as_at(), ws.synthetic))
 
 
-@st.cache_data(max_entries=8, ttl=3600, show_spinner="Preparing the board pack…")
-def _pack(key: str, meeting_id: str) -> tuple[bytes, bytes]:
-    pack = board_pack(workspace(), workspace().config.meetings[meeting_id])
+@cached(max_entries=8, spinner="Preparing the board pack…")
+def _pack(ws: Workspace, meeting_id: str) -> tuple[bytes, bytes]:
+    pack = board_pack(ws, ws.config.meetings[meeting_id])
     return pack.pdf, pack.xlsx
 
 
@@ -26,7 +29,7 @@ if not ws.config.meetings:
     st.caption("No board meetings are set up yet.")
 for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse=True):
     org = organisation(ws.config, meeting)
-    steps = meeting_steps(workspace_key(), meeting.id)
+    steps = meeting_steps(ws, meeting.id)
     with st.container(border=True):
         about, actions = st.columns([3, 1], vertical_alignment="center")
         with about, st.container(gap=None):
@@ -36,14 +39,14 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
                 data_words(ws.data_as_at(), ws.synthetic),
                 "in public: small numbers hidden" if meeting.public else "in private", f"{len(steps)} slides") if part))
         with actions:
-            st.page_link(st.session_state["pages"][""], label="Present this meeting",
+            st.page_link(page(OVERVIEW), label="Present this meeting",
                          icon=":material/slideshow:", query_params=steps[0].params(meeting, 1, org))
             pack = st.toggle("Prepare the board pack", key=f"pack-{meeting.id}",
                              help="Builds the PDF and the workbook on the server: a few seconds")
         exported.table(pd.DataFrame({"Slide": range(1, len(steps) + 1), "Shows": [step.heading for step in steps]}),
                        f"{meeting.title}: running order", hide_index=True)
         if pack:
-            pdf, xlsx = _pack(workspace_key(), meeting.id)
+            pdf, xlsx = _pack(ws, meeting.id)
             left, right = st.columns(2)
             left.download_button("Board pack (PDF)", pdf, file_name=f"{meeting.id}.pdf", mime="application/pdf",
                                  icon=":material/picture_as_pdf:", on_click="ignore")

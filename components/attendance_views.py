@@ -15,6 +15,7 @@ import streamlit as st
 from portfolio.outputs.formatting import data_words
 from portfolio.outputs.charts import NHS_BLUE
 from components import exported
+from components.cache import cached
 from components.filters import url_synced
 from components.state import interactive, on_select, request_drill
 from portfolio.data import attendances
@@ -38,8 +39,8 @@ ALL = "all"
 # --- cached on small keys ------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=4, ttl=24 * 3600, show_spinner="Reading the patient-level A&E extract (once for each "
-                                                          "version of the file)…")
+@cached(max_entries=4, ttl=24 * 3600, spinner="Reading the patient-level A&E extract (once for each version of "
+                                                "the file)…")
 def _store(source: str, data_dir: str, size: int, modified_ns: int, site_codes: tuple[str, ...]) -> str:
     # size and modified_ns are part of the key: a file that changed is looked at again, and its store
     # rebuilt if its content did
@@ -47,29 +48,29 @@ def _store(source: str, data_dir: str, size: int, modified_ns: int, site_codes: 
     return str(path)
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+@cached(max_entries=4)
 def _report(store: str) -> StoreReport:
     return attendances.read_report(store)
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+@cached(max_entries=4)
 def _months_held(store: str) -> list[str]:
     return attendances.months_held(store)
 
 
-@st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
+@cached(max_entries=512)
 def _counts(store: str, months: Months, sites: Sites, department_type: int | None, imd_decile: int | None,
             by: str | None) -> pd.DataFrame:
     return attendances.counts(store, months, sites, department_type, imd_decile, by)
 
 
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+@cached(max_entries=256)
 def _time_in_department(store: str, month: str, sites: Sites, department_type: int | None,
                         imd_decile: int | None) -> pd.DataFrame:
     return attendances.time_in_department(store, month, sites, department_type, imd_decile)
 
 
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+@cached(max_entries=256)
 def _arrivals_by_hour(store: str, month: str, sites: Sites, department_type: int | None,
                       imd_decile: int | None) -> pd.DataFrame:
     return attendances.arrivals_by_hour(store, month, sites, department_type, imd_decile)
@@ -305,7 +306,7 @@ def _rates_table(counts: pd.DataFrame, name: str, labels: list[str], **dataframe
                           "Admitted": counts["pct_admitted"]})
     percent = st.column_config.NumberColumn(format="%.1f%%")
     return exported.dataframe(table, f"Attendances by {name.lower()}", hide_index=True,
-                              height=35 * (len(table) + 1) + 3, column_config={
+                              height="content", column_config={
         "Attendances": st.column_config.NumberColumn(format="localized"), "Within 4 hours": percent,
         "Over 12 hours": st.column_config.NumberColumn(format="localized"), "Over 12 hours (%)": percent,
         "Admitted": percent}, **dataframe)

@@ -15,7 +15,8 @@ from components.maps import CHARACTERS, NO_BASEMAP
 from components.html_table import Cell, html_table
 from portfolio.outputs.icons import sparkline_svg
 from components.marks import marked_cell, status_style
-from components.state import link, portfolio_summaries, workspace, workspace_key
+from components.cache import cached, portfolio_summaries
+from components.state import link
 from portfolio.config.commentary import portfolio_commentary, sections, written_for
 from portfolio.config.schema import Portfolio, ViewSpec
 from portfolio.outputs.formatting import format_percent, format_points, format_status, format_target, format_value
@@ -27,22 +28,22 @@ from portfolio.config.months import month_label
 from portfolio.figures.positions import basis_of
 from portfolio.figures.views import natural_order
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.links import DEEP_DIVE
 
 ALL_THEMES = "All themes"
 MILESTONE_WORDS = {"achieved": "✔ Achieved", "due": "Due", "overdue": "✘ Overdue"}
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def cached_framework(key: str, portfolio_id: str, org: str, period: str):
-    ws = workspace()
-    summaries = portfolio_summaries(key, portfolio_id, org, period)
+@cached(max_entries=64)
+def cached_framework(ws: Workspace, portfolio_id: str, org: str, period: str):
+    summaries = portfolio_summaries(ws, portfolio_id, org, period)
     return framework(ws.engine, ws.config.portfolio(portfolio_id), org, period, summaries)
 
 
 def framework_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     """The themes as a tree: a summary line per theme, then each chosen theme's narrative of
     actions and its metrics by sub-theme. Choosing a theme drills into it."""
-    tree = cached_framework(workspace_key(), portfolio.id, org, period)
+    tree = cached_framework(ws, portfolio.id, org, period)
     if not tree:
         st.caption(f"{portfolio.title} is not reported for {ws.tree[org].name}.")
         return
@@ -78,7 +79,7 @@ def _theme(theme: str, rows, narrative: str | None, written: str | None) -> None
     for row in rows:
         metric = row.summary.metric
         trend = list(drawable(metric, pd.Series(row.trend, dtype="float64")).dropna())
-        body.append([Cell(metric.label, link=link("deep-dive", metric=metric.id)),
+        body.append([Cell(metric.label, link=link(DEEP_DIVE, metric=metric.id)),
                      Cell(row.subtheme or "–"),
                      _latest(row),
                      Cell(month_label(row.summary.value_period) if row.summary.value_period else "–"),

@@ -7,12 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from components.metric_views import headline
-from components.state import DEEP_DIVE, interactive, view_params
+from components.routes import page
+from components.state import interactive, view_params
 from portfolio.config.commentary import FRONT_SHEET_PARTS, Commentary, sections, written_for
 from portfolio.config.schema import Portfolio
 from portfolio.figures.engine import MetricSummary
 from portfolio.figures.judgement import scoring
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.links import DEEP_DIVE
 
 def scoring_table(portfolio: Portfolio, summaries: list[MetricSummary]) -> pd.DataFrame:
     """The counts of ``portfolio.figures.judgement.scoring``, by category, for a table."""
@@ -43,7 +45,7 @@ def focus_metrics(summaries: list[MetricSummary], period: str) -> None:
             with column:
                 headline(summary)
                 if interactive():
-                    st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}", icon=":material/query_stats:",
+                    st.page_link(page(DEEP_DIVE), label=f"Deep dive: {summary.metric.label}", icon=":material/query_stats:",
                                  query_params=view_params(metric=summary.metric.id))
 
 

@@ -12,11 +12,11 @@ import pydeck as pdk
 from portfolio.config.schema import Metric
 from portfolio.outputs.formatting import format_status, format_value
 from portfolio.config.organisations import OrgTree
+from portfolio.figures.judgement import MET, NO_DATA, NO_TARGET, NOT_MET
 
-STATUS_COLOURS = {"met": [0, 176, 240], "not met": [228, 108, 10], "no target": [166, 166, 166],
-                  "no data": [220, 220, 220]}
-STATUS_KEY = {"met": "blue: meets target", "not met": "orange: does not meet it", "no target": "grey: no target",
-              "no data": "pale grey: no figure"}
+STATUS_COLOURS = {MET: [0, 176, 240], NOT_MET: [228, 108, 10], NO_TARGET: [166, 166, 166], NO_DATA: [220, 220, 220]}
+STATUS_KEY = {MET: "blue: meets target", NOT_MET: "orange: does not meet it", NO_TARGET: "grey: no target",
+              NO_DATA: "pale grey: no figure"}
 # deck.gl draws only the characters it is given, ASCII by default, so "£" and "–" would vanish:
 # "auto" takes them from the labels. Quoted, as the JSON converter reads a string as an expression.
 CHARACTERS = "'auto'"
@@ -53,7 +53,7 @@ def status_map(tree: OrgTree, metric: Metric, members: pd.DataFrame, statuses: d
     for member in members.itertuples():
         where = coordinates(tree, member.code)
         if where is not None:
-            status = statuses.get(member.code, "no data")
+            status = statuses.get(member.code, NO_DATA)
             # a short name on the map, where space forces it; the full name on hover
             rows.append({"lat": where[0], "lon": where[1], "name": member.member,
                          "label": f"{tree.label(member.code)}: {format_value(metric, member.value)}",

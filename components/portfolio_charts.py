@@ -6,12 +6,14 @@ import streamlit as st
 
 from portfolio.outputs.charts import breakdown_chart, breakdown_key, member_trend_chart
 from components import exported
-from components.state import DEEP_DIVE, interactive, on_select, request_drill, view_params
+from components.routes import page
+from components.state import interactive, on_select, request_drill, view_params
 from portfolio.config.schema import ChartSpec, Portfolio
 from portfolio.figures.engine import ORG_LEVELS
 from portfolio.config.schema import key_words
 from portfolio.config.months import month_key, month_label, parse_month
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.links import DEEP_DIVE
 
 
 def portfolio_charts(ws: Workspace, portfolio: Portfolio, org: str, period: str) -> None:
@@ -55,4 +57,4 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
     if code and spec.by in ORG_LEVELS and code in ws.tree and code != org:
         request_drill(code)
     elif code and spec.by not in ORG_LEVELS:  # a specialty, a test …: its own deep dive
-        st.switch_page(DEEP_DIVE, query_params=view_params(metric=spec.metric, part=f"{spec.by}:{code}"))
+        st.switch_page(page(DEEP_DIVE), query_params=view_params(metric=spec.metric, part=f"{spec.by}:{code}"))

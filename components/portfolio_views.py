@@ -27,6 +27,7 @@ from portfolio.outputs.formatting import against_plan
 from portfolio.config.months import month_key, month_label, parse_month
 from portfolio.figures.views import heat_table, months_to_target, natural_order, standards_columns, standards_table
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.links import DEEP_DIVE
 
 VIEW_KEY = "view"  # the URL parameter of the tab shown: ?view=Scorecard
 TAB_STRIP_PIXELS = 1150  # the width the tab strip has on a 1280-pixel screen, less a margin
@@ -105,10 +106,10 @@ def standards_parts(ws: Workspace, view: StandardsView, org: str, period: str) -
     rows = standards_table(ws.engine, view.metrics, columns, period)
     header = ["Standard", "Target",  # short names across, as space forces: the full name on hover
               *(Cell(ws.tree.label(code), help=ws.tree[code].name) for code in columns)]
-    body = [[Cell(row.metric.label, link=link("deep-dive", metric=row.metric.id)),
+    body = [[Cell(row.metric.label, link=link(DEEP_DIVE, metric=row.metric.id)),
              Cell(format_target(row.metric, row.metric.target_for(period, org)), keep=True),
              *(marked_cell(row.metric, *row.cells[code], row.metric.target_for(period, code),
-                           link=link("deep-dive", metric=row.metric.id, org=code) if row.cells[code][0] is not None
+                           link=link(DEEP_DIVE, metric=row.metric.id, org=code) if row.cells[code][0] is not None
                            else None) for code in columns)]
             for row in rows]
     left_out = len([c for c in within if ws.tree[c].level == view.by]) - (len(columns) - 1)
@@ -225,7 +226,7 @@ def heat_parts(ws: Workspace, view: HeatmapView, org: str, period: str) -> Table
         target = metric.target_for(period, code)
         body.append([Cell(ws.tree[code].name),
                      *(marked_cell(metric, value, status(metric, value, target), target,
-                                   link=link("deep-dive", metric=metric.id, org=code, part=f"{view.dimension}:{member}"))
+                                   link=link(DEEP_DIVE, metric=metric.id, org=code, part=f"{view.dimension}:{member}"))
                        if (value := table.values.get((code, member))) is not None else Cell("–")
                        for member in table.members)])
     return TableParts([view.by.capitalize(), *table.members], body, f"{view.title}, {month_label(period)}", kept=1,

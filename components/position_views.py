@@ -11,7 +11,7 @@ import streamlit as st
 from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
 from components import exported
 from components.marks import cell_style
-from components.state import workspace, workspace_key
+from components.cache import cached
 from portfolio.config.schema import Metric, Portfolio, ViewSpec
 from portfolio.outputs.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance, marked)
 from portfolio.config.schema import ORG_LEVELS, key_words
@@ -36,15 +36,14 @@ def table_note(frame: pd.DataFrame, money: bool) -> str:
     return " · ".join([*([MONEY_NOTE] if money else []), *([MARKS_NOTE] if marked_any else [])])
 
 
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def cached_positions(key: str, metric_ids: tuple[str, ...], org: str, level: str, period: str
+@cached(max_entries=256)
+def cached_positions(ws: Workspace, metric_ids: tuple[str, ...], org: str, level: str, period: str
                      ) -> dict[str, dict[str, Position]]:
-    return positions(workspace().engine, list(metric_ids), org, level, period)
+    return positions(ws.engine, list(metric_ids), org, level, period)
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def cached_reconciliation(key: str, portfolio_id: str) -> list[Check]:
-    ws = workspace()
+@cached(max_entries=16)
+def cached_reconciliation(ws: Workspace, portfolio_id: str) -> list[Check]:
     return reconcile(ws.engine, ws.config.portfolio(portfolio_id))
 
 
@@ -101,7 +100,7 @@ def _first_row_bold(frame: pd.DataFrame) -> pd.DataFrame:
 def position_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     """The position by organisation; with ``dimension``, by that breakdown too; with
     ``cumulative``, the year to date month by month against plan."""
-    table = cached_positions(workspace_key(), tuple(view.metrics), org, view.by, period)
+    table = cached_positions(ws, tuple(view.metrics), org, view.by, period)
     if not any(row for row in table.values()):
         st.caption(f"Not reported for {ws.tree[org].name}.")
         return
@@ -120,7 +119,7 @@ def position_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str,
 def _by_dimension(ws: Workspace, view: ViewSpec, org: str, period: str) -> None:
     """The same columns for each member of the breakdown (scheme category) within the organisation."""
     metric_ids = tuple(m for m in view.metrics if view.dimension in ws.config.metrics[m].drill)
-    table = cached_positions(workspace_key(), metric_ids, org, view.dimension, period)
+    table = cached_positions(ws, metric_ids, org, view.dimension, period)
     if len(table) < 2:
         return
     words = key_words(view.dimension)
@@ -167,7 +166,7 @@ def _cumulative_chart(ws: Workspace, view: ViewSpec, org: str, period: str) -> N
 def statement_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, period: str) -> None:
     """Lines down, organisations across (as a board finance table), with a choice of actual, plan
     or variance; then each line that has a breakdown (non-pay by expenditure line)."""
-    table = cached_positions(workspace_key(), tuple(view.metrics), org, view.by, period)
+    table = cached_positions(ws, tuple(view.metrics), org, view.by, period)
     if not any(row for row in table.values()):
         st.caption(f"Not reported for {ws.tree[org].name}.")
         return
@@ -241,17 +240,17 @@ def waterfall_chart(metric: Metric, steps: list[Step], title: str, subtitle: str
     return alt.layer(bars, labels).properties(height=360, title=titled(title, f"{unit} · {subtitle}"))
 
 
-def reconciled_note(portfolio_id: str) -> None:
+def reconciled_note(ws: Workspace, portfolio_id: str) -> None:
     """One quiet line at the foot of the page when every figure adds up."""
-    checks = cached_reconciliation(workspace_key(), portfolio_id)
+    checks = cached_reconciliation(ws, portfolio_id)
     if all(c.passed for c in checks):
         st.caption(f":material/check_circle: Figures reconcile: {sum(c.compared for c in checks):,} totals checked "
                    "against their parts.", help=f"{RECONCILE_HELP} Checks: {'; '.join(c.name.lower() for c in checks)}.")
 
 
-def reconciliation_banner(portfolio_id: str) -> None:
+def reconciliation_banner(ws: Workspace, portfolio_id: str) -> None:
     """A loud error at the top of the page, naming the extract and rows, when the figures do not add up."""
-    checks = cached_reconciliation(workspace_key(), portfolio_id)
+    checks = cached_reconciliation(ws, portfolio_id)
     failed = [c for c in checks if not c.passed]
     if not failed:
         return

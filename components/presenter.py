@@ -13,8 +13,8 @@ import streamlit as st
 from components.filters import quoted
 from components.exported import place_downloads
 from components.slides import slide_html
-from components.state import (ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY, meeting_steps, workspace,
-                              workspace_key)
+from components.cache import cached, meeting_steps
+from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY
 from portfolio.config.schema import Meeting
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.outputs.meetings import organisation
@@ -66,12 +66,11 @@ def _freeze(ws: Workspace, period: str | None, org: str | None) -> None:
     st.session_state[ORG_KEY] = org if org in ws.tree else ws.tree.root
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def _slide_html(key: str, meeting_id: str, number: int) -> str:
-    """A slide's HTML, for the workspace ``key``: drawn once, then each visit to it is instant."""
-    ws = workspace()
+@cached(max_entries=64)
+def _slide_html(ws: Workspace, meeting_id: str, number: int) -> str:
+    """A slide's HTML: drawn once, then each visit to it is instant."""
     meeting = ws.config.meetings[meeting_id]
-    steps = meeting_steps(key, meeting_id)
+    steps = meeting_steps(ws, meeting_id)
     token = SUPPRESSION.set(ws.config.settings.small_numbers if meeting.public else None)
     try:
         return slide_html(ws, meeting, organisation(ws.config, meeting), steps[number - 1], number, len(steps))
@@ -81,10 +80,10 @@ def _slide_html(key: str, meeting_id: str, number: int) -> str:
 
 def _slide(ws: Workspace, meeting: Meeting) -> None:
     """The presenter bar, then the slide the link asks for (the first, said so, if it has no such slide)."""
-    total = len(meeting_steps(workspace_key(), meeting.id))
+    total = len(meeting_steps(ws, meeting.id))
     if not total:  # only focus slides, none of whose metrics the organisation reports this month
         with st.container(horizontal=True, vertical_alignment="center", key="presenter-bar"):
-            st.markdown(f"**{meeting.title}**")
+            _bar_words(f"**{meeting.title}**")
             _exit()
         st.info(f"This meeting has no slides: {ws.tree[organisation(ws.config, meeting)].name} reports none of its "
                 f"focus metrics in {month_label(meeting.period)}.", icon=":material/info:")
@@ -106,14 +105,21 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
         # a link to a slide the meeting does not have says so here, in place of the meeting's title (the
         # bar stays one line, so the slide below still fits the screen)
         said = f"the meeting has no slide {quoted(asked, 8)}" if str(number) != asked else meeting.title
-        st.markdown(f"**Slide {number} of {total}** · {said}{hidden}")
+        _bar_words(f"**Slide {number} of {total}** · {said}{hidden}")
         _exit()
     try:
-        st.html(_slide_html(workspace_key(), meeting.id, number))
+        st.html(_slide_html(ws, meeting.id, number))
     except Exception:  # one slide that cannot be drawn says so, and the meeting goes on to the next
         LOG.exception("slide %s of meeting %s could not be drawn", number, meeting.id)
         st.error("This slide could not be drawn. The other slides are not affected; the server's log says why.",
                  icon=":material/error:")
+
+
+def _bar_words(words: str) -> None:
+    """The bar's words, in the room the buttons leave: on one line, cut short with … if need be
+    (``components.styles``), so the slide below still fits the screen."""
+    with st.container(key="presenter-words"):
+        st.markdown(words)
 
 
 def _view_bar() -> None:

@@ -15,6 +15,7 @@ from portfolio.figures.suppression import SUPPRESSION
 from portfolio.figures.judgement import year_to_date_status, year_to_date_withheld
 from portfolio.outputs.formatting import change
 from portfolio.config.months import month_label
+from portfolio.outputs.links import DEEP_DIVE
 from portfolio.figures.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
 
 DENSE_MONTHS = 8  # from M9 the months need smaller type to fit a 1280-pixel screen
@@ -26,7 +27,7 @@ def _row(row: ScorecardRow, shown: set[str]) -> list[Cell]:
     outside = summary.value is not None and summary.value_period not in row.months
     note = (f"Latest: {format_value(metric, summary.value)} ({month_label(summary.value_period)})"
             if outside else row.measure_note)
-    cells = [Cell(("★ " if row.focus else "") + metric.label, link=link("deep-dive", metric=metric.id), note=note)]
+    cells = [Cell(("★ " if row.focus else "") + metric.label, link=link(DEEP_DIVE, metric=metric.id), note=note)]
     if "baseline" in shown:
         cells.append(Cell(format_value(metric, row.baseline) if row.baseline is not None else "–"))
     for month, (value, status) in row.months.items():

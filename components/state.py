@@ -1,57 +1,17 @@
-"""The loaded workspace and cached figures, keyed on small hashable values only."""
+"""What the session has chosen (the period, the organisation, presenter mode and drilling) and
+links that carry it to another page."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
-from portfolio.figures.engine import MetricSummary
-from portfolio.outputs.meetings import Step, running_order
-from portfolio.figures.scorecard import ScorecardRow, scorecard
-from portfolio.workspace import default_folders, fingerprint, load_workspace
-from portfolio.figures.workspace import Workspace
+from portfolio.outputs.links import href
 
-DEEP_DIVE = "app_pages/deep_dive.py"  # the hidden page every metric opens into
 PERIOD_KEY = "period"
 ORG_KEY = "org"
 DRILL_TO_KEY = "drill_to"  # an organisation chosen by a drill-down, applied before the filters are drawn
 PRESENTING_KEY = "_presenting"  # set by app.py on every run: whether presenter mode is on
 ALLOW_DRILL_KEY = "allow_drill"  # the presenter's choice to let clicks drill while presenting
-
-
-@st.cache_resource(max_entries=2, show_spinner="Loading portfolios and extracts…")
-def _load(key: str, config_dir: str, data_dir: str) -> Workspace:
-    # ``key`` changes when any config file or extract changes, so edits are picked up.
-    return load_workspace(config_dir, data_dir)
-
-
-def workspace() -> Workspace:
-    config_dir, data_dir = default_folders()
-    return _load(fingerprint(config_dir, data_dir), str(config_dir), str(data_dir))
-
-
-def workspace_key() -> str:
-    config_dir, data_dir = default_folders()
-    return fingerprint(config_dir, data_dir)
-
-
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def portfolio_summaries(key: str, portfolio_id: str, org_code: str, period: str) -> list[MetricSummary]:
-    return workspace().engine.portfolio_summaries(portfolio_id, org_code, period)
-
-
-@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
-def portfolio_scorecard(key: str, portfolio_id: str, org_code: str, period: str) -> list[ScorecardRow]:
-    return scorecard(workspace().engine, portfolio_id, org_code, period)
-
-
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def meeting_steps(key: str, meeting_id: str) -> list[Step]:
-    """A meeting's running order, worked out once for the workspace ``key`` (it reads every
-    portfolio's summaries and its tables' shapes: too slow to repeat on each step of a meeting)."""
-    ws = workspace()
-    return running_order(ws.config, ws.engine, ws.config.meetings[meeting_id])
 
 
 def selected_period() -> str:
@@ -70,12 +30,12 @@ def view_params(**extra: str) -> dict[str, str]:
     return {PERIOD_KEY: selected_period(), ORG_KEY: selected_org(), **carried, **extra}
 
 
-def link(page: str, **params: str) -> str | None:
-    """A relative link to a page by its URL path ("" for the overview) carrying the shared filters
-    and ``params``, for a table cell; None while clicks may not move the view (presenting)."""
+def link(url_path: str, **params: str) -> str | None:
+    """A relative link to a page by its URL path (``portfolio.outputs.links``) carrying the shared
+    filters and ``params``, for a table cell; None while clicks may not move the view (presenting)."""
     if not interactive():
         return None
-    return f"{page or './'}?{urlencode(view_params(**params))}"
+    return href(url_path, view_params(**params))
 
 
 def request_drill(org_code: str) -> None:

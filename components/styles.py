@@ -8,10 +8,15 @@ from __future__ import annotations
 import streamlit as st
 
 # Wide layout keeps 5rem each side; 2.5rem gives a 1280-pixel screen 80 more pixels of figures.
+# Where Streamlit offers a stable hook (a container's key gives it the class st-key-<key>) the CSS
+# uses it; a data-testid selector is left only where no key reaches, said beside it.
 PAGE_CSS = """
 <style>
+/* Streamlit's page container, which holds every element: no key reaches it */
 [data-testid="stMainBlockContainer"] { padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
+/* every page's title: st.title, drawn by several components, takes no key */
 [data-testid="stMain"] h1 { padding: 0.25rem 0 0.3rem !important; line-height: 1.25 !important; }
+/* the panel inside st.tabs: the tabs' key marks the whole strip, not the panel */
 [data-testid="stTabPanel"] { padding-top: 0.5rem !important; }
 .pp-table td { white-space: nowrap; }
 .pp-dense td:not(.keep) { white-space: normal; }
@@ -48,14 +53,17 @@ PAGE_CSS = """
 PRESENTER_CSS = """
 <style>
 html { font-size: 18px; }
+/* Streamlit's own header, toolbar and sidebar: outside the app's elements, so no key reaches them */
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"] { display: none !important; }
+/* the figure of every st.metric: st.metric takes no key */
 [data-testid="stMetricValue"] { font-size: 2rem !important; }
+/* Streamlit's page container, which holds every element: no key reaches it */
 [data-testid="stMainBlockContainer"] { padding-top: 0.75rem !important; padding-bottom: 0 !important; }
 .st-key-slide-first, .st-key-slide-last { display: none !important; }
 /* the bar stays one line, however long the meeting's title, so the slide below it still fits */
-.st-key-presenter-bar [data-testid="stMarkdown"] { flex: 1 1 0; min-width: 0; }
-.st-key-presenter-bar [data-testid="stMarkdown"] p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.st-key-presenter-words { flex: 1 1 0; min-width: 0; }
+.st-key-presenter-words p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .pp-slide { font-size: 24px; line-height: 1.3; color: #212b32; display: flex; flex-direction: column; gap: 12px;
   overflow-wrap: break-word;
   min-height: calc(100vh - 86px); }

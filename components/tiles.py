@@ -11,12 +11,15 @@ from components.html_table import Cell, html_table, table_html
 from portfolio.outputs.icons import assurance_svg, group_svg, icon_pairs
 from components.marks import marked_cell
 from components.metric_views import headline
-from components.state import DEEP_DIVE, interactive, link, view_params
+from components.routes import page
+from components.state import interactive, link, view_params
 from portfolio.config.schema import Portfolio
 from portfolio.figures.engine import MetricSummary
 from portfolio.outputs.formatting import format_target
-from portfolio.figures.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NOT_MET, VARIATION_GROUPS, counts, exceptions, icon_matrix)
+from portfolio.figures.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NOT_MET, VARIATION_GROUPS, counts, exceptions, icon_matrix,
+                                        outside_the_matrix)
 from portfolio.outputs.formatting import change
+from portfolio.outputs.links import DEEP_DIVE, OVERVIEW, portfolio_path
 
 MATRIX_KEY = "matrix"  # ?matrix=portfolio.variation.assurance lists the metrics of one cell
 
@@ -47,16 +50,14 @@ def matrix_table(portfolios: list[Portfolio], summaries: dict[str, list[MetricSu
     rows = []
     for portfolio in portfolios:
         cells = icon_matrix(summaries[portfolio.id])
-        row = [Cell(portfolio.title, link=link(portfolio.id))]
+        row = [Cell(portfolio.title, link=link(portfolio_path(portfolio.id)))]
         for variation, assurance in MATRIX_CELLS:
             found = len(cells[(variation, assurance)])
             words = f"{found} {portfolio.title} metrics: {VARIATION_GROUPS[variation]}, {ASSURANCE_GROUPS[assurance]}"
             row.append(Cell(str(found), help=words, tone="miss" if found and (variation, assurance) == ("concern", "fail")
-                            else None, link=link("", **{MATRIX_KEY: f"{portfolio.id}.{variation}.{assurance}"})
+                            else None, link=link(OVERVIEW, **{MATRIX_KEY: f"{portfolio.id}.{variation}.{assurance}"})
                             if found else None))
-        judged = sum(len(found) for found in cells.values())
-        shown = counts(summaries[portfolio.id])["metrics"]
-        row.append(Cell(str(shown - judged)))
+        row.append(Cell(str(outside_the_matrix(summaries[portfolio.id]))))
         rows.append(row)
     return {"columns": header, "groups": [(None, rows)], "matrix": True,
             "caption": "Variation and assurance: how many metrics in each (Making Data Count)",
@@ -78,13 +79,13 @@ def matrix_cell(portfolios: list[Portfolio], summaries: dict[str, list[MetricSum
     title = f"{portfolio.title}: {VARIATION_GROUPS[variation].lower()}, {ASSURANCE_GROUPS[assurance].lower()}"
     metric_table(title, [(portfolio, s) for s in chosen])
     if interactive():
-        st.page_link(st.session_state["pages"][""], label="Close this list", icon=":material/close:",
+        st.page_link(page(OVERVIEW), label="Close this list", icon=":material/close:",
                      query_params=view_params())
 
 
 def _metric_row(portfolio: Portfolio, s: MetricSummary) -> list[Cell]:
     metric = s.metric
-    return [Cell(metric.label, link=link("deep-dive", metric=metric.id)),
+    return [Cell(metric.label, link=link(DEEP_DIVE, metric=metric.id)),
             Cell(portfolio.title),
             replace(marked_cell(metric, s.value, s.status, s.target, show_met=False), keep=True),
             Cell(format_target(metric, s.target), keep=True),
@@ -140,7 +141,7 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
         title, go = st.columns([4, 1], vertical_alignment="center")
         title.subheader(portfolio.title, anchor=False)
         if interactive():
-            go.page_link(st.session_state["pages"][portfolio.id], label="Open portfolio",
+            go.page_link(page(portfolio_path(portfolio.id)), label="Open portfolio",
                          icon=":material/arrow_forward:", query_params=view_params())
         st.caption(f"SRO: {portfolio.sro} · **{score[NOT_MET]} of {score['metrics']} metrics not meeting target** · "
                    f"{score['exceptions']} exception{'s' if score['exceptions'] != 1 else ''}")
@@ -152,5 +153,5 @@ def portfolio_tile(portfolio: Portfolio, summaries: list[MetricSummary]) -> None
                 with column:
                     headline(summary)
                     if interactive():
-                        st.page_link(DEEP_DIVE, label=f"Deep dive: {summary.metric.label}",
+                        st.page_link(page(DEEP_DIVE), label=f"Deep dive: {summary.metric.label}",
                                      icon=":material/query_stats:", query_params=view_params(metric=summary.metric.id))

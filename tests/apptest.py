@@ -23,8 +23,8 @@ def navigation(at: AppTest) -> dict[str, str]:
 
 
 def open_page(at: AppTest, url_path: str) -> AppTest:
-    """Switch to a page by its URL path: every portfolio shares one page file, so the file path
-    alone cannot name one (AppTest.switch_page takes a file)."""
+    """Switch to a page by its URL path: a portfolio's page is a function bound to the portfolio,
+    with no file of its own to name (AppTest.switch_page takes a file)."""
     at._page_hash = next(h for h, info in at._registered_pages.items() if info["url_pathname"] == url_path)
     return at
 

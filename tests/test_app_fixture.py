@@ -2,6 +2,8 @@
 
 import pytest
 
+from components import cache
+from portfolio.workspace import fingerprint
 from tests.apptest import (charts, deep_dive, html_tables, metrics, navigation, no_errors, open_page, query_of, start,
                            table_frame)
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA
@@ -15,6 +17,23 @@ def at(monkeypatch):
 def test_navigation_lists_every_page(at):
     assert navigation(at) == {"": "Overview", "demo": "Demo portfolio", "attendances": "A&E attendances (patient level)",
                               "about": "About the data", "meetings": "Board meetings", "deep-dive": "Deep dive"}
+
+
+def test_a_changed_extract_is_read_again_on_the_next_run(monkeypatch, fixture_copy):
+    at = start(monkeypatch, fixture_copy / "config", fixture_copy / "data").run()
+    assert metrics(at)["4-hour performance"] == "85.5%"
+    extract = fixture_copy / "data" / "demo.csv"
+    extract.write_text(extract.read_text().replace("four_hour,2023-06,A1,,,,,85,", "four_hour,2023-06,A1,,,,,95,"))
+    at.run()
+    assert metrics(at)["4-hour performance"] == "86.5%"  # (95 + 460 + 310) / 1000
+
+
+def test_the_folders_are_fingerprinted_once_a_run(at, monkeypatch):
+    calls = []
+    monkeypatch.setattr(cache, "fingerprint", lambda *folders: calls.append(folders) or fingerprint(*folders))
+    open_page(at, "demo").run()
+    no_errors(at)
+    assert len(calls) == 1
 
 
 def test_overview_headlines_and_context(at):

@@ -1,6 +1,8 @@
 """How a metric is judged (portfolio.figures.judgement), as tables of cases: the month's change chip, the
 Making Data Count escalation, the icon matrix, suppression, and one status rule for every view."""
 
+from dataclasses import replace
+
 import pytest
 
 from portfolio.config.schema import Metric, SmallNumbers, Target
@@ -8,7 +10,7 @@ from portfolio.figures.engine import MetricSummary
 from portfolio.outputs.formatting import format_change, format_value, format_variance
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.figures.framework import framework, theme_counts
-from portfolio.figures.judgement import (CONCERN, CONCERN_AND_FAIL, FAIL, MATRIX_CELLS, SHORT_AND_WORSE, counts, exception_reason, exceptions, icon_matrix, month_on_month, scoring, status, year_to_date_withheld)
+from portfolio.figures.judgement import (CONCERN, CONCERN_AND_FAIL, FAIL, MATRIX_CELLS, SHORT_AND_WORSE, counts, exception_reason, exceptions, icon_matrix, month_on_month, outside_the_matrix, scoring, status, year_to_date_withheld)
 from portfolio.outputs.formatting import against_plan, change
 
 
@@ -118,6 +120,16 @@ def test_the_icon_matrix_counts_every_judged_metric_once():
         ("concern", "fail"): 2, ("improvement", "no_target"): 1, ("neither", "no_target"): 1}
     assert counts(cases) == {"metrics": 5, "met": 0, "not met": 3, "no target": 2, "no data": 0, "improvement": 1,
                              "concern": 2, "exceptions": 3}
+    assert outside_the_matrix(cases) == 1
+
+
+def test_outside_the_matrix_are_the_reported_metrics_with_too_few_months_or_no_figure():
+    m = metric("increase")
+    no_figure = summary(m, None, 70, 80, "common_cause", "fail")
+    not_reported = replace(summary(m, None, None), available=False)  # counted nowhere
+    cases = [summary(m, 70, 71, 80), no_figure, not_reported, summary(m, 90, 91, 80, "common_cause", "pass")]
+    assert outside_the_matrix(cases) == 2
+    assert outside_the_matrix([]) == 0
 
 
 # --- status, and suppression -------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from html import escape
 
 import pytest
 
+from portfolio.outputs.links import ABOUT, ATTENDANCES, DEEP_DIVE, MEETINGS, OVERVIEW, href, portfolio_path
 from portfolio.outputs.meetings import running_order
-from tests.apptest import open_page, start
+from tests.apptest import navigation, open_page, start
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE
 
@@ -81,3 +82,16 @@ def test_a_crafted_link_can_neither_format_the_dashboards_words_nor_link_out(mon
     assert "`[Session expired: sign in](https://evil.example) ![](https:/…`" in said
     assert "`:red[**FIGURES WITHDRAWN**]" + "x" * 33 + "…`" in said
     assert len(said) < 600
+
+
+def test_a_relative_link_names_its_page_by_its_url_path():
+    assert href(DEEP_DIVE, {"metric": "rtt_52w", "part": "treatment_function:Trauma & Orthopaedics"}) == \
+        "deep-dive?metric=rtt_52w&part=treatment_function%3ATrauma+%26+Orthopaedics"
+    assert href(OVERVIEW, {"period": "2025-06"}) == "./?period=2025-06"  # the overview is the root
+    assert href(portfolio_path("uec"), {}) == "uec?"
+
+
+def test_every_page_is_registered_at_its_one_url_path(monkeypatch):
+    at = start(monkeypatch, ROOT / "config", ROOT / "sample_data").run()
+    assert set(navigation(at)) == {OVERVIEW, ATTENDANCES, ABOUT, MEETINGS, DEEP_DIVE,
+                                   *(portfolio_path(p.id) for p in SAMPLE.config.portfolios)}

@@ -142,6 +142,13 @@ def icon_matrix(summaries) -> dict[tuple[str, str], list]:
     return cells
 
 
+def outside_the_matrix(summaries) -> int:
+    """How many of the metrics reported for the organisation sit in no cell of ``icon_matrix``: too
+    few months for SPC, or no figure this month."""
+    placed = sum(len(found) for found in icon_matrix(summaries).values())
+    return sum(s.available for s in summaries) - placed
+
+
 def counts(summaries) -> dict[str, int]:
     """How many of the metrics reported for the organisation meet target, miss it, have no target
     or no figure this month (those four add up to the metrics), show special-cause improvement or
