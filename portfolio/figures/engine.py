@@ -164,7 +164,9 @@ class Engine:
         return whole[keep].reset_index(drop=True) if start or end else whole.copy(deep=False)
 
     def series_many(self, metric_ids: list[str], org_code: str, part: Part = None) -> dict[str, pd.DataFrame]:
-        """Each metric's whole series for ``org_code``, as ``series`` gives it, by metric id."""
+        """Each metric's whole series for ``org_code``, as ``series`` gives it, by metric id: worked
+        out once and kept in this engine's cache, the sums of a portfolio's metrics fetched
+        together (see ``_portfolio_sums``)."""
         return {metric_id: worked.whole.copy(deep=False)
                 for metric_id, worked in self._worked_out(metric_ids, org_code, part).items()}
 
@@ -192,6 +194,7 @@ class Engine:
                                lambda: self._batched_sums(portfolio.metrics, org_code))
 
     def _batched_sums(self, metrics: list[Metric], org_code: str) -> dict[tuple[str, str], pd.DataFrame]:
+        """(metric id, series) → sums by period of ``metrics`` for ``org_code``, as ``_portfolio_sums``."""
         slots: dict[tuple[str, str, str], tuple[tuple[str, ...], list[str]]] = {}
         clashes = set()
         for metric in metrics:
