@@ -229,6 +229,8 @@ def test_series_many_gives_each_metric_its_series(demo):
     for metric_id, frame in many.items():
         pd.testing.assert_frame_equal(frame, demo.engine.series(metric_id, "SYS"))
     many["four_hour"]["value"] = 0.0  # a caller's frame is its own: the engine's stays as it was
+    many["p90"]["extra"] = 1
+    assert "extra" not in engine.series("p90", "SYS") and "extra" not in engine.series("p90", "A")
     assert engine.series("four_hour", "SYS", start="2023-05", end="2023-05")["value"].iloc[0] == pytest.approx(
         840 / 1100 * 100)
 

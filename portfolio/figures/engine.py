@@ -84,6 +84,9 @@ class _Worked:
         return cls(whole, whole[whole["value"].notna()].set_index("period"))
 
 
+NOT_REPORTED = _Worked.of(pd.DataFrame(columns=SERIES_COLUMNS))  # one for every metric an organisation does not report
+
+
 class Engine:
     def __init__(self, config: Config, store: FactStore, tree: OrgTree, cache_size: int = CACHE_SIZE):
         self.config = config
@@ -227,7 +230,7 @@ class Engine:
         """A metric's whole series for ``org_code`` (its sums from ``batched`` where they are there)."""
         units = self.units(metric, org_code, part=part)
         if not units:
-            return _Worked.of(pd.DataFrame(columns=SERIES_COLUMNS))
+            return NOT_REPORTED
         sums = batched.get((metric.id, "actual"))
         if sums is None:
             sums = self._sums(metric, units, part=part)
