@@ -1,7 +1,12 @@
 """The metric engine on the hand-computable fixture (tests/fixtures)."""
 
+import gc
+import weakref
+
+import pandas as pd
 import pytest
 
+from portfolio.figures.engine import Engine, FigureCache
 from portfolio.outputs.formatting import format_change, format_value
 from portfolio.figures.judgement import SHORT_AND_WORSE, exception_reason, month_on_month
 
@@ -214,3 +219,73 @@ def test_a_second_breakdown_gives_one_members_own_shape(fixture_copy):
     everyone = engine.breakdown_series("waiting_list", "SYS", "weeks_band")  # cross cells never leak into totals
     assert dict(zip(everyone["member"], everyone["value"])) == {"0-18 weeks": 700, "18-52 weeks": 300, "52+ weeks": 100}
     assert engine.summary("waiting_list", "SYS", "2023-05").value == 3450
+
+
+def test_series_many_gives_each_metric_its_series(demo):
+    engine = Engine(demo.config, demo.store, demo.tree)
+    many = engine.series_many(["four_hour", "attendances", "p90"], "SYS")
+    assert list(many) == ["four_hour", "attendances", "p90"]
+    assert many["p90"].empty  # not reported for the system
+    for metric_id, frame in many.items():
+        pd.testing.assert_frame_equal(frame, demo.engine.series(metric_id, "SYS"))
+    many["four_hour"]["value"] = 0.0  # a caller's frame is its own: the engine's stays as it was
+    many["p90"]["extra"] = 1
+    assert "extra" not in engine.series("p90", "SYS") and "extra" not in engine.series("p90", "A")
+    assert engine.series("four_hour", "SYS", start="2023-05", end="2023-05")["value"].iloc[0] == pytest.approx(
+        840 / 1100 * 100)
+
+
+def _figures(engine: Engine, metric_ids: list[str], org: str, period: str, order: str) -> tuple:
+    asked = {"summaries": lambda: [engine.summary(m, org, period) for m in metric_ids],
+             "portfolio": lambda: engine.portfolio_summaries(engine.config.portfolio_of(metric_ids[0]).id, org, period),
+             "series": lambda: [engine.series(m, org) for m in metric_ids],
+             "spc": lambda: [engine.spc(m, org, period) for m in metric_ids]}
+    got = {what: asked[what]() for what in order.split()}
+    summaries = got.get("portfolio") or got["summaries"]
+    spc = [None if r is None else (r.points, r.variation_icon, r.assurance_icon) for r in got["spc"]]
+    return summaries, got["series"], spc
+
+
+@pytest.mark.parametrize("order", ["series spc summaries", "spc summaries series", "portfolio spc series"])
+def test_figures_do_not_depend_on_the_order_they_are_asked_for(sample, order):
+    # the finance portfolio's sums of decimals, which DuckDB can add up in a different order in another query
+    metric_ids = [m.id for m in sample.config.portfolio("finance").metrics]
+    org, period = sample.tree.root, sample.engine.default_period()
+    expected = _figures(Engine(sample.config, sample.store, sample.tree), metric_ids, org, period,
+                        "portfolio series spc")
+    summaries, series, spc = _figures(Engine(sample.config, sample.store, sample.tree), metric_ids, org, period, order)
+    assert summaries == expected[0]
+    for got, want in zip(series, expected[1]):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    for got, want in zip(spc, expected[2]):
+        assert (got is None) == (want is None)
+        if got is not None:
+            pd.testing.assert_frame_equal(got[0], want[0], check_exact=True)
+            assert got[1:] == want[1:]
+
+
+def test_a_dropped_engine_is_garbage_collected(demo):
+    engine = Engine(demo.config, demo.store, demo.tree)
+    engine.portfolio_summaries("demo", "SYS", "2023-05")
+    engine.spc("four_hour", "SYS", "2023-05")
+    engine.breakdown("four_hour", "SYS", "provider", "2023-05")
+    dropped = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert dropped() is None  # nothing outside the instance holds it (or its store) in a cache
+
+
+def test_the_cache_is_bounded_least_recently_used_out_first():
+    cache = FigureCache(2)
+    cache.keep("a", 1)
+    cache.keep("b", 2)
+    assert cache.find("a") == 1  # a used, so b is the one to go
+    cache.keep("c", 3)
+    assert (cache.find("a"), cache.find("b"), cache.find("c"), len(cache)) == (1, None, 3, 2)
+    assert cache.get("d", lambda: 4) == 4 and cache.get("d", lambda: 5) == 4
+
+
+def test_a_small_cache_changes_no_figure(demo):
+    small = Engine(demo.config, demo.store, demo.tree, cache_size=2)
+    for org in ("SYS", "P1", "A", "B", "C", "AMB"):
+        assert small.portfolio_summaries("demo", org, "2023-05") == demo.engine.portfolio_summaries("demo", org, "2023-05")

@@ -3,90 +3,96 @@
 Figures for an organisation are computed from the sums of numerators, denominators and values
 of the organisations that report within it (see ``OrgTree.reporting_units``); a rate is always
 recomputed from those sums, never averaged. Missing data stays missing ("no data"), never zero.
+
+The engine fetches and adds up; what a summary or an SPC chart reads off a metric's series is
+worked out by the pure functions of ``portfolio.figures.summaries``.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from portfolio.config.loading import Config
-from portfolio.config.schema import ORG_LEVELS, Metric, Target
-from portfolio.figures.judgement import month_on_month, status
+from portfolio.config.schema import ORG_LEVELS, Metric
+from portfolio.figures.judgement import status
 from portfolio.config.organisations import OrgTree
-from portfolio.config.months import fy_first_month, fy_months, fy_to_date, month_key, parse_month, same_month_in_year
-from portfolio.figures.spc import SPCResult, analyse, icons
+from portfolio.config.months import fy_first_month, month_key, parse_month
+from portfolio.figures.spc import SPCResult
+from portfolio.figures.summaries import MetricSummary, metric_values, number, spc_analysis, summarise, to_period
 from portfolio.data.store import FactStore
 
-MIN_SPC_POINTS = 15  # Making Data Count shows SPC icons from 15 points
-LOOKBACK_MONTHS = {"monthly": 0, "quarterly": 2, "annual": 11}
 BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
 Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total
 BASES = ("month", "ytd", "year")  # a figure for the month, the financial year to date, or the whole year
 SERIES_COLUMNS = ["period", "value", "numerator", "denominator", "orgs_reporting", "orgs_expected",
                   "provisional", "estimate", "note", "target", "status", "plan"]
+CACHE_SIZE = 4096  # entries: a metric's series for an organisation, its spans, a trajectory
+
+
+class FigureCache:
+    """A bounded cache, least recently used out first, of what one engine has worked out; safe to
+    share between Streamlit's threads. Each entry is a function of its key alone (the data never
+    change under a loaded engine), so the cache changes how soon a figure comes, never what it is."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key]
+
+    def keep(self, key: Hashable, value: Any) -> Any:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The entry for ``key``, made (outside the lock) and kept when it is not there."""
+        found = self.find(key)
+        return found if found is not None else self.keep(key, make())
 
 
 @dataclass(frozen=True)
-class MetricSummary:
-    """One metric for one organisation and reporting period, with everything a tile or table shows."""
+class _Worked:
+    """A metric's whole series for an organisation, and the months of it that have a value
+    (indexed by period: what ``summaries`` reads)."""
 
-    metric: Metric
-    org_code: str
-    period: str  # the reporting period asked for (YYYY-MM)
-    available: bool  # whether the metric is reported for this organisation at all
-    value_period: str | None = None  # the month the value is for (earlier than period for annual metrics)
-    value: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    previous_period: str | None = None
-    previous: float | None = None
-    change: float | None = None
-    direction: str = "no data"  # up, down, no change, no data
-    progress: str = "no data"  # better, worse, no change, not judged, no data (see portfolio.figures.judgement)
-    fytd: float | None = None
-    fytd_months: int = 0
-    target: Target | None = None
-    variance_to_target: float | None = None
-    status: str = "no data"  # met, not met, no target, no data
-    plan: float | None = None
-    variance_to_plan: float | None = None
-    baseline: float | None = None
-    baseline_period: str | None = None
-    data_status: str | None = None  # validated, provisional, estimate, or "partial: 6 of 7 organisations"
-    note: str | None = None
-    points: int = 0  # months with data up to the reporting period
-    variation_icon: str | None = None  # Making Data Count icons, from SPC over those months
-    assurance_icon: str | None = None
+    whole: pd.DataFrame
+    valued: pd.DataFrame
 
-    @property
-    def judged_by_spc(self) -> bool:
-        """SPC icons are shown once there are enough points (15, as Making Data Count)."""
-        return self.variation_icon is not None
-
-    @property
-    def percent_of_baseline(self) -> float | None:
-        if self.value is None or not self.baseline:
-            return None
-        return self.value / self.baseline * 100
+    @classmethod
+    def of(cls, whole: pd.DataFrame) -> _Worked:
+        return cls(whole, whole[whole["value"].notna()].set_index("period"))
 
 
-def _number(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+NOT_REPORTED = _Worked.of(pd.DataFrame(columns=SERIES_COLUMNS))  # one for every metric an organisation does not report
 
 
 class Engine:
-    def __init__(self, config: Config, store: FactStore, tree: OrgTree):
+    def __init__(self, config: Config, store: FactStore, tree: OrgTree, cache_size: int = CACHE_SIZE):
         self.config = config
         self.store = store
         self.tree = tree
-        self._spans: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
-        self._fetched: dict[tuple[str, tuple[str, ...], str], pd.DataFrame] = {}  # see prefetch
-        self._worked_out: set[tuple[str, str]] = set()  # (metric, organisation) whose series is cached
+        self._cache = FigureCache(cache_size)
 
     # --- where a metric is reported ----------------------------------------------------------
 
@@ -108,12 +114,13 @@ class Engine:
         return query
 
     def spans(self, metric: Metric, series: str = "actual", part: Part = None) -> dict[str, tuple[str, str]]:
-        key = (metric.id, series, part)
-        if key not in self._spans:
+        """Each organisation reporting the metric (its ``series``, its ``part``), with its first and
+        last month."""
+        def read() -> dict[str, tuple[str, str]]:
             query = self._query(metric, part)
             query.pop("share", None)
-            self._spans[key] = self.store.spans(**query, series=series)
-        return self._spans[key]
+            return self.store.spans(**query, series=series)
+        return self._cache.get(("spans", metric.id, series, part), read)
 
     def units(self, metric: Metric, org_code: str, series: str = "actual", part: Part = None) -> list[str]:
         """The reporting organisations whose figures add up to ``org_code``'s."""
@@ -145,47 +152,99 @@ class Engine:
 
     def _sums(self, metric: Metric, units: list[str], series: str = "actual", part: Part = None,
               within: str | None = None, **query) -> pd.DataFrame:
-        if part is None and within is None and set(query) <= {"start", "end"} and not any(query.values()):
-            fetched = self._fetched.pop((metric.id, tuple(units), series), None)
-            if fetched is not None:
-                return fetched
         where = self._query(metric, part, within)
         return self.store.sums(where["extract"], where["key"], units, where["filters"], series=series,
                                breakdown=where["breakdown"], share=where.get("share"), **query)
-
-    def compute(self, metric: Metric, sums: pd.DataFrame) -> pd.Series:
-        """The metric's value from summed parts: a ratio of sums, or a sum of values."""
-        if metric.is_ratio:
-            denominator = sums["denominator"].where(sums["denominator"] != 0)
-            return sums["numerator"] / denominator * metric.scale
-        return sums["value"].astype("float64")
 
     def series(self, metric_id: str, org_code: str, start: str | None = None, end: str | None = None,
                part: Part = None) -> pd.DataFrame:
         """One row per month with data: value, parts, coverage, status flags, target and plan.
         ``part`` narrows it to one member of a breakdown, such as ("treatment_function", "Urology")."""
-        # the data never change under a loaded engine, so each organisation's whole series is worked
-        # out once and sliced; callers get their own copy (cheap under pandas copy-on-write)
-        whole = self._series(metric_id, org_code, part)
+        whole = self._worked_out([metric_id], org_code, part)[metric_id].whole
         months = whole["period"]
         keep = (months >= start if start else True) & (months <= end if end else True)
-        return whole[keep].reset_index(drop=True) if start or end else whole.copy()
+        # callers get their own frame, sharing the cached data until they write to it (copy-on-write)
+        return whole[keep].reset_index(drop=True) if start or end else whole.copy(deep=False)
 
-    @lru_cache(maxsize=4096)
-    def _series(self, metric_id: str, org_code: str, part: Part) -> pd.DataFrame:
-        metric = self.metric(metric_id)
-        if part is None:
-            self._worked_out.add((metric_id, org_code))
+    def series_many(self, metric_ids: list[str], org_code: str, part: Part = None) -> dict[str, pd.DataFrame]:
+        """Each metric's whole series for ``org_code``, as ``series`` gives it, by metric id: worked
+        out once and kept in this engine's cache, the sums of a portfolio's metrics fetched
+        together (see ``_portfolio_sums``)."""
+        return {metric_id: worked.whole.copy(deep=False)
+                for metric_id, worked in self._worked_out(metric_ids, org_code, part).items()}
+
+    def _worked_out(self, metric_ids: list[str], org_code: str, part: Part) -> dict[str, _Worked]:
+        """Each metric's series for ``org_code``, from the cache or worked out and kept there."""
+        found = {metric_id: self._cache.find(("series", metric_id, org_code, part)) for metric_id in metric_ids}
+        for metric in [self.metric(metric_id) for metric_id, worked in found.items() if worked is None]:
+            batched = self._portfolio_sums(metric, org_code) if part is None else {}
+            found[metric.id] = self._cache.keep(("series", metric.id, org_code, part),
+                                                self._work_out(metric, org_code, part, batched))
+        return found
+
+    def _portfolio_sums(self, metric: Metric, org_code: str) -> dict[tuple[str, str], pd.DataFrame]:
+        """The sums by period of the actual and plan series of every metric in ``metric``'s
+        portfolio for ``org_code``, (metric id, series) → sums, in one store query per extract
+        instead of one per metric and series (each query costs about 2 ms however small).
+
+        Always the whole portfolio, whichever of its metrics is asked for first: DuckDB adds up
+        decimals in an order that depends on the whole query, so a metric summed in a different
+        batch could differ in its last digit, and figures would depend on the order of calls.
+        Left to their own queries: a metric read with filters or as a share, and a key that two
+        metrics read over different organisations."""
+        portfolio = self.config.portfolio_of(metric.id)
+        return self._cache.get(("portfolio sums", portfolio.id, org_code),
+                               lambda: self._batched_sums(portfolio.metrics, org_code))
+
+    def _batched_sums(self, metrics: list[Metric], org_code: str) -> dict[tuple[str, str], pd.DataFrame]:
+        """(metric id, series) → sums by period of ``metrics`` for ``org_code``, as ``_portfolio_sums``."""
+        slots: dict[tuple[str, str, str], tuple[tuple[str, ...], list[str]]] = {}
+        clashes = set()
+        for metric in metrics:
+            if metric.source.filters or metric.share:
+                continue
+            for series in ("actual", "plan"):
+                units = tuple(self.units(metric, org_code, series=series))
+                slot = (metric.source.extract, metric.source_key, series)
+                if not units:
+                    continue
+                if slot in slots and slots[slot][0] != units:
+                    clashes.add(slot)
+                slots.setdefault(slot, (units, []))[1].append(metric.id)
+        wanted: dict[str, list[tuple[str, str, str]]] = {}
+        for (extract, key, series), (units, _) in slots.items():
+            if (extract, key, series) not in clashes:
+                wanted.setdefault(extract, []).extend((key, series, unit) for unit in units)
+        batched = {}
+        for extract, triples in wanted.items():
+            sums = self.store.sums_of_many(extract, triples)
+            groups = sums.groupby(["metric_id", "series"], sort=False).indices
+            sums = sums.drop(columns=["metric_id", "series"])
+            for (key, series), positions in groups.items():
+                rows = sums.take(positions).reset_index(drop=True)
+                batched.update({(metric_id, series): rows for metric_id in slots[(extract, key, series)][1]})
+        return batched
+
+    def _work_out(self, metric: Metric, org_code: str, part: Part,
+                  batched: dict[tuple[str, str], pd.DataFrame]) -> _Worked:
+        """A metric's whole series for ``org_code`` (its sums from ``batched`` where they are there)."""
         units = self.units(metric, org_code, part=part)
         if not units:
-            return pd.DataFrame(columns=SERIES_COLUMNS)
-        sums = self._sums(metric, units, part=part)
+            return NOT_REPORTED
+        sums = batched.get((metric.id, "actual"))
+        if sums is None:
+            sums = self._sums(metric, units, part=part)
         periods = sums["period"].tolist()
-        values = self.compute(metric, sums).tolist()
+        values = metric_values(metric, sums).tolist()
         spans = self.spans(metric, part=part)
         targets = [metric.target_for(p, org_code) for p in periods]
-        plans = self.plan_series(metric, org_code) if part is None else pd.Series(dtype="float64")
-        return pd.DataFrame({  # built in one go: adding columns one at a time costs more than the sums
+        if part is not None:
+            plans = pd.Series(dtype="float64")  # a member of a breakdown has no plan of its own
+        elif (metric.id, "plan") in batched:
+            plans = _by_period(metric, batched[(metric.id, "plan")])
+        else:
+            plans = self.plan_series(metric, org_code)
+        return _Worked.of(pd.DataFrame({  # built in one go: adding columns one at a time costs more than the sums
             "period": sums["period"], "value": pd.Series(values, dtype="float64"),
             "numerator": sums["numerator"], "denominator": sums["denominator"],
             "orgs_reporting": sums["orgs_reporting"],
@@ -193,14 +252,7 @@ class Engine:
             "provisional": sums["provisional"], "estimate": sums["estimate"], "note": sums["note"],
             "target": [t.value if t else None for t in targets],
             "status": [status(metric, v, t) for v, t in zip(values, targets)],
-            "plan": sums["period"].map(plans).astype("float64")})
-
-    @lru_cache(maxsize=4096)
-    def _valued(self, metric_id: str, org_code: str, part: Part) -> tuple[pd.DataFrame, list[str]]:
-        """The months of the series that have a value, indexed by period, and those periods."""
-        whole = self._series(metric_id, org_code, part)
-        valued = whole[whole["value"].notna()].set_index("period")
-        return valued, valued.index.tolist()
+            "plan": sums["period"].map(plans).astype("float64")}))
 
     def _expected(self, spans: dict[str, tuple[str, str]], units: list[str], period: str) -> int:
         """How many of ``units`` should have reported for ``period``: those that had started and
@@ -213,10 +265,9 @@ class Engine:
         """Planned values by month: the extract's plan series, else the YAML trajectory (system only)."""
         units = self.units(metric, org_code, series="plan")
         if units:
-            sums = self._sums(metric, units, series="plan", start=start, end=end)
-            return pd.Series(self.compute(metric, sums).to_numpy(), index=sums["period"], dtype="float64")
+            return _by_period(metric, self._sums(metric, units, series="plan", start=start, end=end))
         if metric.trajectory and org_code == self.tree.root:
-            return self._trajectory(metric.id).loc[start:end]
+            return self._cache.get(("trajectory", metric.id), lambda: _trajectory(metric)).loc[start:end]
         return pd.Series(dtype="float64")
 
     def values(self, metric_id: str, org_code: str, series: str = "actual", start: str | None = None,
@@ -227,7 +278,7 @@ class Engine:
         if not units:
             return pd.DataFrame(columns=["period", "value", "numerator", "denominator"])
         sums = self._sums(metric, units, series=series, start=start, end=end)
-        sums["value"] = self.compute(metric, sums)
+        sums["value"] = metric_values(metric, sums)
         return sums[["period", "value", "numerator", "denominator"]]
 
     @staticmethod
@@ -254,180 +305,33 @@ class Engine:
             return None
         start, end = self.span(metric, period, basis)
         sums = self._sums(metric, units, series=series, by=(), start=start, end=end)
-        return _number(self.compute(metric, sums).iloc[0])
-
-    @lru_cache(maxsize=256)
-    def _trajectory(self, metric_id: str) -> pd.Series:
-        """A YAML trajectory month by month: straight lines between the months it gives."""
-        points = pd.Series(self.metric(metric_id).trajectory.values, dtype="float64").sort_index()
-        months = pd.period_range(points.index[0], points.index[-1], freq="M").strftime("%Y-%m")
-        ordinals = [parse_month(m).ordinal for m in points.index]
-        every = [parse_month(m).ordinal for m in months]
-        return pd.Series(np.interp(every, ordinals, points.to_numpy()), index=months, dtype="float64")
+        return number(metric_values(metric, sums).iloc[0])
 
     # --- one metric, one organisation, one period -------------------------------------------------
 
     def summary(self, metric_id: str, org_code: str, period: str, part: Part = None) -> MetricSummary:
+        """The metric for ``org_code`` in ``period``: its latest value to the period, against the
+        month before, its target, plan, year to date and baseline, and its SPC icons."""
         metric = self.metric(metric_id)
         if not self.units(metric, org_code, part=part):
             return MetricSummary(metric, org_code, period, available=False, status="no data")
-        month = parse_month(period)
-        # every month with a value to the period: one query serves the SPC, the baseline and the year to date
-        valued, months = self._valued(metric_id, org_code, part)
-        shown = bisect_right(months, period)
-        rows = valued.iloc[:shown]
-        earliest = month_key(month - LOOKBACK_MONTHS[metric.frequency])
-        if not shown or months[shown - 1] < earliest:
-            target = metric.target_for(period, org_code)
-            return MetricSummary(metric, org_code, period, available=True, target=target, status="no data")
-
-        value_period = months[shown - 1]
-        row = rows.iloc[-1]
-        value = float(row["value"])
-        previous_period = months[shown - 2] if shown > 1 else None
-        previous = float(rows["value"].iloc[-2]) if previous_period else None
-        direction, progress = month_on_month(metric, value, previous, self.config.settings.no_change_tolerance)
-        target = metric.target_for(value_period, org_code)
-        fytd, fytd_months = self._fytd(metric, rows, parse_month(value_period))
-        plan = _number(row["plan"])
-        baseline, baseline_period = self._baseline(metric, rows, parse_month(value_period))
-
-        coverage = None
-        if row["orgs_reporting"] < row["orgs_expected"]:
-            coverage = f"partial: {int(row['orgs_reporting'])} of {int(row['orgs_expected'])} organisations"
-        return MetricSummary(
-            metric, org_code, period, available=True,
-            value_period=value_period, value=value,
-            numerator=_number(row["numerator"]), denominator=_number(row["denominator"]),
-            previous_period=previous_period, previous=previous,
-            change=None if previous is None else value - previous,
-            direction=direction, progress=progress,
-            fytd=fytd, fytd_months=fytd_months,
-            target=target,
-            variance_to_target=None if target is None else value - target.value,
-            status=status(metric, value, target),
-            plan=plan, variance_to_plan=None if plan is None else value - plan,
-            baseline=baseline, baseline_period=baseline_period,
-            data_status=coverage or ("estimate" if row["estimate"] else "provisional" if row["provisional"]
-                                     else "validated"),
-            note=row["note"] if isinstance(row["note"], str) and row["note"] else None,
-            points=len(rows),
-            **self._icons(metric, rows, target),
-        )
-
-    def _icons(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> dict:
-        """The SPC icons of the latest month: ``rows`` indexed by period, the months with data."""
-        if len(rows) < MIN_SPC_POINTS:
-            return {}
-        # every month from the first to the last, a missing one as a gap (nan) rather than a join
-        months = [_month_number(m) for m in rows.index]
-        values = np.full(months[-1] - months[0] + 1, np.nan)
-        values[np.array(months) - months[0]] = rows["value"].to_numpy(dtype="float64")
-        rebase = [_month_number(m) - months[0] for m in metric.rebase_months]
-        variation, assurance = icons(values, improvement=metric.improvement,
-                                     target=None if target is None else target.value, rebase_at=rebase)
-        latest = values[max([r for r in rebase if 0 < r < len(values)], default=0):]
-        if np.nanmin(latest) == np.nanmax(latest):
-            # a segment with no variation (104-week waits at zero for years) has no process limits, and
-            # the package then reads the target as "hit and miss": say nothing rather than that
-            assurance = None
-        return {"variation_icon": variation, "assurance_icon": assurance}
-
-    def analyse(self, metric: Metric, rows: pd.DataFrame, target: Target | None) -> SPCResult:
-        """SPC over a series (period, value), with a missing month as a gap rather than a join."""
-        months = pd.period_range(rows["period"].min(), rows["period"].max(), freq="M").strftime("%Y-%m")
-        values = rows.set_index("period")["value"].reindex(months)
-        rebase = [m for m in metric.rebase_months if m in values.index]
-        return analyse(values.to_numpy(dtype="float64"), list(months), improvement=metric.improvement,
-                       target=None if target is None else target.value, rebase_at=rebase)
+        valued = self._worked_out([metric_id], org_code, part)[metric_id].valued
+        return summarise(metric, org_code, period, valued, self.config.settings.no_change_tolerance)
 
     def spc(self, metric_id: str, org_code: str, period: str, part: Part = None) -> SPCResult | None:
         """SPC over every month with data up to ``period``; None when there is nothing to chart."""
         metric = self.metric(metric_id)
-        rows = self.series(metric_id, org_code, end=period, part=part)
-        rows = rows[rows["value"].notna()]
+        rows = to_period(self._worked_out([metric_id], org_code, part)[metric_id].valued, period)
         if rows.empty:
             return None
-        return self.analyse(metric, rows, metric.target_for(rows["period"].iloc[-1], org_code))
-
-    def _fytd(self, metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, int]:
-        """Financial year to date: a sum of monthly totals, a ratio of summed parts, or the latest
-        year-to-date figure. Snapshots and statistics have no year-to-date figure."""
-        months = [month_key(m) for m in fy_to_date(month)]
-        year = rows.loc[rows.index.isin(months)]
-        if year.empty or metric.measure in ("snapshot", "statistic"):
-            return None, len(year)
-        if metric.measure == "year_to_date":
-            return float(year.iloc[-1]["value"]), len(year)
-        if metric.is_ratio:
-            denominator = year["denominator"].sum()
-            return (float(year["numerator"].sum() / denominator * metric.scale) if denominator else None), len(year)
-        return float(year["value"].sum()), len(year)
-
-    def _baseline(self, metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, str | None]:
-        """The same month of the baseline year, the baseline year as a whole, or a fixed figure.
-        ``rows`` holds the months with data, indexed by period, reaching back to the baseline year."""
-        baseline = metric.baseline
-        if baseline is None:
-            return None, None
-        if baseline.method == "value":
-            return baseline.value, baseline.year
-        if baseline.method == "same_month":
-            same = month_key(same_month_in_year(month, baseline.year))
-            return (float(rows.loc[same, "value"]), same) if same in rows.index else (None, None)
-        return self.year_figure(metric, rows, baseline.year)
-
-    @staticmethod
-    def year_figure(metric: Metric, rows: pd.DataFrame, fy: str) -> tuple[float | None, str | None]:
-        """A typical month of financial year ``fy``: a rate from the year's summed parts, or the mean
-        of its monthly values. ``rows`` is a series indexed by period."""
-        year = rows.loc[rows.index.isin([month_key(m) for m in fy_months(fy)])]
-        if year.empty:
-            return None, None
-        if metric.is_ratio:
-            return float(year["numerator"].sum() / year["denominator"].sum() * metric.scale), fy
-        return float(year["value"].mean()), fy
+        return spc_analysis(metric, rows, metric.target_for(rows.index[-1], org_code))
 
     # --- portfolios and drill-downs -------------------------------------------------------------
 
     def portfolio_summaries(self, portfolio_id: str, org_code: str, period: str) -> list[MetricSummary]:
         portfolio = self.config.portfolio(portfolio_id)
-        self.prefetch(portfolio.metrics, org_code)
+        self.series_many([m.id for m in portfolio.metrics], org_code)
         return [self.summary(m.id, org_code, period) for m in portfolio.metrics]
-
-    def prefetch(self, metrics: list[Metric], org_code: str) -> None:
-        """Sum the actual and plan series of many metrics for ``org_code`` in one store query per
-        extract, instead of a query per metric and series (each query costs about 2 ms however
-        small). ``_sums`` takes each result once. Left to their own queries: a metric read with
-        filters or as a share, one already worked out, and a key that two metrics read over
-        different organisations."""
-        self._fetched.clear()  # results not taken by now were not needed
-        slots: dict[tuple[str, str, str], tuple[tuple[str, ...], list[str]]] = {}
-        clashes = set()
-        for metric in metrics:
-            if metric.source.filters or metric.share or (metric.id, org_code) in self._worked_out:
-                continue
-            for series in ("actual", "plan"):
-                units = tuple(self.units(metric, org_code, series=series))
-                slot = (metric.source.extract, metric.source_key, series)
-                if not units:
-                    continue
-                if slot in slots and slots[slot][0] != units:
-                    clashes.add(slot)
-                slots.setdefault(slot, (units, []))[1].append(metric.id)
-        wanted: dict[str, list[tuple[str, str, str]]] = {}
-        for (extract, key, series), (units, _) in slots.items():
-            if (extract, key, series) not in clashes:
-                wanted.setdefault(extract, []).extend((key, series, unit) for unit in units)
-        for extract, triples in wanted.items():
-            sums = self.store.sums_of_many(extract, triples)
-            groups = sums.groupby(["metric_id", "series"], sort=False).indices
-            sums = sums.drop(columns=["metric_id", "series"])
-            for (key, series), positions in groups.items():
-                units, metric_ids = slots[(extract, key, series)]
-                rows = sums.take(positions).reset_index(drop=True)
-                for metric_id in metric_ids:
-                    self._fetched[(metric_id, units, series)] = rows
 
     def breakdown(self, metric_id: str, org_code: str, dimension: str, period: str, part: Part = None,
                   series: str = "actual", basis: str = "month") -> pd.DataFrame:
@@ -447,7 +351,7 @@ class Engine:
             return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
         sums = self._sums(metric, units, series=series, part=every_member, by=("breakdown_value",), start=start,
                           end=end)
-        sums["value"] = self.compute(metric, sums)
+        sums["value"] = metric_values(metric, sums)
         members = sums.rename(columns={"breakdown_value": "member"}).assign(code=sums["breakdown_value"])
         return self._worst_first(metric, members[BREAKDOWN_COLUMNS])
 
@@ -476,7 +380,7 @@ class Engine:
         sums["code"] = sums["org_code"].map(member_of)
         grouped = sums.groupby(["code", *also], as_index=False)[["value", "numerator", "denominator"]].sum(
             min_count=1)
-        grouped["value"] = self.compute(metric, grouped)
+        grouped["value"] = metric_values(metric, grouped)
         grouped["member"] = grouped["code"].map(lambda code: self.tree[code].name if code in self.tree else code)
         return grouped
 
@@ -510,7 +414,7 @@ class Engine:
         if not units:
             return pd.DataFrame(columns=["period", "member", "value"])
         sums = self._sums(metric, units, part=query_part, within=within, by=("period", group), start=start, end=end)
-        sums["value"] = self.compute(metric, sums)
+        sums["value"] = metric_values(metric, sums)
         return sums.rename(columns={group: "member"})[["period", "member", "value"]]
 
     def cross_breakdown(self, metric_id: str, org_code: str, level: str, dimension: str, period: str,
@@ -539,6 +443,15 @@ class Engine:
         return levels
 
 
-def _month_number(month: str) -> int:
-    """YYYY-MM as a count of months, so that consecutive months differ by one."""
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
+def _by_period(metric: Metric, sums: pd.DataFrame) -> pd.Series:
+    """The metric's values from sums by period, indexed by period."""
+    return pd.Series(metric_values(metric, sums).to_numpy(), index=sums["period"], dtype="float64")
+
+
+def _trajectory(metric: Metric) -> pd.Series:
+    """A YAML trajectory month by month: straight lines between the months it gives."""
+    points = pd.Series(metric.trajectory.values, dtype="float64").sort_index()
+    months = pd.period_range(points.index[0], points.index[-1], freq="M").strftime("%Y-%m")
+    ordinals = [parse_month(m).ordinal for m in points.index]
+    every = [parse_month(m).ordinal for m in months]
+    return pd.Series(np.interp(every, ordinals, points.to_numpy()), index=months, dtype="float64")

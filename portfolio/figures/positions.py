@@ -16,6 +16,7 @@ import pandas as pd
 from portfolio.config.schema import Metric, Target
 from portfolio.figures.engine import ORG_LEVELS, Engine
 from portfolio.figures.judgement import status
+from portfolio.figures.summaries import metric_values
 from portfolio.config.months import fy_first_month, fy_month_number, month_key, parse_month
 
 BASIS = {"monthly_total": "ytd", "mean": "ytd", "year_to_date": "ytd", "snapshot": "month", "statistic": "month"}
@@ -170,17 +171,17 @@ def cumulative(engine: Engine, metric_id: str, org: str, period: str) -> pd.Data
         if frame.empty:
             continue
         if basis_of(metric) == "ytd":
-            frame = _year_to_date(metric, frame, engine)
+            frame = _year_to_date(metric, frame)
         if series == "forecast" and basis_of(metric) == "ytd":  # joined to the last actual month
             frame = frame[frame["period"] >= period]
         rows.append(frame.assign(series=SERIES_LABELS[series])[["period", "series", "value"]])
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["period", "series", "value"])
 
 
-def _year_to_date(metric: Metric, frame: pd.DataFrame, engine: Engine) -> pd.DataFrame:
+def _year_to_date(metric: Metric, frame: pd.DataFrame) -> pd.DataFrame:
     """Running sums from April: a rate from the running sums of its parts."""
     running = frame[["value", "numerator", "denominator"]].cumsum()
-    running["value"] = engine.compute(metric, running) if metric.is_ratio else running["value"]
+    running["value"] = metric_values(metric, running) if metric.is_ratio else running["value"]
     return running.assign(period=frame["period"].to_numpy())
 
 

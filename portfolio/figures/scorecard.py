@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from portfolio.config.schema import Metric
-from portfolio.figures.engine import Engine, MetricSummary
+from portfolio.figures.engine import Engine
+from portfolio.figures.summaries import MetricSummary, year_figure
 from portfolio.config.months import fy_to_date, month_key, parse_month
 
 # what a month's figure is, where it is not the month's own total or rate
@@ -51,7 +52,7 @@ def scorecard(engine: Engine, portfolio_id: str, org_code: str, period: str) -> 
             if not summary.available:
                 continue
             series = engine.series(metric.id, org_code, end=period).set_index("period")  # as the summary's
-            baseline, _ = engine.year_figure(metric, series[series["value"].notna()], BASELINE_YEAR)
+            baseline, _ = year_figure(metric, series[series["value"].notna()], BASELINE_YEAR)
             rows.append(ScorecardRow(metric, summary, baseline, {m: _cell(series, m) for m in months},
                                      metric.is_focus(period)))
     return rows

@@ -1,8 +1,10 @@
 """NHS "Making Data Count" XmR statistical process control (SPC).
 
-A pure numpy/pandas reproduction of the R package NHSRplotthedots 0.2.2 (``ptd_spc()``), as
-specified in ``spc_rules.md``: process limits from the mean moving range, the four special-cause
-rules with the package's precedence, point colours, and the variation and assurance icons.
+A pure numpy/pandas reproduction of the R package NHSRplotthedots 0.2.2 (``ptd_spc()``), which
+implements NHS England's Making Data Count rules: process limits from the mean moving range, the
+four special-cause rules (a point beyond a limit, a trend of seven, two of three close to a limit,
+a run of seven on one side of the mean) with the package's precedence, point colours, and the
+variation and assurance icons. tests/test_spc.py checks the results against the package's own.
 
     from portfolio.figures.spc import analyse
     result = analyse(values, dates=None, *, improvement="increase", target=None,
@@ -451,158 +453,28 @@ def analyse(
     ``fix_after_n_points`` (>= 12): each segment's limits come from its first n points and are
     held after.  ``screen_outliers``: drop moving ranges not strictly below 3.267 x mR-bar.
     """
-    if not isinstance(improvement, str) or improvement not in IMPROVEMENT_DIRECTIONS:
-        raise ValueError(
-            f"improvement must be one of 'increase', 'decrease' or 'neutral', not {improvement!r}"
-        )
-    direction = IMPROVEMENT_DIRECTIONS[improvement]
-
-    if fix_after_n_points is not None:
-        if not _is_number(fix_after_n_points) or fix_after_n_points != math.floor(fix_after_n_points):
-            raise ValueError(f"fix_after_n_points must be a whole number of at least 12, not {fix_after_n_points!r}")
-        if fix_after_n_points < MIN_FIX_AFTER_N_POINTS:
-            raise ValueError(
-                f"fix_after_n_points must be at least {MIN_FIX_AFTER_N_POINTS} (got {fix_after_n_points})"
-            )
-        fix_after_n_points = int(fix_after_n_points)
-
-    if target is not None:
-        if not _is_number(target):
-            raise ValueError(f"target must be a number or None, not {target!r}")
-        target = None if math.isnan(float(target)) else float(target)
-
+    direction = _direction(improvement)
+    fix_after_n_points = _fix_after(fix_after_n_points)
+    target = _target(target)
     y_in = _as_values(values)
     n = y_in.size
     if n == 0:
         raise ValueError("values is empty: SPC needs at least one point")
 
     notes: list[str] = []
-
-    # ---- order and rebase flags
-    keys: _DateKeys | None = None
-    if dates is not None:
-        if isinstance(dates, (str, bytes)):
-            raise ValueError("dates must be a sequence, not a string")
-        date_list = list(dates)
-        keys = _DateKeys(date_list, n)
-        order = np.argsort(keys.keys, kind="stable")
-        date_col: list[Any] = date_list
-    else:
-        order = np.arange(n)
-        date_col = list(range(n))
-
-    rebase_in = np.zeros(n, dtype=bool)
-    for item in _rebase_items(rebase_at):
-        if _is_position(item):
-            if 0 <= int(item) < n:
-                rebase_in[int(item)] = True
-            else:
-                notes.append(f"rebase position {item!r} is outside 0..{n - 1} and was ignored")
-            continue
-        if keys is None:
-            raise ValueError(
-                f"rebase_at item {item!r} is not an integer position; pass dates= to rebase on dates"
-            )
-        key = keys.key(item)
-        hits = np.flatnonzero(keys.keys == key) if key is not None else np.array([], dtype=int)
-        if hits.size:
-            rebase_in[hits] = True
-        else:
-            notes.append(f"rebase date {item!r} matches no point and was ignored")
-
-    y = y_in[order]
-    rebase = rebase_in[order]
+    keys, order, date_col = _time_order(dates, n)
+    rebase = _rebase_flags(rebase_at, keys, n, notes)[order]
     segment = np.cumsum(rebase) - int(rebase[0])
-
-    # ---- per-segment calculations (date order)
-    cols: dict[str, np.ndarray] = {
-        "in_baseline": np.zeros(n, dtype=bool),
-        "moving_range": np.full(n, np.nan),
-        "moving_range_screened_out": np.zeros(n, dtype=bool),
-        "mean": np.full(n, np.nan),
-        "mean_moving_range": np.full(n, np.nan),
-        "lpl": np.full(n, np.nan),
-        "upl": np.full(n, np.nan),
-        "near_lpl": np.full(n, np.nan),
-        "near_upl": np.full(n, np.nan),
-        "outside_limits": np.zeros(n, dtype=bool),
-        "relative_to_mean": np.full(n, np.nan),
-        "close_to_limits": np.zeros(n, dtype=bool),
-        "short_segment_warning": np.zeros(n, dtype=bool),
-    }
-    labels = np.empty(n, dtype=object)
-    segment_rows = []
-    undecidable_total = 0
-    for seg in range(int(segment[-1]) + 1):
-        idx = np.flatnonzero(segment == seg)
-        ys = y[idx]
-        lim = _segment_limits(ys, fix_after_n_points, screen_outliers)
-        outside, close, rtm = _positions(ys, lim)
-        seg_labels, undecidable = _special_cause_types(ys, rtm, close, outside)
-        undecidable_total += undecidable
-        short = idx.size < SHORT_SEGMENT_THRESHOLD
-
-        cols["in_baseline"][idx] = lim["in_baseline"]
-        cols["moving_range"][idx] = lim["moving_range"]
-        cols["moving_range_screened_out"][idx] = lim["screened_out"]
-        cols["mean"][idx] = lim["mean"]
-        cols["mean_moving_range"][idx] = lim["amr"]
-        cols["lpl"][idx] = lim["lpl"]
-        cols["upl"][idx] = lim["upl"]
-        cols["near_lpl"][idx] = lim["nlpl"]
-        cols["near_upl"][idx] = lim["nupl"]
-        cols["outside_limits"][idx] = outside
-        cols["relative_to_mean"][idx] = rtm
-        cols["close_to_limits"][idx] = close
-        cols["short_segment_warning"][idx] = short
-        labels[idx] = seg_labels
-
-        segment_rows.append(
-            {
-                "segment": seg,
-                "start": date_col[order[idx[0]]],
-                "end": date_col[order[idx[-1]]],
-                "n": int(idx.size),
-                "mean": lim["mean"],
-                "mean_moving_range": lim["amr"],
-                "lpl": lim["lpl"],
-                "upl": lim["upl"],
-                "short_segment_warning": short,
-                "variation_type": _point_type(seg_labels[-1], direction),
-            }
-        )
-
-    point_types = np.array([_point_type(lbl, direction) for lbl in labels], dtype=object)
-
-    # ---- back to input order
-    inverse = np.empty(n, dtype=np.int64)
+    cols, labels, segments, undecidable = _segments(y_in[order], segment, fix_after_n_points, screen_outliers,
+                                                    direction, [date_col[i] for i in order])
+    inverse = np.empty(n, dtype=np.int64)  # back to input order
     inverse[order] = np.arange(n)
-    points = pd.DataFrame(
-        {
-            "date": date_col,
-            "value": y_in,
-            "segment": segment[inverse].astype(np.int64),
-            **{name: arr[inverse] for name, arr in cols.items() if name != "short_segment_warning"},
-            "special_cause_type": pd.array(labels[inverse].tolist(), dtype="str"),
-            "special_cause_flag": labels[inverse] != COMMON_CAUSE,
-            "point_type": pd.array(point_types[inverse].tolist(), dtype="str"),
-            "short_segment_warning": cols["short_segment_warning"][inverse],
-            "target": np.full(n, np.nan if target is None else target),
-        }
-    )
-    points["special_cause_flag"] = points["special_cause_flag"].astype(bool)
-    segments = pd.DataFrame(segment_rows)
+    points = _points(date_col, y_in, segment[inverse], {name: column[inverse] for name, column in cols.items()},
+                     labels[inverse], direction, target)
 
-    last = order[-1]  # the latest date, always in the last segment
     short_any = bool(cols["short_segment_warning"].any())
-    if short_any:
-        notes.append(SHORT_SEGMENT_MESSAGE)
-    if undecidable_total:
-        notes.append(
-            f"{undecidable_total} seven-point trend window(s) contain a missing value with every other "
-            "step in the same direction; NHSRplotthedots stops with an error there, here they do not signal"
-        )
-
+    notes += _result_notes(short_any, undecidable)
+    last = order[-1]  # the latest date, always in the last segment
     return SPCResult(
         points=points,
         segments=segments,
@@ -613,6 +485,152 @@ def analyse(
         target=target,
         warnings=notes,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the steps of analyse
+
+
+def _result_notes(short_segment: bool, undecidable: int) -> list[str]:
+    """The warnings about the result as a whole: trial limits, and trend windows R would stop on."""
+    notes = [SHORT_SEGMENT_MESSAGE] if short_segment else []
+    if undecidable:
+        notes.append(
+            f"{undecidable} seven-point trend window(s) contain a missing value with every other "
+            "step in the same direction; NHSRplotthedots stops with an error there, here they do not signal"
+        )
+    return notes
+
+
+def _direction(improvement: Any) -> int:
+    """The improvement direction as 1, -1 or 0, or an error for anything else."""
+    if not isinstance(improvement, str) or improvement not in IMPROVEMENT_DIRECTIONS:
+        raise ValueError(
+            f"improvement must be one of 'increase', 'decrease' or 'neutral', not {improvement!r}"
+        )
+    return IMPROVEMENT_DIRECTIONS[improvement]
+
+
+def _fix_after(fix_after_n_points: Any) -> int | None:
+    """``fix_after_n_points`` checked (a whole number of at least 12) as an int, or None."""
+    if fix_after_n_points is None:
+        return None
+    if not _is_number(fix_after_n_points) or fix_after_n_points != math.floor(fix_after_n_points):
+        raise ValueError(f"fix_after_n_points must be a whole number of at least 12, not {fix_after_n_points!r}")
+    if fix_after_n_points < MIN_FIX_AFTER_N_POINTS:
+        raise ValueError(
+            f"fix_after_n_points must be at least {MIN_FIX_AFTER_N_POINTS} (got {fix_after_n_points})"
+        )
+    return int(fix_after_n_points)
+
+
+def _target(target: Any) -> float | None:
+    """The target as a float, None for none (or NaN), or an error for anything but a number."""
+    if target is None:
+        return None
+    if not _is_number(target):
+        raise ValueError(f"target must be a number or None, not {target!r}")
+    return None if math.isnan(float(target)) else float(target)
+
+
+def _time_order(dates: Sequence[Any] | None, n: int) -> tuple[_DateKeys | None, np.ndarray, list[Any]]:
+    """The dates' keys (None without dates), the positions of the points in date order, and each
+    point's ``date`` column value (its date, or its position without dates)."""
+    if dates is None:
+        return None, np.arange(n), list(range(n))
+    if isinstance(dates, (str, bytes)):
+        raise ValueError("dates must be a sequence, not a string")
+    date_list = list(dates)
+    keys = _DateKeys(date_list, n)
+    return keys, np.argsort(keys.keys, kind="stable"), date_list
+
+
+def _rebase_flags(rebase_at: Any, keys: _DateKeys | None, n: int, notes: list[str]) -> np.ndarray:
+    """True at each point (in input order) that starts a new segment; a rebase that matches no
+    point is noted in ``notes`` and ignored."""
+    flags = np.zeros(n, dtype=bool)
+    for item in _rebase_items(rebase_at):
+        if _is_position(item):
+            if 0 <= int(item) < n:
+                flags[int(item)] = True
+            else:
+                notes.append(f"rebase position {item!r} is outside 0..{n - 1} and was ignored")
+            continue
+        if keys is None:
+            raise ValueError(
+                f"rebase_at item {item!r} is not an integer position; pass dates= to rebase on dates"
+            )
+        key = keys.key(item)
+        hits = np.flatnonzero(keys.keys == key) if key is not None else np.array([], dtype=int)
+        if hits.size:
+            flags[hits] = True
+        else:
+            notes.append(f"rebase date {item!r} matches no point and was ignored")
+    return flags
+
+
+# each column of result.points worked out segment by segment → what it starts as (no segment yet)
+_SEGMENT_COLUMNS = {
+    "in_baseline": False, "moving_range": np.nan, "moving_range_screened_out": False, "mean": np.nan,
+    "mean_moving_range": np.nan, "lpl": np.nan, "upl": np.nan, "near_lpl": np.nan, "near_upl": np.nan,
+    "outside_limits": False, "relative_to_mean": np.nan, "close_to_limits": False, "short_segment_warning": False,
+}
+# the limits of _segment_limits → the column they fill
+_LIMIT_COLUMNS = {"in_baseline": "in_baseline", "moving_range": "moving_range",
+                  "screened_out": "moving_range_screened_out", "mean": "mean", "amr": "mean_moving_range",
+                  "lpl": "lpl", "upl": "upl", "nlpl": "near_lpl", "nupl": "near_upl"}
+
+
+def _segments(y: np.ndarray, segment: np.ndarray, fix_n: int | None, screen: bool, direction: int,
+              dates: list[Any]) -> tuple[dict[str, np.ndarray], np.ndarray, pd.DataFrame, int]:
+    """Limits, positions and rule labels of every point, one segment at a time, all in date order
+    (``dates``: each point's date column value): the columns, the labels, ``result.segments``, and
+    the number of trend windows R would stop on."""
+    n = y.size
+    cols = {name: np.full(n, start, dtype=type(start)) for name, start in _SEGMENT_COLUMNS.items()}
+    labels = np.empty(n, dtype=object)
+    rows = []
+    undecidable_total = 0
+    for seg in range(int(segment[-1]) + 1):
+        idx = np.flatnonzero(segment == seg)
+        ys = y[idx]
+        lim = _segment_limits(ys, fix_n, screen)
+        outside, close, rtm = _positions(ys, lim)
+        seg_labels, undecidable = _special_cause_types(ys, rtm, close, outside)
+        undecidable_total += undecidable
+        short = idx.size < SHORT_SEGMENT_THRESHOLD
+        for name, column in _LIMIT_COLUMNS.items():
+            cols[column][idx] = lim[name]
+        cols["outside_limits"][idx] = outside
+        cols["relative_to_mean"][idx] = rtm
+        cols["close_to_limits"][idx] = close
+        cols["short_segment_warning"][idx] = short
+        labels[idx] = seg_labels
+        rows.append({"segment": seg, "start": dates[idx[0]], "end": dates[idx[-1]], "n": int(idx.size),
+                     "mean": lim["mean"], "mean_moving_range": lim["amr"], "lpl": lim["lpl"], "upl": lim["upl"],
+                     "short_segment_warning": short, "variation_type": _point_type(seg_labels[-1], direction)})
+    return cols, labels, pd.DataFrame(rows), undecidable_total
+
+
+def _points(dates: list[Any], y: np.ndarray, segment: np.ndarray, cols: dict[str, np.ndarray],
+            labels: np.ndarray, direction: int, target: float | None) -> pd.DataFrame:
+    """``result.points``: every array in input order."""
+    point_types = [_point_type(label, direction) for label in labels]
+    points = pd.DataFrame(
+        {
+            "date": dates,
+            "value": y,
+            "segment": segment.astype(np.int64),
+            **{name: column for name, column in cols.items() if name != "short_segment_warning"},
+            "special_cause_type": pd.array(labels.tolist(), dtype="str"),
+            "special_cause_flag": labels != COMMON_CAUSE,
+            "point_type": pd.array(point_types, dtype="str"),
+            "short_segment_warning": cols["short_segment_warning"],
+            "target": np.full(y.size, np.nan if target is None else target),
+        }
+    )
+    points["special_cause_flag"] = points["special_cause_flag"].astype(bool)
+    return points
 
 
 def icons(values: Sequence[Any], *, improvement: str = "increase", target: float | None = None,
