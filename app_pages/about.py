@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.outputs.formatting import axis_unit, data_words, format_count, format_target
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 from components import exported
 from components.cache import workspace
 
@@ -19,7 +19,7 @@ exported.table(pd.DataFrame([{
     "File": r.file,
     "Title": r.info.title if r.info else "not described in the settings",
     "Publisher": r.info.publisher if r.info else "",
-    "Covers": f"{month_label(r.first_period)} to {month_label(r.last_period)}"
+    "Covers": f"{Month(r.first_period).label} to {Month(r.last_period).label}"
               if r.first_period else "no rows",
     "Rows loaded": format_count(r.rows_loaded),
     "Rows with problems": format_count(r.rows_read - r.rows_loaded),

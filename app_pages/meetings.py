@@ -10,7 +10,7 @@ from components.cache import cached, meeting_steps, workspace
 from components.routes import page
 from portfolio.outputs.meetings import organisation
 from portfolio.outputs.pack import board_pack
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.links import OVERVIEW
 
@@ -35,7 +35,7 @@ for meeting in sorted(ws.config.meetings.values(), key=lambda m: m.date, reverse
         with about, st.container(gap=None):
             st.subheader(meeting.title, anchor=False)
             st.caption(" · ".join(part for part in (
-                f"{meeting.date:%d %B %Y}", f"Period: {month_label(meeting.period)}", ws.tree[org].name,
+                f"{meeting.date:%d %B %Y}", f"Period: {Month(meeting.period).label}", ws.tree[org].name,
                 data_words(ws.data_as_at(), ws.synthetic),
                 "in public: small numbers hidden" if meeting.public else "in private", f"{len(steps)} slides") if part))
         with actions:

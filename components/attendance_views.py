@@ -21,7 +21,7 @@ from components.state import interactive, on_select, request_drill
 from portfolio.data import attendances
 from portfolio.data.attendances import DECILES, DEPARTMENT_TYPES, FOUR_HOURS, TWELVE_HOURS, Months, PatientExtract, \
     Sites, StoreReport
-from portfolio.config.months import fy_month_label, month_key, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.data.storage import store_folder
 from portfolio.figures.workspace import Workspace
 
@@ -82,7 +82,7 @@ def _arrivals_by_hour(store: str, month: str, sites: Sites, department_type: int
 def header(ws: Workspace, extract: PatientExtract | None, period: str, org: str) -> None:
     """The title, and the period, organisation, data as at and whether the data are synthetic."""
     st.title(TITLE, anchor=False)
-    parts = [f"Period: {fy_month_label(parse_month(period))}", f"Organisation: {ws.tree[org].name}"]
+    parts = [f"Period: {Month(period).fy_label}", f"Organisation: {ws.tree[org].name}"]
     if extract is not None:
         parts.append(data_words(extract.info.data_as_at, extract.info.synthetic))
     st.caption(" · ".join(parts))
@@ -236,7 +236,7 @@ def arrivals_heatmap(store: str, month: str, sites: Sites, department_type: int 
 
 def twelve_hours_by_month(store: str, month: str, sites: Sites, department_type: int | None,
                           imd_decile: int | None, place: str) -> None:
-    first = month_key(parse_month(month) - (TREND_MONTHS - 1))
+    first = Month(month) - (TREND_MONTHS - 1)
     by_month = _counts(store, (first, month), sites, department_type, imd_decile, "month")
     data = by_month.assign(label=[_label(m) for m in by_month["month"]],
                            shown=[_percent(p) for p in by_month["pct_over_12h"]])
@@ -322,7 +322,7 @@ def _decile_option(value: str | float) -> str:
 
 
 def _label(month: str) -> str:
-    return month_label(month)
+    return Month(month).label
 
 
 def _percent(value: float) -> str:

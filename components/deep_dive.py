@@ -13,7 +13,7 @@ from components.maps import map_key, status_map
 from components.metric_views import headline
 from components.state import interactive, on_select, request_drill
 from portfolio.config.commentary import metric_commentary, written_for
-from portfolio.config.months import fy_to_date, month_key, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.config.schema import Metric, key_words
 from portfolio.figures.engine import ORG_LEVELS, Engine, MetricSummary
 from portfolio.figures.judgement import status, year_to_date_withheld
@@ -76,17 +76,16 @@ def about_metric(metric: Metric) -> None:
 
 
 def _span(start: str | None, end: str | None) -> str:
-    show = month_label
     if start and end:
-        return f"{show(start)} to {show(end)}"
-    return f"from {show(start)}" if start else f"to {show(end)}"
+        return f"{Month(start).label} to {Month(end).label}"
+    return f"from {Month(start).label}" if start else f"to {Month(end).label}"
 
 
 def figures(summary: MetricSummary, series: pd.DataFrame) -> None:
     """The latest figure, the year to date, the 2019/20 baseline and the two SPC icons with their
     words. A hidden count among ``series``' months of the financial year withholds the year to date."""
     metric = summary.metric
-    year = [month_key(m) for m in fy_to_date(parse_month(summary.value_period or summary.period))]
+    year = Month(summary.value_period or summary.period).fy_to_date()
     year_values = list(series.loc[series["period"].isin(year), "value"])
     columns = st.columns([3, 2, 2, 3])
     with columns[0]:
@@ -118,7 +117,7 @@ def chart_of(ws: Workspace, summary: MetricSummary, spc: SPCResult | None, serie
     exported.chart(
         chart, key="spc",
         alt=f"Statistical process control chart of {title} for {ws.tree[org].name}, the last "
-            f"{metric.spc_months} months to {month_label(period)}: latest "
+            f"{metric.spc_months} months to {Month(period).label}: latest "
             f"{format_value(metric, summary.value)}, target {format_target(metric, summary.target)}.")
     st.caption(key)
 
@@ -150,7 +149,7 @@ def drill_down(ws: Workspace, summary: MetricSummary, part: tuple[str, str] | No
     words = key_words(level)
     target = summary.target.value if summary.target else None
     chosen = exported.chart(
-        breakdown_chart(metric, members, selectable=True, title=f"{title} by {words}, {month_label(shown_month)}",
+        breakdown_chart(metric, members, selectable=True, title=f"{title} by {words}, {Month(shown_month).label}",
                         target=target),
         key=f"breakdown-{org}-{level}", on_select=on_select(),
         alt=f"Chart of {title} by {words} for {ws.tree[org].name}, worst first.")
@@ -182,7 +181,7 @@ def trajectory_line(summary: MetricSummary) -> None:
     if summary.plan is None:
         return
     metric = summary.metric
-    st.markdown(f"**Plan for {month_label(summary.value_period)}:** {format_value(metric, summary.plan)} · "
+    st.markdown(f"**Plan for {Month(summary.value_period).label}:** {format_value(metric, summary.plan)} · "
                 f"**actual** {format_value(metric, summary.value)} · "
                 f"**{against_plan(metric, summary.value, summary.variance_to_plan).text}**")
 
@@ -193,7 +192,7 @@ def data_table(metric: Metric, org: str, series: pd.DataFrame, spc: SPCResult | 
     point_types = dict(zip(spc.points["date"], spc.points["point_type"])) if spc is not None else {}
     parts = " (seconds)" if metric.unit == "duration" else ""
     table = pd.DataFrame({
-        "Month": [month_label(p) for p in series["period"]],
+        "Month": [Month(p).label for p in series["period"]],
         "Value": [format_value(metric, v) for v in series["value"]],
         f"Numerator{parts}": [format_count(v) for v in series["numerator"]],
         "Denominator": [format_count(v) for v in series["denominator"]],

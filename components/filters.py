@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.drill import breadcrumbs
 from components.state import DRILL_TO_KEY, ORG_KEY, PERIOD_KEY
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
 
 
@@ -69,7 +69,7 @@ def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
         st.session_state[ORG_KEY] = st.session_state.pop(DRILL_TO_KEY)
     periods = list(reversed(ws.engine.periods))
     organisations = organisation_options(ws)
-    describe_period = (lambda p: month_label(p) if p in periods else f"the period {p}")
+    describe_period = (lambda p: Month(p).label if p in periods else f"the period {p}")
     describe_org = (lambda code: ws.tree[code].name if code in ws.tree else f"the organisation {code}")
     # one compact band: the boxes say what they hold (a month, an organisation), so their labels are
     # kept for screen readers only and the page's title and context line follow straight after
@@ -77,7 +77,7 @@ def shared_filters(ws: Workspace, extra=None) -> tuple[str, str]:
     with period_column:
         period = url_synced(
             st.selectbox, "Reporting period", periods, PERIOD_KEY, ws.engine.default_period(), describe_period,
-            format_func=lambda p: month_label(p), label_visibility="collapsed")
+            format_func=lambda p: Month(p).label, label_visibility="collapsed")
     with org_column:
         org = url_synced(
             st.selectbox, "Organisation", organisations, ORG_KEY, ws.tree.root, describe_org,

@@ -24,7 +24,7 @@ from portfolio.config.schema import key_words
 from portfolio.figures.judgement import COUNT_WORDS, status
 from portfolio.figures.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
                                  theme_counts)
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 from portfolio.figures.positions import basis_of
 from portfolio.figures.views import natural_order
 from portfolio.figures.workspace import Workspace
@@ -63,7 +63,7 @@ def _latest(row) -> Cell:
     """The month's figure marked against target; with none this month, the latest before it, unjudged."""
     metric, summary = row.summary.metric, row.summary
     if summary.value is None and row.latest:
-        return Cell(f"– ({month_label(row.latest[0])}: {format_value(metric, row.latest[1])})")
+        return Cell(f"– ({Month(row.latest[0]).label}: {format_value(metric, row.latest[1])})")
     return marked_cell(metric, summary.value, summary.status, summary.target)
 
 
@@ -82,7 +82,7 @@ def _theme(theme: str, rows, narrative: str | None, written: str | None) -> None
         body.append([Cell(metric.label, link=link(DEEP_DIVE, metric=metric.id)),
                      Cell(row.subtheme or "–"),
                      _latest(row),
-                     Cell(month_label(row.summary.value_period) if row.summary.value_period else "–"),
+                     Cell(Month(row.summary.value_period).label if row.summary.value_period else "–"),
                      Cell(format_target(metric, row.summary.target), note=row.summary.target.label)
                      if row.summary.target else Cell(row.target_text),
                      Cell("" if len(trend) > 1 else "–",
@@ -110,7 +110,7 @@ def kvi_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
         "Source and flags": "; ".join(_flags(row.previous) + _flags(row.current)) or "–",
     } for row in rows])
     exported.table(table.set_index("KVI").style.map(status_style, subset=["Status"]), view.title)
-    st.caption(f"As at {month_label(period)} · each figure on its indicator's own basis, with the "
+    st.caption(f"As at {Month(period).label} · each figure on its indicator's own basis, with the "
                "months it covers · status: this year's figure against the target in force (last year's where the "
                "pledge was for last year)")
 
@@ -160,7 +160,7 @@ def map_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str, peri
                 f" {format_status(status(share_metric, share, target)).lower()}: target "
                 f"{format_target(share_metric, target)}")
             st.markdown(f"**Local ({', '.join(sorted(local))}): {format_percent(share)}** of {metric.label.lower()}, "
-                        f"{'year to date' if basis == 'ytd' else month_label(period)}{judged}.")
+                        f"{'year to date' if basis == 'ytd' else Month(period).label}{judged}.")
 
 
 def _place_map(metric, frame: pd.DataFrame, places: dict, local: set[str]) -> pdk.Deck | None:
@@ -219,7 +219,7 @@ def _comparison(ws: Workspace, view: ViewSpec, org: str, period: str, dimension:
                  alt.Tooltip("shown:N", title="Share")],
     ).properties(height=max(200, 44 * len(order)), title=titled(
         view.title, f"% of the total in each {_dimension_words(dimension)} group, latest report to "
-                    f"{month_label(period)}"))
+                    f"{Month(period).label}"))
     exported.chart(chart, alt=f"Bar chart: the share of {metric.label.lower()} and of the "
                                f"{reference.label.lower()} in each {key_words(dimension)} group.")
     st.caption(f"{metric.label} against {reference.label.lower()} · gap: percentage points above (+) or below (−) "
@@ -251,9 +251,9 @@ def milestones_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: st
     table = pd.DataFrame([{
         "Milestone": m.milestone.name,
         "Status": MILESTONE_WORDS[m.status],
-        "Date": month_label(m.date) + ("" if m.status == "achieved" else " (due)"),
+        "Date": Month(m.date).label + ("" if m.status == "achieved" else " (due)"),
         "Next step": m.milestone.next_step or "–",
         "Source": m.milestone.source or "–",
     } for m in found])
     exported.table(table.set_index("Milestone").style.map(status_style, subset=["Status"]), view.title)
-    st.caption(f"As at {month_label(period)}: a milestone achieved later shows as due")
+    st.caption(f"As at {Month(period).label}: a milestone achieved later shows as due")

@@ -11,7 +11,7 @@ from portfolio.figures.engine import MetricSummary
 from portfolio.outputs.formatting import format_status, format_target, format_value
 from portfolio.figures.judgement import BETTER, WORSE
 from portfolio.outputs.formatting import Change, change
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 
 CHIP_COLOURS = {BETTER: "green", WORSE: "red"}  # anything else is grey: no change, not judged
 MEASURE_WORDS = {"monthly_total": "In the month", "snapshot": "At the month end", "year_to_date": "Year to date"}
@@ -41,7 +41,7 @@ def headline(summary: MetricSummary, with_icons: bool = True) -> None:
         help=metric.definition,
     )
     earlier = summary.value_period and summary.value_period != summary.period  # an annual figure, say
-    late = f" · latest figure: {month_label(summary.value_period)}" if earlier else ""
+    late = f" · latest figure: {Month(summary.value_period).label}" if earlier else ""
     target = f"Target {format_target(metric, summary.target)} · " if summary.target else ""
     basis = MEASURE_WORDS.get(metric.measure)  # "In the month": beside a year-to-date table, say which it is
     st.caption(f"{basis + ' · ' if basis else ''}{target}{format_status(summary.status)}{late}")

@@ -11,7 +11,7 @@ from components.state import interactive, on_select, request_drill, view_params
 from portfolio.config.schema import ChartSpec, Portfolio
 from portfolio.figures.engine import ORG_LEVELS
 from portfolio.config.schema import key_words
-from portfolio.config.months import month_key, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.links import DEEP_DIVE
 
@@ -26,7 +26,7 @@ def portfolio_charts(ws: Workspace, portfolio: Portfolio, org: str, period: str)
 
 def _trend(ws: Workspace, spec: ChartSpec, org: str, period: str) -> None:
     engine, metric = ws.engine, ws.config.metrics[spec.metric]
-    start = month_key(parse_month(period) - (spec.months - 1))
+    start = Month(period) - (spec.months - 1)
     lines = (engine.member_series(spec.metric, org, spec.by, start=start, end=period) if spec.by in ORG_LEVELS
              else engine.breakdown_series(spec.metric, org, spec.by, start=start, end=period))
     if lines.empty:
@@ -34,7 +34,7 @@ def _trend(ws: Workspace, spec: ChartSpec, org: str, period: str) -> None:
         return
     whole = engine.series(spec.metric, org, start=start, end=period).set_index("period")
     exported.chart(member_trend_chart(metric, lines, whole["target"], whole["plan"],
-                                       title=f"{spec.title}, {spec.months} months to {month_label(period)}"),
+                                       title=f"{spec.title}, {spec.months} months to {Month(period).label}"),
                     alt=f"Line chart of {metric.label} for each {key_words(spec.by)} within {ws.tree[org].name} over "
                         f"{spec.months} months, with the target.")
 
@@ -48,7 +48,7 @@ def _latest(ws: Workspace, spec: ChartSpec, org: str, period: str, key: str) -> 
         return
     target = metric.target_for(period)
     chosen = exported.chart(
-        breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {month_label(period)}",
+        breakdown_chart(metric, members, selectable=interactive(), title=f"{spec.title}, {Month(period).label}",
                         target=target.value if target else None), key=key, on_select=on_select(),
         alt=f"Chart of {metric.label} for each {key_words(spec.by)} within {ws.tree[org].name}, worst first.")
     st.caption(breakdown_key(metric, target.value if target else None, interactive()))

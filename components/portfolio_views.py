@@ -24,7 +24,7 @@ from portfolio.config.schema import ORG_LEVELS, key_words
 from components.metric_views import chip_delta
 from portfolio.figures.judgement import status
 from portfolio.outputs.formatting import against_plan
-from portfolio.config.months import month_key, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.figures.views import heat_table, months_to_target, natural_order, standards_columns, standards_table
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.links import DEEP_DIVE
@@ -113,7 +113,7 @@ def standards_parts(ws: Workspace, view: StandardsView, org: str, period: str) -
                            else None) for code in columns)]
             for row in rows]
     left_out = len([c for c in within if ws.tree[c].level == view.by]) - (len(columns) - 1)
-    return TableParts(header, body, f"{view.title}, {month_label(period)}", kept=3, key=
+    return TableParts(header, body, f"{view.title}, {Month(period).label}", kept=3, key=
                       "✔ meets target · ✘ and red: below target · – no figure this month"
                       + (f" · the main providers only: {ws.tree[org].name}'s figures include every organisation "
                          "within it" if view.organisations and left_out > 0 else ""))
@@ -122,7 +122,7 @@ def standards_parts(ws: Workspace, view: StandardsView, org: str, period: str) -
 def _distribution(ws: Workspace, portfolio: Portfolio, view: DistributionView, org: str, period: str) -> None:
     """The shape of the metric across a breakdown (weeks waited, say), month by month."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
-    start = month_key(parse_month(period) - (view.months - 1))
+    start = Month(period) - (view.months - 1)
     figure = st.container()  # the chart first; the choice of one specialty under it
     part = _choose_member(ws, view, org, period)
     frame = engine.breakdown_series(view.metric, org, view.dimension, start=start, end=period, part=part)
@@ -147,16 +147,16 @@ def _distribution(ws: Workspace, portfolio: Portfolio, view: DistributionView, o
                  alt.Tooltip("month:T", title="Month", format="%b-%y"), alt.Tooltip("shown:N", title=metric.label)],
     ).properties(height=320, title=titled(view.title + (f": {part[1]}" if part else ""),
                                           f"{unit}, stacked by {words} · {ws.tree[org].name} · {view.months} months "
-                                          f"to {month_label(period)}"))
+                                          f"to {Month(period).label}"))
     latest = frame[frame["period"] == frame["period"].max()].set_index("member").reindex(order)
     total = latest["value"].sum()
     latest["value"] = drawable(metric, latest["value"], members=True)  # the bands of one total
     with figure:
         exported.chart(chart, alt=f"Stacked area chart of {metric.label} for {ws.tree[org].name} by {words}, "
-                                   f"{view.months} months to {month_label(period)}.")
+                                   f"{view.months} months to {Month(period).label}.")
         exported.table(pd.DataFrame({
             words.capitalize(): order,
-            month_label(frame["period"].max()): [format_value(metric, v) if pd.notna(v) else "–"
+            Month(frame["period"].max()).label: [format_value(metric, v) if pd.notna(v) else "–"
                                                                for v in latest["value"]],
             "Share": [format_percent(v / total * 100) if total and pd.notna(v) else "–" for v in latest["value"]],
         }), view.title, hide_index=True)
@@ -179,7 +179,7 @@ def _choose_member(ws: Workspace, view: DistributionView, org: str, period: str)
 def _trajectory(ws: Workspace, portfolio: Portfolio, view: TrajectoryView, org: str, period: str) -> None:
     """Plan against actual, then the latest figures and how long the target is at the current rate."""
     engine, metric = ws.engine, ws.config.metrics[view.metric]
-    start = month_key(parse_month(period) - (view.months - 1))
+    start = Month(period) - (view.months - 1)
     series = engine.series(view.metric, org, start=start, end=period)
     series = series[series["value"].notna()]
     if series.empty:
@@ -190,10 +190,10 @@ def _trajectory(ws: Workspace, portfolio: Portfolio, view: TrajectoryView, org: 
     summary = engine.summary(view.metric, org, series["period"].iloc[-1])  # the latest month with a figure
     target = summary.target or (metric.targets[-1] if metric.targets else None)
     columns = st.columns(3)
-    columns[0].metric(f"Actual, {month_label(summary.value_period)}", format_value(metric, summary.value))
+    columns[0].metric(f"Actual, {Month(summary.value_period).label}", format_value(metric, summary.value))
     if summary.plan is not None:
         chip = against_plan(metric, summary.value, summary.variance_to_plan)
-        columns[1].metric(f"Plan, {month_label(summary.value_period)}", format_value(metric, summary.plan),
+        columns[1].metric(f"Plan, {Month(summary.value_period).label}", format_value(metric, summary.plan),
                           **chip_delta(chip))
     if target is not None:
         months = months_to_target(list(series["value"]), target.value, metric.improvement)
@@ -201,7 +201,7 @@ def _trajectory(ws: Workspace, portfolio: Portfolio, view: TrajectoryView, org: 
                           "Met" if months == 0 else ("Not at the current rate" if months is None else f"{months:g}"),
                           help="At the average monthly change of the last three months.")
     notes = [*([] if summary.plan is not None else
-               [f"No plan for {month_label(summary.value_period)}."]),
+               [f"No plan for {Month(summary.value_period).label}."]),
              *([metric.target_pending] if target is None and metric.target_pending else [])]
     if notes:
         st.caption(" ".join(notes))
@@ -229,7 +229,7 @@ def heat_parts(ws: Workspace, view: HeatmapView, org: str, period: str) -> Table
                                    link=link(DEEP_DIVE, metric=metric.id, org=code, part=f"{view.dimension}:{member}"))
                        if (value := table.values.get((code, member))) is not None else Cell("–")
                        for member in table.members)])
-    return TableParts([view.by.capitalize(), *table.members], body, f"{view.title}, {month_label(period)}", kept=1,
+    return TableParts([view.by.capitalize(), *table.members], body, f"{view.title}, {Month(period).label}", kept=1,
                       key=f"{metric.label} · target {format_target(metric, metric.target_for(period))} · ✔ meets it · "
                       "✘ and red: below it · – not reported")
 

@@ -16,7 +16,7 @@ from portfolio.config.schema import Metric, Portfolio, ViewSpec
 from portfolio.outputs.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance, marked)
 from portfolio.config.schema import ORG_LEVELS, key_words
 from portfolio.figures.judgement import rounds_to_nothing
-from portfolio.config.months import fy_month_number, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.figures.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
 from portfolio.figures.reconcile import Check, reconcile
 from portfolio.figures.workspace import Workspace
@@ -107,7 +107,7 @@ def position_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str,
     frame = position_frame(ws, view, table, period)
     exported.table(frame.style.map(cell_style).apply(_first_row_bold, axis=None), view.title)
     money = any(ws.config.metrics[m].unit == "gbp" for m in view.metrics)
-    st.caption(" · ".join(part for part in (month_label(period),
+    st.caption(" · ".join(part for part in (Month(period).label,
                                             bases_note([ws.config.metrics[m] for m in view.metrics], period),
                                             table_note(frame, money)) if part))
     if view.dimension:
@@ -180,7 +180,7 @@ def statement_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str
         index=pd.Index([ws.config.metrics[m].label for m in view.metrics], name=f"{figure}, year to date"))
     exported.table(frame.style.map(cell_style).map(lambda _: "font-weight: 700", subset=[frame.columns[0]]),
                    f"{view.title}, {figure.lower()}", into=statement)
-    st.caption(f"{month_label(period)} · year to date to M{fy_month_number(parse_month(period))} · "
+    st.caption(f"{Month(period).label} · year to date to M{Month(period).fy_number} · "
                f"{table_note(frame, money=True)}")
     for metric_id in view.metrics:
         metric = ws.config.metrics[metric_id]
@@ -203,7 +203,7 @@ def waterfall_view(ws: Workspace, portfolio: Portfolio, view: ViewSpec, org: str
     metric = ws.config.metrics[view.metric]
     steps = waterfall(ws.engine, view.metric, org, view.by, period)
     if not steps:
-        st.caption(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {month_label(period)}.")
+        st.caption(f"{metric.label}: no plan and actual for {ws.tree[org].name} in {Month(period).label}.")
         return
     exported.chart(waterfall_chart(metric, steps, view.title, f"{ws.tree[org].name} · {bases_note([metric], period)}"),
                     alt=f"Waterfall chart of {metric.label} for {ws.tree[org].name}: from the plan of "

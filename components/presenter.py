@@ -18,7 +18,7 @@ from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KE
 from portfolio.config.schema import Meeting
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.outputs.meetings import organisation
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
@@ -86,7 +86,7 @@ def _slide(ws: Workspace, meeting: Meeting) -> None:
             _bar_words(f"**{meeting.title}**")
             _exit()
         st.info(f"This meeting has no slides: {ws.tree[organisation(ws.config, meeting)].name} reports none of its "
-                f"focus metrics in {month_label(meeting.period)}.", icon=":material/info:")
+                f"focus metrics in {Month(meeting.period).label}.", icon=":material/info:")
         return
     asked = st.query_params.get("slide", "1")
     # one to four ASCII digits: "²" is a digit to str.isdigit, and int() refuses 5,000 digits

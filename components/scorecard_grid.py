@@ -14,7 +14,7 @@ from portfolio.outputs.formatting import MISS, format_target, format_value
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.figures.judgement import year_to_date_status, year_to_date_withheld
 from portfolio.outputs.formatting import change
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 from portfolio.outputs.links import DEEP_DIVE
 from portfolio.figures.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
 
@@ -25,7 +25,7 @@ def _row(row: ScorecardRow, shown: set[str]) -> list[Cell]:
     metric, summary = row.metric, row.summary
     # an annual figure (reported each March) may fall outside the months shown: said under the name
     outside = summary.value is not None and summary.value_period not in row.months
-    note = (f"Latest: {format_value(metric, summary.value)} ({month_label(summary.value_period)})"
+    note = (f"Latest: {format_value(metric, summary.value)} ({Month(summary.value_period).label})"
             if outside else row.measure_note)
     cells = [Cell(("★ " if row.focus else "") + metric.label, link=link(DEEP_DIVE, metric=metric.id), note=note)]
     if "baseline" in shown:
@@ -46,7 +46,7 @@ def scorecard_grid(rows: list[ScorecardRow], categories: list[str], title: str) 
     if not rows:
         return
     shown = optional_columns(rows)
-    months = [month_label(m) for m in rows[0].months]
+    months = [Month(m).label for m in rows[0].months]
     columns = ["Metric", *([BASELINE_YEAR] if "baseline" in shown else []), *months,
                *(["Year to date"] if "ytd" in shown else []), "Target", "Progress", "SPC"]
     groups = [(category, [_row(r, shown) for r in rows if r.metric.category == category]) for category in categories]

@@ -28,7 +28,7 @@ from portfolio.outputs.formatting import format_status, format_target, format_va
 from portfolio.figures.judgement import ASSURANCE_GROUPS, BETTER, ESCALATIONS, WORSE, exceptions
 from portfolio.outputs.formatting import change
 from portfolio.outputs.meetings import EXCEPTIONS, METRIC, PORTFOLIO, SUMMARY, TABLE, Step
-from portfolio.config.months import fy_month_label, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
 
 CHART_SIZE = (610, 300)  # the SVG's own size, in pixels: the metric slide's left column at 1280×720
@@ -44,7 +44,7 @@ def slide_html(ws: Workspace, meeting: Meeting, org: str, step: Step, number: in
                 {m.source.extract for m in ws.config.portfolio(step.portfolio).metrics} if step.portfolio else None)
     # one line at 1280 pixels: the period, the organisation and the data's date (the presenter bar
     # says whether small counts are hidden), then any extract behind the slide that is out of date
-    footer = [fy_month_label(parse_month(period)), ws.tree[org].name, data_words(ws.data_as_at(extracts), ws.synthetic)]
+    footer = [Month(period).fy_label, ws.tree[org].name, data_words(ws.data_as_at(extracts), ws.synthetic)]
     footer += [f"{r.info.title} is out of date" for r in ws.stale_extracts() if extracts is None or r.file in extracts]
     return (f'<section class="pp-slide pp-slide-{step.kind}" aria-label="Slide {number} of {total}">'
             f"<h1>{escape(step.heading)}</h1>{body}"
@@ -97,7 +97,7 @@ def _figure(summary: MetricSummary) -> str:
     target = f"Target {format_target(metric, summary.target)} · " if summary.target else ""
     chip_line = (f'<p class="pp-slide-change {CHANGE_TONES.get(chip.tone, "")}">{_text(chip.text)}</p>'
                  if chip.text else "")
-    late = (f'<span class="pp-slide-note pp-slide-when">{_text(month_label(summary.value_period))}</span>'
+    late = (f'<span class="pp-slide-note pp-slide-when">{_text(Month(summary.value_period).label)}</span>'
             if summary.value_period and summary.value_period != summary.period else "")
     return (f'<div class="pp-slide-figure"><p class="pp-slide-value">{escape(value)}{_icons(summary, 44)}{late}</p>'
             f'<p>{_text(target + format_status(summary.status))}</p>{chip_line}</div>')
@@ -106,7 +106,7 @@ def _figure(summary: MetricSummary) -> str:
 def _narrative(ws: Workspace, note: Commentary | None, org: str, period: str) -> str:
     if note is None:
         return (f'<div class="pp-slide-narrative"><p class="pp-slide-note">No narrative has been written for '
-                f"{escape(month_label(period))}.</p></div>")
+                f"{escape(Month(period).label)}.</p></div>")
     parts = "".join(
         (f"<h2>{escape(heading)}</h2>" if heading else "") + "".join(f"<p>{escape(line)}</p>" for line in lines)
         for heading, lines in slide_narrative(note))
@@ -156,7 +156,7 @@ def _chart(ws: Workspace, metric_id: str, org: str, period: str) -> str:
                              title=alt.TitleParams(chart.title.subtitle, anchor="start", fontSize=16,
                                                    fontWeight="normal", color="#4c6272"))
             .configure_axis(labelFontSize=16, titleFontSize=16).to_dict())
-    words = f"SPC chart of {metric.label}, {ws.tree[org].name}, {month_label(period)} and the months before"
+    words = f"SPC chart of {metric.label}, {ws.tree[org].name}, {Month(period).label} and the months before"
     return (f"<figure>{_picture(vl_convert.vegalite_to_svg(spec), words, 'pp-slide-spc')}"
             f"<figcaption>{escape(key)}</figcaption></figure>")
 

@@ -21,7 +21,7 @@ from portfolio.config.files import shown, unreadable, unwritable
 from portfolio.data.imports.published import UnknownLayout
 from portfolio.data.imports.run import import_files
 from portfolio.outputs.pack import board_pack
-from portfolio.config.months import parse_month
+from portfolio.config.months import Month
 from portfolio.workspace import default_folders, load_workspace
 
 VALUES_HEADER = ["period", "org_code", "value", "numerator", "denominator", "target", "status"]
@@ -216,8 +216,8 @@ def run_values(args) -> int:
     if org not in workspace.tree:
         return _fail(f"unknown organisation '{org}'; codes are listed in {args.config / 'organisations.yaml'}")
     try:
-        start = args.start and str(parse_month(args.start))
-        end = args.end and str(parse_month(args.end))
+        start = args.start and Month(args.start)
+        end = args.end and Month(args.end)
     except ValueError as error:
         return _fail(str(error))
     rows = engine.series(args.metric, org, start=start, end=end)

@@ -12,7 +12,7 @@ from portfolio.cli import main as cli
 from portfolio.config.loading import load_config
 from portfolio.outputs.formatting import format_value
 from portfolio.workspace import load_workspace
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 from tests.apptest import (chart_unit, charts, deep_dive, html_tables, metrics, navigation, no_errors, open_page, start,
                            table_frame)
 from tests.conftest import ROOT
@@ -21,7 +21,7 @@ SHIPPED = load_config(ROOT / "config")
 
 
 def format_month(period: str) -> str:
-    return month_label(period)
+    return Month(period).label
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for portfolio.figures.spc: NHSRplotthedots 0.2.2 XmR rules (see /work/shared/spec/spc_rules.md).
+"""Tests for portfolio.figures.spc: NHSRplotthedots 0.2.2 XmR rules (the rules as Making Data Count and the package state them).
 
 The first part reproduces the package's published tests, snapshots and vignette examples; the
 second part uses small series built by hand for each rule and edge case.

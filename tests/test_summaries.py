@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portfolio.config.months import Month
 from portfolio.config.schema import Metric
 from portfolio.figures.spc import analyse
 from portfolio.figures.summaries import (MIN_SPC_POINTS, baseline_figure, data_status, every_month, metric_values,
@@ -95,19 +96,19 @@ def test_data_status_partial_before_estimate_before_provisional():
 def test_year_to_date_of_each_measure():
     rows = valued({"2023-03": 5.0, "2023-04": 10.0, "2023-05": 20.0},
                   numerator=[1.0, 3.0, 1.0], denominator=[2.0, 4.0, 4.0])
-    may = pd.Period("2023-05", "M")
+    may = Month("2023-05")
     assert year_to_date(metric(), rows, may) == (30.0, 2)  # a sum of the months from April
     assert year_to_date(metric(**RATE), rows, may) == (pytest.approx(4 / 8 * 100), 2)  # a rate of summed parts
     assert year_to_date(metric(measure="year_to_date"), rows, may) == (20.0, 2)  # the latest
     assert year_to_date(metric(measure="snapshot"), rows, may) == (None, 2)
-    assert year_to_date(metric(), rows, pd.Period("2024-05", "M")) == (None, 0)
+    assert year_to_date(metric(), rows, Month("2024-05")) == (None, 0)
 
 
 def test_baseline_the_same_month_the_year_or_a_value():
     rows = valued({"2019-05": 8.0, "2019-06": 12.0, "2023-05": 10.0})
-    may = pd.Period("2023-05", "M")
+    may = Month("2023-05")
     assert baseline_figure(metric(), rows, may) == (8.0, "2019-05")
-    assert baseline_figure(metric(), rows, pd.Period("2023-07", "M")) == (None, None)
+    assert baseline_figure(metric(), rows, Month("2023-07")) == (None, None)
     assert baseline_figure(metric(baseline={"method": "year_average"}), rows, may) == (10.0, "2019/20")
     assert baseline_figure(metric(baseline={"method": "value", "value": 7}), rows, may) == (7, "2019/20")
     assert baseline_figure(metric(baseline=None), rows, may) == (None, None)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portfolio.config.organisations import OrgTree
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 
 MONTH_FILE = re.compile(r"^(\d{4}-(0[1-9]|1[0-2]))\.md$")
 ORG_FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # an organisation code, never a path
@@ -96,7 +96,7 @@ def written_for(note: Commentary, org: str, tree: OrgTree) -> str:
     """Whom and when a commentary was written for, as its caption says it: "Written for Oct-26", or,
     shown beside an organisation it was not written for, "System commentary for NHS Cheshire and
     Merseyside, written for Oct-26: none has been written for Wirral"."""
-    month = month_label(note.period)
+    month = Month(note.period).label
     if note.org == org or (note.org is None and org == tree.root):
         return f"Written for {month}"
     return (f"System commentary for {tree[tree.root].name}, written for {month}: "

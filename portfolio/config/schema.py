@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from portfolio.config.months import Month
 
 Unit = Literal["percent", "count", "duration", "days", "gbp", "rate", "ratio"]
 MeasureType = Literal["monthly_total", "snapshot", "mean", "statistic", "year_to_date"]
@@ -24,7 +26,7 @@ ORG_LEVELS: tuple[str, ...] = get_args(OrgLevel)  # the levels below the system,
 Snake = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 YEAR_MONTH = r"^(199\d|20\d\d)-(0[1-9]|1[0-2])$"  # 1990 to 2099
 FINANCIAL_YEAR = r"^\d{4}/\d{2}$"
-YearMonth = Annotated[str, Field(pattern=YEAR_MONTH)]
+YearMonth = Annotated[str, Field(pattern=YEAR_MONTH), AfterValidator(Month)]
 Months = Annotated[int, Field(ge=3, le=120)]  # how many months a chart or view shows
 # line breaks, tabs and the other control characters, and the marks that turn text right to left
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")

@@ -24,7 +24,7 @@ from portfolio.config.loading import Config
 from portfolio.config.schema import ORG_LEVELS, Metric
 from portfolio.figures.judgement import status
 from portfolio.config.organisations import OrgTree
-from portfolio.config.months import fy_first_month, month_key, parse_month
+from portfolio.config.months import Month
 from portfolio.figures.spc import SPCResult
 from portfolio.figures.summaries import MetricSummary, metric_values, number, spc_analysis, summarise, to_period
 from portfolio.data.store import FactStore
@@ -290,10 +290,10 @@ class Engine:
             raise ValueError(f"basis must be one of {', '.join(BASES)}")
         if basis == "month" or metric.measure in ("snapshot", "statistic"):
             return period, period
-        first = fy_first_month(parse_month(period))
+        first = Month(period).fy_first
         if metric.measure == "year_to_date":
-            return (period, period) if basis == "ytd" else (month_key(first + 11),) * 2
-        return month_key(first), period if basis == "ytd" else month_key(first + 11)
+            return (period, period) if basis == "ytd" else (first + 11,) * 2
+        return first, period if basis == "ytd" else first + 11
 
     def figure(self, metric_id: str, org_code: str, period: str, series: str = "actual",
                basis: str = "month") -> float | None:
@@ -451,7 +451,6 @@ def _by_period(metric: Metric, sums: pd.DataFrame) -> pd.Series:
 def _trajectory(metric: Metric) -> pd.Series:
     """A YAML trajectory month by month: straight lines between the months it gives."""
     points = pd.Series(metric.trajectory.values, dtype="float64").sort_index()
-    months = pd.period_range(points.index[0], points.index[-1], freq="M").strftime("%Y-%m")
-    ordinals = [parse_month(m).ordinal for m in points.index]
-    every = [parse_month(m).ordinal for m in months]
-    return pd.Series(np.interp(every, ordinals, points.to_numpy()), index=months, dtype="float64")
+    months = Month(points.index[0]).through(points.index[-1])
+    given = [Month(m).index for m in points.index]
+    return pd.Series(np.interp([m.index for m in months], given, points.to_numpy()), index=months, dtype="float64")

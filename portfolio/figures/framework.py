@@ -12,7 +12,7 @@ import pandas as pd
 from portfolio.config.schema import Metric, Milestone, Portfolio, Target
 from portfolio.figures.engine import Engine, MetricSummary
 from portfolio.figures.judgement import MET, NO_DATA, NO_TARGET, NOT_MET, counts, status
-from portfolio.config.months import financial_year, fy_first_month, month_key, month_label, parse_month
+from portfolio.config.months import Month
 
 BASIS_WORDS = {"month": "Month", "ytd": "Year to date", "annual": "Annual", "rolling_3_month": "Rolling 3 months",
                "cohort": "Cohort"}
@@ -41,7 +41,7 @@ def framework(engine: Engine, portfolio: Portfolio, org: str, period: str,
     """Theme (the portfolio's categories, in order) → its metrics, by sub-theme in the order listed.
     Each metric is judged on the reporting month's summary, as the front sheet judges it; a metric
     with no figure this month (no contracts awarded) keeps its latest figure beside, unjudged."""
-    start = month_key(parse_month(period) - 11)
+    start = Month(period) - 11
     tree: dict[str, list[FrameworkRow]] = {theme: [] for theme in portfolio.categories}
     for summary in summaries:
         if not summary.available:
@@ -97,7 +97,7 @@ def kvi_rows(engine: Engine, portfolio: Portfolio, org: str, period: str) -> lis
         current, previous = _kvi_figures(engine, metric, org, period)
         target, judged = metric.target_for(period, org), current
         if target is None or current.value is None:  # a pledge for last year ("during 2021/22") is judged on it
-            last_year = month_key(fy_first_month(parse_month(period)) - 1)
+            last_year = Month(period).fy_first - 1
             target, judged = metric.target_for(last_year, org) or target, previous
         judged_value = None if judged.value is None else _per_target(metric, judged)
         rows.append(KVIRow(metric, target, previous, current, status(metric, judged_value, target)))
@@ -105,25 +105,25 @@ def kvi_rows(engine: Engine, portfolio: Portfolio, org: str, period: str) -> lis
 
 
 def _kvi_figures(engine: Engine, metric: Metric, org: str, period: str) -> tuple[Figure, Figure]:
-    month = parse_month(period)
-    first = fy_first_month(month)
+    month = Month(period)
+    first = month.fy_first
     last_year_end = first - 1
     series = engine.series(metric.id, org, end=period)
     series = series[series["value"].notna()]
     basis = metric.kvi.basis
     if basis == "month":
         return (_figure(metric, series, period, period, "last"),
-                _figure(metric, series, month_key(month - 12), month_key(month - 12), "last"))
+                _figure(metric, series, month - 12, month - 12, "last"))
     if basis == "ytd":
-        return (_figure(metric, series, month_key(first), period, "total"),
-                _figure(metric, series, month_key(first - 12), month_key(last_year_end), "total"))
+        return (_figure(metric, series, first, period, "total"),
+                _figure(metric, series, first - 12, last_year_end, "total"))
     if basis == "rolling_3_month":
-        return (_figure(metric, series, month_key(month - 2), period, "average"),
-                _figure(metric, series, month_key(last_year_end - 2), month_key(last_year_end), "average"))
+        return (_figure(metric, series, month - 2, period, "average"),
+                _figure(metric, series, last_year_end - 2, last_year_end, "average"))
     # annual and cohort figures: the latest report in the last twelve months, and the one before it
-    latest = _figure(metric, series, month_key(month - 11), period, "last")
-    before_end = month_key(month - 12)
-    return latest, _figure(metric, series, month_key(month - 23), before_end, "last")
+    latest = _figure(metric, series, month - 11, period, "last")
+    before_end = month - 12
+    return latest, _figure(metric, series, month - 23, before_end, "last")
 
 
 def _figure(metric: Metric, series: pd.DataFrame, start: str, end: str, how: str) -> Figure:
@@ -146,14 +146,14 @@ def _figure(metric: Metric, series: pd.DataFrame, start: str, end: str, how: str
 
 
 def _covers(start: str, end: str, how: str) -> str:
-    first, last = parse_month(start), parse_month(end)
+    first, last = Month(start), Month(end)
     if how == "last" or start == end:
-        return month_label(last)
+        return last.label
     if how == "average":
-        return f"{month_label(first)} to {month_label(last)}, a month on average"
-    if month_key(fy_first_month(last)) == start and last.month == 3:
-        return financial_year(last)
-    return f"{financial_year(last)} to {month_label(last)}"
+        return f"{first.label} to {last.label}, a month on average"
+    if last.fy_first == start and last.month == 3:
+        return last.financial_year
+    return f"{last.financial_year} to {last.label}"
 
 
 def _per_target(metric: Metric, figure: Figure) -> float:

@@ -17,7 +17,7 @@ from portfolio.config.schema import Metric, Target
 from portfolio.figures.engine import ORG_LEVELS, Engine
 from portfolio.figures.judgement import status
 from portfolio.figures.summaries import metric_values
-from portfolio.config.months import fy_first_month, fy_month_number, month_key, parse_month
+from portfolio.config.months import Month
 
 BASIS = {"monthly_total": "ytd", "mean": "ytd", "year_to_date": "ytd", "snapshot": "month", "statistic": "month"}
 SERIES_LABELS = {"actual": "Actual", "plan": "Plan", "forecast": "Forecast"}
@@ -29,7 +29,7 @@ def basis_of(metric: Metric) -> str:
 
 def basis_words(metric: Metric, period: str) -> str:
     """"year to date to M7" or "as reported at M7": what a figure in a table covers."""
-    month = f"M{fy_month_number(parse_month(period))}"
+    month = f"M{Month(period).fy_number}"
     return f"year to date to {month}" if basis_of(metric) == "ytd" else f"as reported at {month}"
 
 
@@ -155,13 +155,13 @@ def cumulative(engine: Engine, metric_id: str, org: str, period: str) -> pd.Data
     plan (the whole year) and of the forecast (the months after ``period``, where one exists).
     A snapshot is shown as reported each month. Columns: period, series, value."""
     metric = engine.metric(metric_id)
-    first = fy_first_month(parse_month(period))
-    year_start, year_end = month_key(first), month_key(first + 11)
+    first = Month(period).fy_first
+    year_start, year_end = first, first + 11
     frames = {
         "actual": engine.values(metric_id, org, "actual", year_start, period),
         "plan": engine.values(metric_id, org, "plan", year_start, year_end),
     }
-    next_month = month_key(parse_month(period) + 1)
+    next_month = Month(period) + 1
     forecast = engine.values(metric_id, org, "forecast", next_month, year_end)
     if not forecast.empty and forecast["period"].iloc[0] == next_month and not frames["actual"].empty:
         frames["forecast"] = pd.concat([frames["actual"].tail(1), forecast]) if basis_of(metric) == "month" else \

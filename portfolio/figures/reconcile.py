@@ -18,7 +18,7 @@ import pandas as pd
 from portfolio.config.schema import Metric, Portfolio
 from portfolio.figures.engine import Engine
 from portfolio.config.schema import key_words
-from portfolio.config.months import month_label
+from portfolio.config.months import Month
 
 KEY = ["org_code", "period", "series"]
 
@@ -36,7 +36,7 @@ class Mismatch:
 
     def describe(self, unit: str = "") -> str:
         return (f"{self.extract} {rows_text(self.lines)}: {self.what} for {self.org_code}, "
-                f"{month_label(self.period)} ({self.series}) add up to {self.parts:,.1f}{unit}, "
+                f"{Month(self.period).label} ({self.series}) add up to {self.parts:,.1f}{unit}, "
                 f"but the total is {self.total:,.1f}{unit} (a difference of {self.parts - self.total:,.1f}{unit})")
 
 

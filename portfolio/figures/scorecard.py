@@ -10,7 +10,7 @@ import pandas as pd
 from portfolio.config.schema import Metric
 from portfolio.figures.engine import Engine
 from portfolio.figures.summaries import MetricSummary, year_figure
-from portfolio.config.months import fy_to_date, month_key, parse_month
+from portfolio.config.months import Month
 
 # what a month's figure is, where it is not the month's own total or rate
 MEASURE_NOTES = {"snapshot": "At the end of each month", "year_to_date": "Each month's year to date"}
@@ -44,7 +44,7 @@ def optional_columns(rows: list[ScorecardRow]) -> set[str]:
 def scorecard(engine: Engine, portfolio_id: str, org_code: str, period: str) -> list[ScorecardRow]:
     """Every metric of the portfolio reported for ``org_code``, in category order."""
     portfolio = engine.config.portfolio(portfolio_id)
-    months = [month_key(m) for m in fy_to_date(parse_month(period))]
+    months = Month(period).fy_to_date()
     rows = []
     for category in portfolio.categories:
         for metric in (m for m in portfolio.metrics if m.category == category):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from portfolio.config.months import fy_months, fy_to_date, month_key, parse_month, same_month_in_year
+from portfolio.config.months import Month, fy_months
 from portfolio.config.schema import Metric, Target
 from portfolio.figures.judgement import month_on_month, status
 from portfolio.figures.spc import SPCResult, analyse, icons
@@ -93,12 +93,12 @@ def summarise(metric: Metric, org_code: str, period: str, valued: pd.DataFrame, 
     target, plan, year to date and baseline. ``tolerance`` is the share of the previous value
     within which a change is no change."""
     rows = to_period(valued, period)
-    earliest = month_key(parse_month(period) - LOOKBACK_MONTHS[metric.frequency])
+    earliest = Month(period) - LOOKBACK_MONTHS[metric.frequency]
     if rows.empty or rows.index[-1] < earliest:
         return MetricSummary(metric, org_code, period, available=True, target=metric.target_for(period, org_code),
                              status="no data")
     value_period, row = rows.index[-1], rows.iloc[-1]
-    month = parse_month(value_period)
+    month = Month(value_period)
     value = float(row["value"])
     previous_period = rows.index[-2] if len(rows) > 1 else None
     previous = float(rows["value"].iloc[-2]) if previous_period else None
@@ -140,12 +140,11 @@ def data_status(row: pd.Series) -> str:
     return "estimate" if row["estimate"] else "provisional" if row["provisional"] else "validated"
 
 
-def year_to_date(metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, int]:
+def year_to_date(metric: Metric, rows: pd.DataFrame, month: Month) -> tuple[float | None, int]:
     """Financial year to date at ``month``, and how many months it has: a sum of monthly totals, a
     ratio of summed parts, or the latest year-to-date figure. Snapshots and statistics have no
     year-to-date figure. ``rows`` is a valued series."""
-    months = [month_key(m) for m in fy_to_date(month)]
-    year = rows.loc[rows.index.isin(months)]
+    year = rows.loc[rows.index.isin(month.fy_to_date())]
     if year.empty or metric.measure in ("snapshot", "statistic"):
         return None, len(year)
     if metric.measure == "year_to_date":
@@ -156,7 +155,7 @@ def year_to_date(metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[
     return float(year["value"].sum()), len(year)
 
 
-def baseline_figure(metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tuple[float | None, str | None]:
+def baseline_figure(metric: Metric, rows: pd.DataFrame, month: Month) -> tuple[float | None, str | None]:
     """The metric's baseline for ``month`` and what it is for: the same month of the baseline year,
     the baseline year as a whole, or a fixed figure. ``rows`` is a valued series reaching back to
     the baseline year."""
@@ -166,7 +165,7 @@ def baseline_figure(metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tup
     if baseline.method == "value":
         return baseline.value, baseline.year
     if baseline.method == "same_month":
-        same = month_key(same_month_in_year(month, baseline.year))
+        same = month.same_month_in(baseline.year)
         return (float(rows.loc[same, "value"]), same) if same in rows.index else (None, None)
     return year_figure(metric, rows, baseline.year)
 
@@ -174,7 +173,7 @@ def baseline_figure(metric: Metric, rows: pd.DataFrame, month: pd.Period) -> tup
 def year_figure(metric: Metric, rows: pd.DataFrame, fy: str) -> tuple[float | None, str | None]:
     """A typical month of financial year ``fy``: a rate from the year's summed parts, or the mean
     of its monthly values. ``rows`` is a series indexed by period."""
-    year = rows.loc[rows.index.isin([month_key(m) for m in fy_months(fy)])]
+    year = rows.loc[rows.index.isin(fy_months(fy))]
     if year.empty:
         return None, None
     if metric.is_ratio:
@@ -188,11 +187,11 @@ def every_month(metric: Metric, valued: pd.Series) -> tuple[list[str], np.ndarra
     """A valued series as SPC reads it: every month from the first to the last, a missing month a
     gap (NaN) rather than a join; its values; and the positions of the metric's rebases among
     those months (past the first)."""
-    numbers = [_month_number(m) for m in valued.index]
-    values = np.full(numbers[-1] - numbers[0] + 1, np.nan)
-    values[np.array(numbers) - numbers[0]] = valued.to_numpy(dtype="float64")
-    months = [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(numbers[0], numbers[-1] + 1)]
-    rebases = [_month_number(m) - numbers[0] for m in metric.rebase_months]
+    first = Month(valued.index[0])
+    months = first.through(valued.index[-1])
+    values = np.full(len(months), np.nan)
+    values[[Month(m) - first for m in valued.index]] = valued.to_numpy(dtype="float64")
+    rebases = [Month(m) - first for m in metric.rebase_months]
     return months, values, [r for r in rebases if 0 < r < len(values)]
 
 
@@ -217,8 +216,3 @@ def spc_analysis(metric: Metric, rows: pd.DataFrame, target: Target | None) -> S
     months, values, rebases = every_month(metric, rows["value"])
     return analyse(values, months, improvement=metric.improvement,
                    target=None if target is None else target.value, rebase_at=rebases)
-
-
-def _month_number(month: str) -> int:
-    """YYYY-MM as a count of months, so that consecutive months differ by one."""
-    return int(month[:4]) * 12 + int(month[5:7]) - 1

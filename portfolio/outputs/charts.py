@@ -15,7 +15,7 @@ import pandas as pd
 from portfolio.config.schema import Metric
 from portfolio.outputs.formatting import axis_unit, format_value
 from portfolio.figures.suppression import is_small
-from portfolio.config.months import month_key, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.figures.suppression import mask
 
 NHS_BLUE = "#005EB8"
@@ -92,24 +92,11 @@ def value_axis(metric: Metric, values: Iterable[float], title: str | None = None
 # --- SPC ----------------------------------------------------------------------------------------
 
 
-def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period: str,
-              title: str | None = None) -> tuple[alt.LayerChart, str]:
-    """A Making Data Count XmR chart of the metric's display window (``spc_months``, ending at
-    ``period``): grey line, mean, dashed process limits broken at rebases, special-cause points in
-    the MDC colours, the target and the plan; each rebase in the window marked with its reason, and
-    the subtitle saying where the limits come from. Returns the chart and its key (only what is
-    drawn).
-
-    ``points`` is ``SPCResult.points`` over every month (dates are YYYY-MM), so the limits come from
-    the whole of each segment; ``series`` is the engine's series, for targets and plans.
-    """
-    factor, unit = axis_unit(metric)
-    first = month_key(parse_month(period) - (metric.spc_months - 1))
-    segment_starts = points.groupby("segment")["date"].min()
-    window = points[(points["date"] >= first) & (points["date"] <= period)]
+def _spc_frame(metric: Metric, window: pd.DataFrame, series: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """The window's points as the chart draws them, in the axis unit, with its targets and plans."""
     plans = series.set_index("period")["plan"]
     targets = series.set_index("period")["target"]
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "month": pd.to_datetime(window["date"]),
         "segment": window["segment"],
         "value": drawable(metric, window["value"]) / factor,
@@ -124,6 +111,64 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
         "limits": [f"{format_value(metric, lo, suppress=False)} to {format_value(metric, hi, suppress=False)}"
                    for lo, hi in zip(window["lpl"], window["upl"])],
     })
+
+
+def _rebase_marks(frame: pd.DataFrame, inside: list[str], reasons: dict[str, str | None]) -> list:
+    """A rule at each rebase in the window and its reason beside it: to the right of it in the first
+    half of the window, to the left in the second (so that no label runs past the chart's edge), a
+    line lower than the one before."""
+    months = list(frame["month"].dt.strftime("%Y-%m"))
+    marks = pd.DataFrame({"month": pd.to_datetime(inside),
+                          "label": [f"New limits: {reasons[m] or Month(m).label}" for m in inside],
+                          "left": [months.index(m) > len(months) / 2 for m in inside],
+                          "row": [14 * (n % 2) for n in range(len(inside))]})
+    rules = alt.Chart(marks).mark_rule(color="#425563", strokeDash=[6, 3]).encode(x="month:T")
+    return [rules] + [alt.Chart(marks.iloc[[n]]).mark_text(align="right" if mark.left else "left", baseline="top",
+                                                           dx=-4 if mark.left else 4, color=TEXT, fontSize=12)
+                      .encode(x="month:T", y=alt.value(mark.row), text="label:N")
+                      for n, mark in enumerate(marks.itertuples())]
+
+
+def _limits_basis(points: pd.DataFrame, frame: pd.DataFrame, segment_starts: pd.Series,
+                  reasons: dict[str, str | None]) -> str:
+    """Where the limits drawn first come from: "limits from Apr-24 (new pathway)"."""
+    start = segment_starts.get(frame["segment"].iloc[0]) if len(frame) else None
+    if start and start in reasons:
+        return f"limits from {Month(start).label}" + (f" ({reasons[start]})" if reasons[start] else "")
+    return f"limits from {Month(points['date'].iloc[0]).label}"
+
+
+def _target_and_plan(frame: pd.DataFrame, base: alt.Chart, x: alt.X) -> tuple[list, list[str]]:
+    """The target (a red dashed step) and the plan (grey dots), each where the window has one."""
+    layers, key = [], []
+    if frame["target"].notna().any():
+        layers.append(base.mark_line(color=TARGET_RED, strokeDash=[8, 4], interpolate="step-after", strokeWidth=2)
+                      .encode(y="target:Q"))
+        key.append("red dashed: target")
+    if frame["plan"].notna().any():
+        layers.append(alt.Chart(frame[frame["plan"].notna()]).mark_line(
+            color=PLAN_GREY, strokeDash=[2, 2], strokeWidth=2, point=alt.OverlayMarkDef(color=PLAN_GREY, size=20))
+            .encode(x=x, y="plan:Q"))
+        key.append("grey dotted: plan")
+    return layers, key
+
+
+def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period: str,
+              title: str | None = None) -> tuple[alt.LayerChart, str]:
+    """A Making Data Count XmR chart of the metric's display window (``spc_months``, ending at
+    ``period``): grey line, mean, dashed process limits broken at rebases, special-cause points in
+    the MDC colours, the target and the plan; each rebase in the window marked with its reason, and
+    the subtitle saying where the limits come from. Returns the chart and its key (only what is
+    drawn).
+
+    ``points`` is ``SPCResult.points`` over every month (dates are YYYY-MM), so the limits come from
+    the whole of each segment; ``series`` is the engine's series, for targets and plans.
+    """
+    factor, unit = axis_unit(metric)
+    first = Month(period) - (metric.spc_months - 1)
+    segment_starts = points.groupby("segment")["date"].min()
+    window = points[(points["date"] >= first) & (points["date"] <= period)]
+    frame = _spc_frame(metric, window, series, factor)
     x = alt.X("month:T", axis=MONTHS_AXIS)
     # an SPC chart is about variation: its axis follows the figures and the limits, a cut said on it
     y = value_axis(metric, pd.concat([frame[c] for c in ("value", "lpl", "upl", "target", "plan")]), zero=False)
@@ -136,16 +181,8 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
               *[base.mark_line(color="#425563", strokeDash=[4, 3], strokeWidth=1).encode(y=f"{limit}:Q",
                                                                                         detail="segment:N")
                 for limit in ("lpl", "upl")]]
-    key = ["solid line: mean", "dashed lines: process limits"]
-    if frame["target"].notna().any():
-        layers.append(base.mark_line(color=TARGET_RED, strokeDash=[8, 4], interpolate="step-after", strokeWidth=2)
-                      .encode(y="target:Q"))
-        key.append("red dashed: target")
-    if frame["plan"].notna().any():
-        layers.append(alt.Chart(frame[frame["plan"].notna()]).mark_line(
-            color=PLAN_GREY, strokeDash=[2, 2], strokeWidth=2, point=alt.OverlayMarkDef(color=PLAN_GREY, size=20))
-            .encode(x=x, y="plan:Q"))
-        key.append("grey dotted: plan")
+    lines, key = _target_and_plan(frame, base, x)
+    layers += lines
     layers.append(base.mark_circle(size=55, opacity=1).encode(
         y="value:Q", tooltip=tooltip,
         color=alt.Color("point_type:N", legend=None,
@@ -153,25 +190,11 @@ def spc_chart(metric: Metric, points: pd.DataFrame, series: pd.DataFrame, period
     reasons = {r.month: r.reason for r in metric.rebase}
     inside = [m for m in segment_starts if first < m <= period and m in reasons]
     if inside:
-        # each reason beside its rule: to the right of it in the first half of the window, to the left
-        # in the second (so that no label runs past the chart's edge), a line lower than the one before
-        months = list(frame["month"].dt.strftime("%Y-%m"))
-        marks = pd.DataFrame({"month": pd.to_datetime(inside),
-                              "label": [f"New limits: {reasons[m] or month_label(m)}" for m in inside],
-                              "left": [months.index(m) > len(months) / 2 for m in inside],
-                              "row": [14 * (n % 2) for n in range(len(inside))]})
-        layers.append(alt.Chart(marks).mark_rule(color="#425563", strokeDash=[6, 3]).encode(x="month:T"))
-        layers += [alt.Chart(marks.iloc[[n]]).mark_text(align="right" if mark.left else "left", baseline="top",
-                                                        dx=-4 if mark.left else 4, color=TEXT, fontSize=12)
-                   .encode(x="month:T", y=alt.value(mark.row), text="label:N") for n, mark in enumerate(marks.itertuples())]
+        layers += _rebase_marks(frame, inside, reasons)
         key.append("black dashed upright: limits recalculated")
-    start = segment_starts.get(frame["segment"].iloc[0]) if len(frame) else None
-    reason = reasons.get(start)
-    basis = (f"limits from {month_label(start)}" + (f" ({reason})" if reason else "")
-             if start and start in reasons else f"limits from {month_label(points['date'].iloc[0])}")
-    subtitle = f"{unit}, the last {len(frame)} months · {basis}"
+    subtitle = f"{unit}, the last {len(frame)} months · {_limits_basis(points, frame, segment_starts, reasons)}"
     point_types = [t for t in POINT_COLOURS if t in set(frame["point_type"])]
-    key = [KEY_WORDS[t] for t in dict.fromkeys(point_types)] + key
+    key = [KEY_WORDS[t] for t in dict.fromkeys(point_types)] + ["solid line: mean", "dashed lines: process limits"] + key
     if window["short_segment_warning"].any():
         key.append("limits from fewer than 13 months are trial limits")
     chart = alt.layer(*layers).properties(height=320, title=titled(title or metric.label, subtitle))

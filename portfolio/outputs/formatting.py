@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from portfolio.config.months import fy_month_label, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.config.schema import Metric, Target
 from portfolio.figures.judgement import BETTER, NO_CHANGE, NOT_JUDGED, WORSE, rounds_to_nothing
 from portfolio.figures.suppression import SUPPRESSION, is_small
@@ -158,7 +158,7 @@ def context_line(ws: Workspace, period: str, org: str, extracts: set[str] | None
                  reported_by: str | None = None) -> str:
     """Period · organisation (and, where one organisation within it reports every figure, whose
     figures they are) · data as at · synthetic or not."""
-    parts = [f"Period: {fy_month_label(parse_month(period))}",  # the one reporter by its short name: space forces it
+    parts = [f"Period: {Month(period).fy_label}",  # the one reporter by its short name: space forces it
              f"Organisation: {ws.tree[org].name}" + (f" (figures: {ws.tree.label(reported_by)})" if reported_by else "")]
     parts.append(data_words(ws.data_as_at(extracts), ws.synthetic))
     return " · ".join(part for part in parts if part)
@@ -192,7 +192,7 @@ def change(summary) -> Change:
     metric = summary.metric
     if is_small(metric, summary.value) or is_small(metric, summary.previous):
         return Change("hidden", "change not shown: small numbers", "off")
-    month = month_label(summary.previous_period)
+    month = Month(summary.previous_period).label
     amount = format_change(metric, summary.change)
     arrow = summary.direction if summary.direction in ("up", "down") else "off"
     mark = {"up": "↑", "down": "↓"}.get(arrow, "→")

@@ -51,7 +51,7 @@ from portfolio.outputs.icons import assurance_svg, group_svg, icon_svg, icon_wor
 from portfolio.figures.judgement import (ASSURANCE_GROUPS, MATRIX_CELLS, VARIATION_GROUPS, exceptions, icon_matrix, scoring, status)
 from portfolio.outputs.formatting import change
 from portfolio.outputs.meetings import METRIC, PORTFOLIO, TABLE, Step, organisation, running_order
-from portfolio.config.months import fy_month_label, month_label, parse_month
+from portfolio.config.months import Month
 from portfolio.figures.suppression import mask
 from portfolio.figures.views import heat_table, standards_columns, standards_table
 from portfolio.figures.workspace import Workspace
@@ -96,7 +96,7 @@ def board_pack(ws: Workspace, meeting: Meeting) -> BoardPack:
         pack = _Pack(ws, meeting)
         buffer = io.BytesIO()
         document = _Document(buffer, _footer(ws, meeting), title=f"Board pack: {meeting.title}",
-                             author=ws.config.settings.title, subject=f"Period {month_label(meeting.period)}")
+                             author=ws.config.settings.title, subject=f"Period {Month(meeting.period).label}")
         document.multiBuild(pack.story())
         return BoardPack(buffer.getvalue(), workbook(pack.tables), pack.tables)
     finally:
@@ -151,7 +151,7 @@ def _heading(text: str, level: int, key: str, style=H1, listed: bool = True) -> 
 
 
 def _footer(ws: Workspace, meeting: Meeting) -> str:
-    parts = [meeting.title, f"Period: {month_label(meeting.period)}", data_words(ws.data_as_at(), ws.synthetic)]
+    parts = [meeting.title, f"Period: {Month(meeting.period).label}", data_words(ws.data_as_at(), ws.synthetic)]
     if meeting.public:
         rule = ws.config.settings.small_numbers
         parts.append(f"Counts of {rule.low}–{rule.high} shown as {rule.symbol}")
@@ -329,7 +329,7 @@ class _Pack:
             f"{meeting.date:%A %d %B %Y}",
             "Meeting in public: counts small enough to identify people are hidden" if meeting.public else
             "Private session",
-            f"Reporting period: {fy_month_label(parse_month(self.period))}",
+            f"Reporting period: {Month(self.period).fy_label}",
             f"Organisation: {ws.tree[self.org].name}",
             data_words(ws.data_as_at(), ws.synthetic),
             f"Prepared {date.today():%d %B %Y}",
@@ -435,7 +435,7 @@ class _Pack:
         note = metric_commentary(self.ws.config.folder, metric.id, self.period, self.org)
         if note is None:
             return [Paragraph("Narrative", H3), Paragraph(escape(f"No narrative has been written for "
-                                                                 f"{month_label(self.period)}."), SMALL)]
+                                                                 f"{Month(self.period).label}."), SMALL)]
         flow = [Paragraph("Narrative", H3), Paragraph(escape(written_for(note, self.org, self.ws.tree)), SMALL)]
         for heading, text in sections(note.text).items():
             if heading:
@@ -460,7 +460,7 @@ class _Pack:
                    for code in frame["code"]]
         statuses = [status(metric, v, t) for v, t in zip(values, targets)]
         table = pd.DataFrame({key_words(dimension).capitalize(): list(frame["member"]),
-                              month_label(self.period): [format_value(metric, v) if v is not None else "*" for v in values],
+                              Month(self.period).label: [format_value(metric, v) if v is not None else "*" for v in values],
                               "Status": [format_status(s) for s in statuses]})
         tones = [[None, TONE.get(s), None] for s in statuses]
         if not any(targets):  # "No target" on every row says nothing
@@ -494,7 +494,7 @@ class _Pack:
                      Spacer(1, 4 * mm)]
         note = portfolio_commentary(ws.config.folder, portfolio.id, self.period, self.org)
         if note is None:
-            flow.append(Paragraph(escape(f"No narrative has been written for {month_label(self.period)}."), SMALL))
+            flow.append(Paragraph(escape(f"No narrative has been written for {Month(self.period).label}."), SMALL))
         else:
             flow.append(Paragraph(escape(written_for(note, self.org, ws.tree)), SMALL))
             for heading, text in front_sheet_narrative(note).items():  # paragraphs run on over a page, line by line
@@ -528,7 +528,7 @@ class _Pack:
                 rows.append([ws.tree[code].name, *(marked(metric, v, s, target=target) for v, s in zip(values, statuses))])
                 tones.append([None, *(TONE.get(s) for s in statuses)])
         self.tables[view.title] = pd.DataFrame(rows, columns=header)
-        return flow + [BoardTable(f"{view.title}, {month_label(period)}", header, rows, tones),
+        return flow + [BoardTable(f"{view.title}, {Month(period).label}", header, rows, tones),
                        Paragraph("✔ and green: meets target · ✘ and red: below it · – no figure this month", SMALL)]
 
 
