@@ -9,6 +9,7 @@ ever reaches the page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -31,12 +32,20 @@ class Cell:
     picture: tuple[str, str] | None = None  # an SVG drawn at its own size (a sparkline), and its words
 
 
+KEPT_TOGETHER = re.compile(r"[A-Z][a-z]{2}-\d{2}|[✔✘] (?:Not met|Met)")  # never broken over two lines
+
+
+def kept_together(words: str) -> str:
+    """Text escaped, a month ("Sep-26") and a status ("✘ Not met") each kept on one line."""
+    return KEPT_TOGETHER.sub(lambda found: f'<span class="pp-keep">{found.group(0)}</span>', escape(words))
+
+
 def _content(cell: Cell) -> str:
     icons = "".join(f'<img src="{data_uri(svg)}" alt="{escape(words)}" title="{escape(words)}" width="26" '
                     f'height="26">' for svg, words in cell.icons)
     if cell.picture:
         icons += f'<img src="{data_uri(cell.picture[0])}" alt="{escape(cell.picture[1])}">'
-    text = escape(cell.text)
+    text = kept_together(cell.text)
     if cell.link:
         text = f'<a href="{escape(cell.link)}">{text}</a>'
     note = f'<span class="note">{escape(cell.note)}</span>' if cell.note else ""

@@ -9,7 +9,6 @@ drawn on the server by vl-convert from the same builder as the pages."""
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 import altair as alt
@@ -17,7 +16,7 @@ import vl_convert
 
 from portfolio.outputs.formatting import data_words
 from portfolio.outputs.charts import spc_chart
-from components.html_table import table_html
+from components.html_table import kept_together, table_html
 from portfolio.outputs.icons import data_uri, icon_svg, icon_words, shown_icons
 from components.portfolio_views import TABLE_PARTS
 from components.tiles import exceptions_html, matrix_html
@@ -70,14 +69,6 @@ def _summary(ws: Workspace, org: str, period: str, step: Step) -> str:
             f"<p>{escape(escalated)}.</p></div>")
 
 
-KEPT_TOGETHER = re.compile(r"[A-Z][a-z]{2}-\d{2}|[✔✘] (?:Not met|Met)")  # never broken over two lines
-
-
-def _text(words: str) -> str:
-    """Text escaped, a month ("Sep-26") and a status ("✘ Not met") each kept on one line."""
-    return KEPT_TOGETHER.sub(lambda found: f'<span class="pp-keep">{found.group(0)}</span>', escape(words))
-
-
 def _picture(svg: str, words: str, css: str = "") -> str:
     """An SVG as an image with its words: the page's HTML sanitiser keeps images, not inline SVG."""
     return f'<img src="{data_uri(svg)}" alt="{escape(words)}"{f" class={css!r}" if css else ""}>'
@@ -95,12 +86,12 @@ def _figure(summary: MetricSummary) -> str:
     value = format_value(metric, summary.value, apart_from=summary.target.value if summary.target else None)
     chip = change(summary)
     target = f"Target {format_target(metric, summary.target)} · " if summary.target else ""
-    chip_line = (f'<p class="pp-slide-change {CHANGE_TONES.get(chip.tone, "")}">{_text(chip.text)}</p>'
+    chip_line = (f'<p class="pp-slide-change {CHANGE_TONES.get(chip.tone, "")}">{kept_together(chip.text)}</p>'
                  if chip.text else "")
-    late = (f'<span class="pp-slide-note pp-slide-when">{_text(Month(summary.value_period).label)}</span>'
+    late = (f'<span class="pp-slide-note pp-slide-when">{kept_together(Month(summary.value_period).label)}</span>'
             if summary.value_period and summary.value_period != summary.period else "")
     return (f'<div class="pp-slide-figure"><p class="pp-slide-value">{escape(value)}{_icons(summary, 44)}{late}</p>'
-            f'<p>{_text(target + format_status(summary.status))}</p>{chip_line}</div>')
+            f'<p>{kept_together(target + format_status(summary.status))}</p>{chip_line}</div>')
 
 
 def _narrative(ws: Workspace, note: Commentary | None, org: str, period: str) -> str:

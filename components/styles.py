@@ -29,6 +29,7 @@ PAGE_CSS = """
 .pp-table th.name[scope="row"] { font-weight: 400; }
 .pp-table tbody th[scope="rowgroup"] { text-align: left; background: #f8fafa; font-weight: 700; padding-top: 0.5rem; }
 .pp-table .note { display: block; color: #4c6272; font-size: 0.8rem; }
+.pp-keep { white-space: nowrap; }
 .pp-table .miss { background: #fde8e8; color: #a4161a; font-weight: 700; }
 .pp-table .met { background: #e6f4ea; color: #0b6b2b; }
 .pp-table .strong { font-weight: 700; }

@@ -17,6 +17,7 @@ from portfolio.outputs.meetings import (COLUMNS_PER_SLIDE, EXCEPTIONS, EXCEPTION
                                 SUMMARY, TABLE, _split, organisation, running_order)
 from portfolio.figures.views import table_shape
 from portfolio.figures.suppression import hidden, mask
+from components.html_table import Cell, table_html
 from tests.apptest import html_tables, no_errors, open_page, start
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE
@@ -240,3 +241,9 @@ def test_a_meeting_with_no_slides_this_month_says_so(tmp_path, monkeypatch):
     no_errors(at)
     assert "This meeting has no slides: North West Ambulance Service NHS Trust reports none" in at.info[0].value
     assert [b.label for b in at.button] == ["Exit"]
+
+
+def test_a_table_cell_keeps_a_month_and_a_status_on_one_line():
+    html = table_html(["Change"], [(None, [[Cell("+274, worse than Sep-26")], [Cell("✘ Not met <b>")]])], caption="c")
+    assert '<span class="pp-keep">Sep-26</span>' in html
+    assert '<span class="pp-keep">✘ Not met</span> &lt;b&gt;' in html
