@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from portfolio.outputs.formatting import axis_unit, data_words, format_count, format_target
-from portfolio.config.months import Month
 from components import exported
 from components.cache import workspace
+from portfolio.config.months import Month
+from portfolio.outputs.formatting import axis_unit, data_words, format_count, format_target
 
 ws = workspace()
 st.title("About the data", anchor=False)

@@ -4,15 +4,15 @@ link that starts presenting it, and its board pack as a PDF and a workbook of ev
 import pandas as pd
 import streamlit as st
 
-from portfolio.outputs.formatting import data_words
 from components import exported
 from components.cache import cached, meeting_steps, workspace
 from components.routes import page
-from portfolio.outputs.meetings import organisation
-from portfolio.outputs.pack import board_pack
 from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.formatting import data_words
 from portfolio.outputs.links import OVERVIEW
+from portfolio.outputs.meetings import organisation
+from portfolio.outputs.pack import board_pack
 
 ws = workspace()
 st.title("Board meetings", anchor=False)

@@ -12,18 +12,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portfolio.outputs.formatting import data_words
-from portfolio.outputs.charts import NHS_BLUE
 from components import exported
 from components.cache import cached
 from components.filters import url_synced
 from components.state import interactive, on_select, request_drill
-from portfolio.data import attendances
-from portfolio.data.attendances import DECILES, DEPARTMENT_TYPES, FOUR_HOURS, TWELVE_HOURS, Months, PatientExtract, \
-    Sites, StoreReport
 from portfolio.config.months import Month
+from portfolio.data import attendances
+from portfolio.data.attendances import (DECILES, DEPARTMENT_TYPES, FOUR_HOURS, TWELVE_HOURS, Months, PatientExtract,
+                                        Sites, StoreReport)
 from portfolio.data.storage import store_folder
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.charts import NHS_BLUE
+from portfolio.outputs.formatting import data_words
 
 OVER_4_HOURS = "#41B6E6"  # NHS light blue: over 4 hours, up to 12
 OVER_12_HOURS = "#ED8B00"  # NHS orange

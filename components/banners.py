@@ -8,8 +8,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from components import exported
-from portfolio.outputs.formatting import context_line
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.formatting import context_line
 
 
 def title_block(ws: Workspace, title: str, period: str, org: str, extracts: set[str] | None = None,

@@ -9,25 +9,24 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, drawable, titled
 from components import exported
-from components.maps import CHARACTERS, NO_BASEMAP
-from components.html_table import Cell, html_table
-from portfolio.outputs.icons import sparkline_svg
-from components.marks import marked_cell, status_style
 from components.cache import cached, portfolio_summaries
+from components.html_table import Cell, html_table
+from components.maps import CHARACTERS, NO_BASEMAP
+from components.marks import marked_cell, status_style
 from components.state import link
 from portfolio.config.commentary import portfolio_commentary, sections, written_for
-from portfolio.config.schema import Portfolio, ViewSpec
-from portfolio.outputs.formatting import format_percent, format_points, format_status, format_target, format_value
-from portfolio.config.schema import key_words
-from portfolio.figures.judgement import COUNT_WORDS, status
-from portfolio.figures.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation, shares,
-                                 theme_counts)
 from portfolio.config.months import Month
+from portfolio.config.schema import Portfolio, ViewSpec, key_words
+from portfolio.figures.framework import (BASIS_WORDS, Figure, framework, kvi_rows, milestones_at, representation,
+                                         shares, theme_counts)
+from portfolio.figures.judgement import COUNT_WORDS, status
 from portfolio.figures.positions import basis_of
 from portfolio.figures.views import natural_order
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, drawable, titled
+from portfolio.outputs.formatting import format_percent, format_points, format_status, format_target, format_value
+from portfolio.outputs.icons import sparkline_svg
 from portfolio.outputs.links import DEEP_DIVE
 
 ALL_THEMES = "All themes"

@@ -16,6 +16,7 @@ from portfolio.figures.judgement import scoring
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.links import DEEP_DIVE
 
+
 def scoring_table(portfolio: Portfolio, summaries: list[MetricSummary]) -> pd.DataFrame:
     """The counts of ``portfolio.figures.judgement.scoring``, by category, for a table."""
     return pd.DataFrame(scoring(portfolio.categories, summaries))

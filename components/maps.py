@@ -9,10 +9,10 @@ import json
 import pandas as pd
 import pydeck as pdk
 
-from portfolio.config.schema import Metric
-from portfolio.outputs.formatting import format_status, format_value
 from portfolio.config.organisations import OrgTree
+from portfolio.config.schema import Metric
 from portfolio.figures.judgement import MET, NO_DATA, NO_TARGET, NOT_MET
+from portfolio.outputs.formatting import format_status, format_value
 
 STATUS_COLOURS = {MET: [0, 176, 240], NOT_MET: [228, 108, 10], NO_TARGET: [166, 166, 166], NO_DATA: [220, 220, 220]}
 STATUS_KEY = {MET: "blue: meets target", NOT_MET: "orange: does not meet it", NO_TARGET: "grey: no target",

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portfolio.outputs.icons import icon_markdown, icon_words, shown_icons
-from portfolio.figures.engine import MetricSummary
-from portfolio.outputs.formatting import format_status, format_target, format_value
-from portfolio.figures.judgement import BETTER, WORSE
-from portfolio.outputs.formatting import Change, change
 from portfolio.config.months import Month
+from portfolio.figures.engine import MetricSummary
+from portfolio.figures.judgement import BETTER, WORSE
+from portfolio.outputs.formatting import Change, change, format_status, format_target, format_value
+from portfolio.outputs.icons import icon_markdown, icon_words, shown_icons
 
 CHIP_COLOURS = {BETTER: "green", WORSE: "red"}  # anything else is grey: no change, not judged
 MEASURE_WORDS = {"monthly_total": "In the month", "snapshot": "At the month end", "year_to_date": "Year to date"}

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portfolio.outputs.charts import breakdown_chart, breakdown_key, member_trend_chart
 from components import exported
 from components.routes import page
 from components.state import interactive, on_select, request_drill, view_params
-from portfolio.config.schema import ChartSpec, Portfolio
-from portfolio.figures.engine import ORG_LEVELS
-from portfolio.config.schema import key_words
 from portfolio.config.months import Month
+from portfolio.config.schema import ChartSpec, Portfolio, key_words
+from portfolio.figures.engine import ORG_LEVELS
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.charts import breakdown_chart, breakdown_key, member_trend_chart
 from portfolio.outputs.links import DEEP_DIVE
 
 

@@ -9,24 +9,22 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portfolio.outputs.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
 from components import exported
-from components.html_table import Cell, html_table
-from components.marks import marked_cell
 from components.filters import quoted, url_synced
 from components.framework_views import comparison_view, framework_view, kvi_view, map_view, milestones_view
+from components.html_table import Cell, html_table
+from components.marks import marked_cell
+from components.metric_views import chip_delta
 from components.position_views import position_view, statement_view, waterfall_view
 from components.state import interactive, link, presenting
-from portfolio.config.schema import (DistributionView, HeatmapView, Portfolio, StandardsView, TrajectoryView,
-                                     ViewSpec)
-from portfolio.outputs.formatting import axis_unit, format_percent, format_target, format_value
-from portfolio.config.schema import ORG_LEVELS, key_words
-from components.metric_views import chip_delta
-from portfolio.figures.judgement import status
-from portfolio.outputs.formatting import against_plan
 from portfolio.config.months import Month
+from portfolio.config.schema import (ORG_LEVELS, DistributionView, HeatmapView, Portfolio, StandardsView,
+                                     TrajectoryView, ViewSpec, key_words)
+from portfolio.figures.judgement import status
 from portfolio.figures.views import heat_table, months_to_target, natural_order, standards_columns, standards_table
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.charts import MONTHS_AXIS, SERIES_COLOURS, drawable, plan_chart, titled, value_axis
+from portfolio.outputs.formatting import against_plan, axis_unit, format_percent, format_target, format_value
 from portfolio.outputs.links import DEEP_DIVE
 
 VIEW_KEY = "view"  # the URL parameter of the tab shown: ?view=Scorecard

@@ -8,18 +8,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
 from components import exported
-from components.marks import cell_style
 from components.cache import cached
-from portfolio.config.schema import Metric, Portfolio, ViewSpec
-from portfolio.outputs.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance, marked)
-from portfolio.config.schema import ORG_LEVELS, key_words
-from portfolio.figures.judgement import rounds_to_nothing
+from components.marks import cell_style
 from portfolio.config.months import Month
-from portfolio.figures.positions import Position, Step, basis_of, bases_note, cumulative, lines, positions, waterfall
+from portfolio.config.schema import ORG_LEVELS, Metric, Portfolio, ViewSpec, key_words
+from portfolio.figures.judgement import rounds_to_nothing
+from portfolio.figures.positions import Position, Step, bases_note, basis_of, cumulative, lines, positions, waterfall
 from portfolio.figures.reconcile import Check, reconcile
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.charts import NHS_BLUE, PLAN_GREY, TARGET_RED, titled, value_axis
+from portfolio.outputs.formatting import (MISS, axis_unit, format_percent, format_target, format_value, format_variance,
+                                          marked)
 
 COLUMN_WORDS = {"plan": "Plan", "actual": "Actual", "variance": "Variance", "percent_of_plan": "% of plan",
                 "year_plan": "Full-year plan", "underspend": "Under / (over)spend", "target": "Target"}

@@ -10,16 +10,16 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components.filters import quoted
-from components.exported import place_downloads
-from components.slides import slide_html
 from components.cache import cached, meeting_steps
+from components.exported import place_downloads
+from components.filters import quoted
+from components.slides import slide_html
 from components.state import ALLOW_DRILL_KEY, ORG_KEY, PERIOD_KEY, PRESENTING_KEY
+from portfolio.config.months import Month
 from portfolio.config.schema import Meeting
 from portfolio.figures.suppression import SUPPRESSION
-from portfolio.outputs.meetings import organisation
-from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.meetings import organisation
 
 PRESENT_PARAMS = ("present", "meeting", "slide")
 LOG = logging.getLogger(__name__)

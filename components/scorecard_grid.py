@@ -7,16 +7,15 @@ from __future__ import annotations
 import streamlit as st
 
 from components.html_table import Cell, html_table
-from portfolio.outputs.icons import icon_pairs
 from components.marks import marked_cell
 from components.state import link
-from portfolio.outputs.formatting import MISS, format_target, format_value
-from portfolio.figures.suppression import SUPPRESSION
-from portfolio.figures.judgement import year_to_date_status, year_to_date_withheld
-from portfolio.outputs.formatting import change
 from portfolio.config.months import Month
-from portfolio.outputs.links import DEEP_DIVE
+from portfolio.figures.judgement import year_to_date_status, year_to_date_withheld
 from portfolio.figures.scorecard import BASELINE_YEAR, ScorecardRow, optional_columns
+from portfolio.figures.suppression import SUPPRESSION
+from portfolio.outputs.formatting import MISS, change, format_target, format_value
+from portfolio.outputs.icons import icon_pairs
+from portfolio.outputs.links import DEEP_DIVE
 
 DENSE_MONTHS = 8  # from M9 the months need smaller type to fit a 1280-pixel screen
 

@@ -14,21 +14,20 @@ from html import escape
 import altair as alt
 import vl_convert
 
-from portfolio.outputs.formatting import data_words
-from portfolio.outputs.charts import spc_chart
 from components.html_table import kept_together, table_html
-from portfolio.outputs.icons import data_uri, icon_svg, icon_words, shown_icons
 from components.portfolio_views import TABLE_PARTS
 from components.tiles import exceptions_html, matrix_html
-from portfolio.config.commentary import Commentary, metric_commentary, portfolio_commentary, slide_narrative, written_for
+from portfolio.config.commentary import (Commentary, metric_commentary, portfolio_commentary, slide_narrative,
+                                         written_for)
+from portfolio.config.months import Month
 from portfolio.config.schema import Meeting
 from portfolio.figures.engine import MetricSummary
-from portfolio.outputs.formatting import format_status, format_target, format_value
 from portfolio.figures.judgement import ASSURANCE_GROUPS, BETTER, ESCALATIONS, WORSE, exceptions
-from portfolio.outputs.formatting import change
-from portfolio.outputs.meetings import EXCEPTIONS, METRIC, PORTFOLIO, SUMMARY, TABLE, Step
-from portfolio.config.months import Month
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.charts import spc_chart
+from portfolio.outputs.formatting import change, data_words, format_status, format_target, format_value
+from portfolio.outputs.icons import data_uri, icon_svg, icon_words, shown_icons
+from portfolio.outputs.meetings import EXCEPTIONS, METRIC, PORTFOLIO, SUMMARY, TABLE, Step
 
 CHART_SIZE = (610, 300)  # the SVG's own size, in pixels: the metric slide's left column at 1280×720
 CHANGE_TONES = {BETTER: "better", WORSE: "worse"}

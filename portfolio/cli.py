@@ -12,16 +12,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from portfolio.figures.engine import Engine
-from portfolio.hints import hints
-from portfolio.data.imports.icb import prepare
-from portfolio.data.imports.ods import organisations
 from portfolio.config.described import FILES, file_schema, json_schema
 from portfolio.config.files import shown, unreadable, unwritable
+from portfolio.config.months import Month
+from portfolio.data.imports.icb import prepare
+from portfolio.data.imports.ods import organisations
 from portfolio.data.imports.published import UnknownLayout
 from portfolio.data.imports.run import import_files
+from portfolio.figures.engine import Engine
+from portfolio.hints import hints
 from portfolio.outputs.pack import board_pack
-from portfolio.config.months import Month
 from portfolio.workspace import default_folders, load_workspace
 
 VALUES_HEADER = ["period", "org_code", "value", "numerator", "denominator", "target", "status"]

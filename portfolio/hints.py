@@ -4,11 +4,11 @@ where the file names go. A hint is not a problem: nothing is wrong, something co
 
 from __future__ import annotations
 
-from portfolio.data.attendances import configured
 from portfolio.config.commentary import commentary_problems, metric_commentary, portfolio_commentary, slide_problems
-from portfolio.outputs.meetings import METRIC, PORTFOLIO, organisation, running_order
+from portfolio.data.attendances import configured
 from portfolio.figures.judgement import MET, variation_group
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.meetings import METRIC, PORTFOLIO, organisation, running_order
 
 
 def hints(ws: Workspace) -> list[str]:

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 from portfolio.config.loading import load_config
-from portfolio.figures.engine import Engine
-from portfolio.data.extracts import load_extracts
 from portfolio.config.organisations import OrgTree
+from portfolio.data.extracts import load_extracts
 from portfolio.data.store import FactStore
+from portfolio.figures.engine import Engine
 from portfolio.figures.workspace import Workspace
 
 PROJECT = Path(__file__).resolve().parent.parent

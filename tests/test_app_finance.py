@@ -8,8 +8,8 @@ import pytest
 from portfolio.outputs.formatting import format_value
 from tests.apptest import chart_data, charts, deep_dive, no_errors, open_page, start
 from tests.conftest import ROOT
-from tests.test_positions import PERIOD, SYSTEM, YEAR_TO_DATE, _total
 from tests.sweep import SAMPLE
+from tests.test_positions import PERIOD, SYSTEM, YEAR_TO_DATE, _total
 
 METRICS = SAMPLE.config.metrics
 

@@ -10,9 +10,9 @@ import pytest
 
 from portfolio.cli import main as cli
 from portfolio.config.loading import load_config
+from portfolio.config.months import Month
 from portfolio.outputs.formatting import format_value
 from portfolio.workspace import load_workspace
-from portfolio.config.months import Month
 from tests.apptest import (chart_unit, charts, deep_dive, html_tables, metrics, navigation, no_errors, open_page, start,
                            table_frame)
 from tests.conftest import ROOT

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from portfolio.config.loading import load_config
+from portfolio.config.organisations import OrgTree
 from portfolio.data import attendances
 from portfolio.data.attendances import configured, sites_within, store_for
-from portfolio.config.loading import load_config
 from portfolio.hints import hints
-from portfolio.config.organisations import OrgTree
 from portfolio.workspace import load_workspace
 from tests.apptest import metrics, no_errors, open_page, start
 from tests.conftest import FIXTURE_CONFIG, FIXTURES, ROOT

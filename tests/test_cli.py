@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 import yaml
 
-from portfolio.outputs.meetings import running_order
 from portfolio.config.described import FILES
+from portfolio.outputs.meetings import running_order
 from tests.conftest import FIXTURE_CONFIG, FIXTURE_DATA, ROOT
 from tests.sweep import SAMPLE
 

@@ -4,9 +4,10 @@ every commentary file that cannot be shown as written."""
 
 import os
 
-from portfolio.config.commentary import MAX_BYTES, commentary_problems, metric_commentary, portfolio_commentary, written_for
-from portfolio.config.schema import OrganisationsFile
+from portfolio.config.commentary import (MAX_BYTES, commentary_problems, metric_commentary, portfolio_commentary,
+                                         written_for)
 from portfolio.config.organisations import OrgTree
+from portfolio.config.schema import OrganisationsFile
 
 TREE = OrgTree(OrganisationsFile.model_validate({
     "system": {"code": "SYS", "name": "Test system", "short_name": "Test"},

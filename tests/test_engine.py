@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from portfolio.figures.engine import Engine, FigureCache
-from portfolio.outputs.formatting import format_change, format_value
 from portfolio.figures.judgement import SHORT_AND_WORSE, exception_reason, month_on_month
+from portfolio.outputs.formatting import format_change, format_value
 
 
 def test_rate_is_recomputed_from_summed_parts_not_averaged(demo):

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from portfolio.outputs.icons import ASSURANCE, VARIATION, assurance_svg, icon_markdown, icon_words, variation_svg
 from portfolio.outputs.exports import neutralise, safe_csv
+from portfolio.outputs.icons import ASSURANCE, VARIATION, assurance_svg, icon_markdown, icon_words, variation_svg
 
 
 @pytest.mark.parametrize("cell, expected", [

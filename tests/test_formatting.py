@@ -2,10 +2,9 @@
 
 import pytest
 
-from portfolio.config.schema import Metric
-from portfolio.outputs.formatting import (axis_unit, format_change, format_count, format_percent, format_points, format_target,
-                                  format_value, format_variance)
-from portfolio.config.schema import Target
+from portfolio.config.schema import Metric, Target
+from portfolio.outputs.formatting import (axis_unit, format_change, format_count, format_percent, format_points,
+                                          format_target, format_value, format_variance)
 
 
 def metric(unit: str, **extra) -> Metric:

@@ -8,16 +8,15 @@ import shutil
 
 import pytest
 
+from components.html_table import Cell, table_html
 from portfolio.config.loading import load_config
 from portfolio.config.schema import SmallNumbers
-from portfolio.outputs.formatting import format_value
-from portfolio.figures.suppression import SUPPRESSION
 from portfolio.figures.judgement import exceptions
-from portfolio.outputs.meetings import (COLUMNS_PER_SLIDE, EXCEPTIONS, EXCEPTIONS_PER_SLIDE, METRIC, PORTFOLIO, ROWS_PER_SLIDE,
-                                SUMMARY, TABLE, _split, organisation, running_order)
+from portfolio.figures.suppression import SUPPRESSION, hidden, mask
 from portfolio.figures.views import table_shape
-from portfolio.figures.suppression import hidden, mask
-from components.html_table import Cell, table_html
+from portfolio.outputs.formatting import format_value
+from portfolio.outputs.meetings import (COLUMNS_PER_SLIDE, EXCEPTIONS, EXCEPTIONS_PER_SLIDE, METRIC, PORTFOLIO,
+                                        ROWS_PER_SLIDE, SUMMARY, TABLE, _split, organisation, running_order)
 from tests.apptest import html_tables, no_errors, open_page, start
 from tests.conftest import ROOT
 from tests.sweep import SAMPLE

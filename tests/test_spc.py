@@ -15,18 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portfolio.figures.spc import (
-    LIMIT,
-    LIMIT_CLOSE,
-    SPCResult,
-    _assurance_icon,
-    _members,
-    _run_ends,
-    _trend_ends,
-    _two_in_three,
-    analyse,
-    icons,
-)
+from portfolio.figures.spc import (LIMIT, LIMIT_CLOSE, SPCResult, _assurance_icon, _members, _run_ends, _trend_ends,
+                                   _two_in_three, analyse, icons)
 
 # R: set.seed(123); rnorm(24), then rnorm(12, 5), then rnorm(12, -5)  (Mersenne-Twister, Inversion).
 # The first 20 are the data of tests/testthat/test-ptd_spc.R and test-ptd_spc_standard.R.

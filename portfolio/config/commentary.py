@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from portfolio.config.organisations import OrgTree
 from portfolio.config.months import Month
+from portfolio.config.organisations import OrgTree
 
 MONTH_FILE = re.compile(r"^(\d{4}-(0[1-9]|1[0-2]))\.md$")
 ORG_FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # an organisation code, never a path

@@ -18,11 +18,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from portfolio.config.organisations import OrgTree
+from portfolio.config.problems import Problem
 from portfolio.config.schema import ExtractInfo, Settings
 from portfolio.data.csvfile import MAX_LISTED, missing_columns, read_header, row_problems, unknown_columns
 from portfolio.data.extracts import safe_path
-from portfolio.config.organisations import OrgTree
-from portfolio.config.problems import Problem
 from portfolio.data.storage import built, stored_report
 from portfolio.data.store import files_database
 

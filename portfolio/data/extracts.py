@@ -17,10 +17,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from portfolio.config.loading import Config
-from portfolio.config.schema import ExtractInfo, Metric
 from portfolio.config.files import file_kind, impossible_name, shown
+from portfolio.config.loading import Config
 from portfolio.config.problems import Problem
+from portfolio.config.schema import ExtractInfo, Metric
 from portfolio.data.csvfile import (MAX_LISTED, header_names, header_problem, missing_columns, read_text, records,
                                     row_problems, unknown_columns)
 from portfolio.data.storage import built, store_folder, stored_report

@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 
 from portfolio.config.loading import Config
-from portfolio.config.schema import ORG_LEVELS, Metric
-from portfolio.figures.judgement import status
-from portfolio.config.organisations import OrgTree
 from portfolio.config.months import Month
+from portfolio.config.organisations import OrgTree
+from portfolio.config.schema import ORG_LEVELS, Metric
+from portfolio.data.store import FactStore
+from portfolio.figures.judgement import status
 from portfolio.figures.spc import SPCResult
 from portfolio.figures.summaries import MetricSummary, metric_values, number, spc_analysis, summarise, to_period
-from portfolio.data.store import FactStore
 
 BREAKDOWN_COLUMNS = ["member", "code", "value", "numerator", "denominator"]
 Part = tuple[str, str | None] | None  # (breakdown dimension, member), or None for the total

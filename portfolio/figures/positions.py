@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from portfolio.config.months import Month
 from portfolio.config.schema import Metric, Target
 from portfolio.figures.engine import ORG_LEVELS, Engine
 from portfolio.figures.judgement import status
 from portfolio.figures.summaries import metric_values
-from portfolio.config.months import Month
 
 BASIS = {"monthly_total": "ytd", "mean": "ytd", "year_to_date": "ytd", "snapshot": "month", "statistic": "month"}
 SERIES_LABELS = {"actual": "Actual", "plan": "Plan", "forecast": "Forecast"}

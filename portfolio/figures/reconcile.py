@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from portfolio.config.schema import Metric, Portfolio
-from portfolio.figures.engine import Engine
-from portfolio.config.schema import key_words
 from portfolio.config.months import Month
+from portfolio.config.schema import Metric, Portfolio, key_words
+from portfolio.figures.engine import Engine
 
 KEY = ["org_code", "period", "series"]
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from portfolio.config.months import Month
 from portfolio.config.schema import Metric
 from portfolio.figures.engine import Engine
 from portfolio.figures.summaries import MetricSummary, year_figure
-from portfolio.config.months import Month
 
 # what a month's figure is, where it is not the month's own total or rate
 MEASURE_NOTES = {"snapshot": "At the end of each month", "year_to_date": "Each month's year to date"}

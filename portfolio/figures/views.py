@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from portfolio.config.organisations import OrgTree
 from portfolio.config.schema import HeatmapView, Metric, StandardsView, ViewSpec
 from portfolio.figures.engine import Engine
-from portfolio.config.organisations import OrgTree
 
 
 @dataclass(frozen=True)

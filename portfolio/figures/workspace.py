@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from portfolio.config.loading import Config
 from portfolio.config.organisations import OrgTree
 from portfolio.config.problems import Problem
-from portfolio.config.loading import Config
 from portfolio.data.extracts import ExtractReport
 from portfolio.data.store import FactStore
 from portfolio.figures.engine import Engine

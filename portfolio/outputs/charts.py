@@ -12,11 +12,10 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from portfolio.config.schema import Metric
-from portfolio.outputs.formatting import axis_unit, format_value
-from portfolio.figures.suppression import is_small
 from portfolio.config.months import Month
-from portfolio.figures.suppression import mask
+from portfolio.config.schema import Metric
+from portfolio.figures.suppression import is_small, mask
+from portfolio.outputs.formatting import axis_unit, format_value
 
 NHS_BLUE = "#005EB8"
 TARGET_RED = "#D5281B"

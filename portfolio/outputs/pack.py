@@ -38,23 +38,22 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image, KeepInF
                                 Paragraph, Spacer, Table, TableStyle)
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from portfolio.outputs.charts import spc_chart
 from portfolio.config.commentary import (front_sheet_narrative, metric_commentary, plain_lines, portfolio_commentary,
-                                  sections, written_for)
-from portfolio.config.schema import Meeting, Metric, StandardsView
-from portfolio.figures.engine import MetricSummary
-from portfolio.outputs.exports import neutralise
-from portfolio.outputs.formatting import context_line, data_words, format_status, format_target, format_value, marked
-from portfolio.config.schema import ORG_LEVELS, key_words
-from portfolio.figures.suppression import SUPPRESSION
-from portfolio.outputs.icons import assurance_svg, group_svg, icon_svg, icon_words, shown_icons
-from portfolio.figures.judgement import (ASSURANCE_GROUPS, MATRIX_CELLS, VARIATION_GROUPS, exceptions, icon_matrix, scoring, status)
-from portfolio.outputs.formatting import change
-from portfolio.outputs.meetings import METRIC, PORTFOLIO, TABLE, Step, organisation, running_order
+                                         sections, written_for)
 from portfolio.config.months import Month
-from portfolio.figures.suppression import mask
+from portfolio.config.schema import ORG_LEVELS, Meeting, Metric, StandardsView, key_words
+from portfolio.figures.engine import MetricSummary
+from portfolio.figures.judgement import (ASSURANCE_GROUPS, MATRIX_CELLS, VARIATION_GROUPS, exceptions, icon_matrix,
+                                         scoring, status)
+from portfolio.figures.suppression import SUPPRESSION, mask
 from portfolio.figures.views import heat_table, standards_columns, standards_table
 from portfolio.figures.workspace import Workspace
+from portfolio.outputs.charts import spc_chart
+from portfolio.outputs.exports import neutralise
+from portfolio.outputs.formatting import (change, context_line, data_words, format_status, format_target, format_value,
+                                          marked)
+from portfolio.outputs.icons import assurance_svg, group_svg, icon_svg, icon_words, shown_icons
+from portfolio.outputs.meetings import METRIC, PORTFOLIO, TABLE, Step, organisation, running_order
 
 # Pictures are written to the PDF as binary, not ASCII85 text: reportlab's ASCII85 is pure Python
 # here, and writing the pack's few hundred pictures that way took a sixth of its time.

@@ -14,8 +14,8 @@ booked appointments, the month only in the file name). Both give the same metric
 
 from __future__ import annotations
 
-from portfolio.data.imports.published import (Imported, Table, UnknownLayout, is_total, known_sum, less, month_from_words,
-                                         number)
+from portfolio.data.imports.published import (Imported, Table, UnknownLayout, is_total, known_sum, less,
+                                              month_from_words, number)
 
 NATIVE = "A&E attendances Type 1"
 BY_PROVIDER = "Percentage in 4 hours or less (all)"

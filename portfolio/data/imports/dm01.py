@@ -11,8 +11,8 @@ per provider (the provider-total sheet). The month is only in the file name.
 
 from __future__ import annotations
 
-from portfolio.data.imports.published import (Imported, Table, UnknownLayout, is_total, known_sum, less, month_from_words,
-                                         number)
+from portfolio.data.imports.published import (Imported, Table, UnknownLayout, is_total, known_sum, less,
+                                              month_from_words, number)
 
 TOTAL_TEST = "Total"
 ACTIVITY = ("Planned tests / procedures", "Unscheduled tests / procedures",

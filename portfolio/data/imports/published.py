@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from portfolio.data.csvfile import decode
 from portfolio.config.files import unreadable
+from portfolio.data.csvfile import decode
 
 TOTAL_WORDS = {"total", "england", "all english providers"}
 TIDY_COLUMNS = ["metric_id", "period", "org_code", "breakdown", "breakdown_value", "series", "value",
