@@ -4,9 +4,9 @@ pieces shared by the tidy extracts and the patient-level file."""
 import pytest
 
 from portfolio.config.problems import Problem
-from portfolio.data.csvfile import (MAX_LISTED, decode, decode_lines, header_names, header_problem, listed,
-                                    missing_columns, read_header, read_text, records, row_problems, unknown_columns,
-                                    without_stray_characters)
+from portfolio.data.csvfile import (MAX_LISTED, MAX_RECORD_LINES, LineTooLong, TextLines, decode, header_names,
+                                    header_problem, listed, missing_columns, read_header, read_records, records,
+                                    row_problems, unknown_columns, values)
 
 
 def test_decode_reads_utf8_with_or_without_a_byte_order_mark_else_windows_1252():
@@ -15,10 +15,45 @@ def test_decode_reads_utf8_with_or_without_a_byte_order_mark_else_windows_1252()
     assert decode("£1 ’".encode("cp1252")) == ("£1 ’", "cp1252")
 
 
-def test_decode_lines_names_the_windows_1252_lines_of_a_utf8_file():
-    raw = "a,é\n".encode() + "b,£\n".encode("cp1252") + b"c,d"
-    assert decode_lines(raw) == ("a,é\nb,£\nc,d", "mixed", [2])
-    assert decode_lines("a,£\n".encode("cp1252")) == ("a,£\n", "cp1252", [])  # no UTF-8 line: the whole file
+def _lines(tmp_path, raw: bytes, longest: int | None = None) -> TextLines:
+    path = tmp_path / "x.csv"
+    path.write_bytes(raw)
+    return TextLines(path, longest)
+
+
+def test_text_lines_name_the_windows_1252_lines_of_a_utf8_file(tmp_path):
+    lines = _lines(tmp_path, "a,é\n".encode() + "b,£\n".encode("cp1252") + b"c,d")
+    assert list(lines) == [(1, "a,é"), (2, "b,£"), (3, "c,d")]
+    assert (lines.encoding, lines.windows) == ("mixed", [2])
+    whole = _lines(tmp_path, "a,£\n".encode("cp1252"))  # no UTF-8 line: the whole file
+    assert (list(whole), whole.encoding, whole.warnings("x.csv")) == ([(1, "a,£")], "cp1252", [])
+    bom = _lines(tmp_path, b"\xef\xbb\xbfa,b\n" + "c,£\n".encode("cp1252"))  # a byte-order mark is not UTF-8 text
+    assert (list(bom), bom.encoding) == ([(1, "a,b"), (2, "c,£")], "cp1252")
+    plain = _lines(tmp_path, b"\xef\xbb\xbfa,\xc3\xa9\n")
+    assert (list(plain), plain.encoding) == ([(1, "a,é")], "utf-8")
+
+
+@pytest.mark.parametrize("raw, expected, stray", [
+    (b"a,b\r\nc,d\r\n", [(1, "a,b"), (2, "c,d")], []),
+    (b"a,b\rc,d\r", [(1, "a,b"), (2, "c,d")], []),  # an old Mac's line breaks
+    (b"a,b\nc\x00,d\re\n", [(1, "a,b"), (2, "c ,d e")], [2]),  # a NUL and a carriage return inside a line
+    (b"a\tb\n", [(1, "a\tb")], []),  # a tab is kept
+    (b"a\n\n\nb", [(1, "a"), (2, ""), (3, ""), (4, "b")], []),  # blank lines keep their numbers
+    (b"", [], []),
+])
+def test_text_lines_make_line_ends_plain_and_control_characters_spaces(tmp_path, raw, expected, stray):
+    lines = _lines(tmp_path, raw)
+    assert (list(lines), lines.stray) == (expected, stray)
+
+
+def test_a_line_longer_than_the_limit_stops_the_reading_naming_it(tmp_path):
+    assert list(_lines(tmp_path, b"ab\n" + b"x" * 10 + b"\n", longest=10)) == [(1, "ab"), (2, "x" * 10)]
+    with pytest.raises(LineTooLong, match="line 2 is longer than 0 MB") as raised:
+        list(_lines(tmp_path, b"ab\n" + b"x" * 11 + b"\ncd\n", longest=10))
+    assert (raised.value.line, raised.value.longest) == (2, 10)
+    with pytest.raises(LineTooLong):  # the last line, without a line break
+        list(_lines(tmp_path, b"ab\n" + b"x" * 11, longest=10))
+    assert str(LineTooLong(4, 16_000_000)) == "line 4 is longer than 16 MB"
 
 
 def test_listed_shows_ten_line_numbers_then_counts_the_rest():
@@ -26,35 +61,44 @@ def test_listed_shows_ten_line_numbers_then_counts_the_rest():
     assert listed(list(range(1, 13))) == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a,b\r\nc,d\r\n", ("a,b\nc,d\n", [])),
-    ("a,b\rc,d\r", ("a,b\nc,d", [])),  # an old Mac's line breaks
-    ("a,b\nc\x00,d\re\n", ("a,b\nc ,d e\n", [2])),  # a NUL and a carriage return inside a line
-    ("a\tb\n", ("a\tb\n", [])),  # a tab is kept
-])
-def test_without_stray_characters(text, expected):
-    assert without_stray_characters(text) == expected
+def _numbered(text: str) -> list[tuple[int, str]]:
+    return list(enumerate(text.split("\n"), start=1))
 
 
-def test_records_keep_the_line_each_starts_on_and_count_its_values():
+def test_records_keep_the_line_each_starts_on_and_split_its_values():
     text = 'h1,h2\n\n1,"two\nlines"\n3,"open\n4,5,6\n'
-    assert list(records(text)) == [(1, "h1,h2", 2), (3, '1,"two\nlines"', 2), (5, '3,"open\n4,5,6\n', None),
-                                   (6, "4,5,6", 3)]  # an open quote: only its own line is left out
-    assert list(records("a,b\n\n c \n")) == [(1, "a,b", 2), (3, " c ", 1)]  # no quotes: a record a line
+    assert list(records(_numbered(text))) == [(1, "h1,h2", ["h1", "h2"]), (3, '1,"two\nlines"', ["1", "two\nlines"]),
+                                              (5, '3,"open', None), (6, "4,5,6", ["4", "5", "6"])]
+    # an open quote: only its own line is left out
+    assert list(records(_numbered("a,b\n\n c \n"))) == [(1, "a,b", ["a", "b"]), (3, " c ", [" c "])]
 
 
-def test_read_text_warns_of_windows_1252_lines_and_control_characters(tmp_path):
+def test_records_give_up_a_quote_after_its_longest_run_of_lines():
+    note = ['1,"a'] + ["b"] * (MAX_RECORD_LINES - 2) + ['c"']  # closed on its last allowed line
+    assert list(records(enumerate(note, start=1))) == [(1, "\n".join(note), ["1", "\n".join(note)[3:-1]])]
+    longer = note[:-1] + ["b", 'c"', "2,d"]  # closed one line too late: each line read on its own
+    found = list(records(enumerate(longer, start=1)))
+    assert found[0] == (1, '1,"a', None) and found[-2:] == [(MAX_RECORD_LINES + 1, 'c"', None), (22, "2,d", ["2", "d"])]
+
+
+def test_values_split_as_a_csv_reader_does():
+    assert values('a,"b,c",d') == ["a", "b,c", "d"]
+    assert values('a,"b\nc"') == ["a", "b\nc"]
+
+
+def test_read_records_warn_of_windows_1252_lines_and_control_characters(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes("a,b\n".encode() + "é,£\n".encode("cp1252") + "ü,\x00\n".encode())
     problems = []
-    assert read_text(path, "x.csv", problems) == ("a,b\né,£\nü, \n", "mixed")
+    assert read_records(path, "x.csv", problems) == (
+        [(1, "a,b", ["a", "b"]), (2, "é,£", ["é", "£"]), (3, "ü, ", ["ü", " "])], "mixed")
     assert [(p.line, p.severity) for p in problems] == [(2, "warning"), (3, "warning")]
     assert "1 line is not UTF-8" in problems[0].message and "on lines 3:" in problems[1].message
 
 
-def test_read_text_says_why_a_file_cannot_be_read(tmp_path):
+def test_read_records_says_why_a_file_cannot_be_read(tmp_path):
     problems = []
-    assert read_text(tmp_path / "gone.csv", "gone.csv", problems) is None
+    assert read_records(tmp_path / "gone.csv", "gone.csv", problems) is None
     assert problems == [Problem("gone.csv", "cannot be read: No such file or directory")]
 
 

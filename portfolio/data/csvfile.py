@@ -1,17 +1,20 @@
 """Reading a CSV file the dashboard is given, the tidy extracts and the patient-level file alike:
-its text (whatever program saved it), its header, and its records, each with the line it starts
+its lines (whatever program saved them), its header, and its records, each with the line it starts
 on in the file; and the problems found, worded the same way for every file.
 
-A file is read whole as text here (an extract is bounded by ``max_extract_mb``). The patient-level
-file, millions of rows, is read line by line by DuckDB instead (``attendances.LINES``); it shares
-the header and the wording of its problems from here.
+A file is read as a stream, one line at a time, so the patient-level file (millions of rows) is
+never held whole: ``TextLines`` decodes each line and ``records`` joins the lines of a quoted note
+and splits each record into its values. An extract (bounded by ``max_extract_mb``) keeps all its
+records; the patient-level file hands them to DuckDB in chunks (``attendances``).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from portfolio.config.problems import Problem
@@ -19,6 +22,8 @@ from portfolio.config.problems import Problem
 MAX_LISTED = 25  # per check and file; the rest are counted in one line
 MAX_RECORD_LINES = 20  # a quoted note may run over lines; a quote left open is given up after this many
 STRAY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and the line break
+BOM = b"\xef\xbb\xbf"
+Record = tuple[int, str, list[str] | None]  # (line it starts on, its text, its values or None)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -29,92 +34,136 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
-def decode_lines(raw: bytes) -> tuple[str, str, list[int]]:
-    """The file's text, its encoding, and the lines (from 1) read as Windows-1252 in a file whose
-    other lines are UTF-8 ("mixed"): each line is decoded on its own, so one line saved by another
-    program does not turn every other line's "£" or "é" into nonsense."""
-    try:
-        return raw.decode("utf-8-sig"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    lines, windows, utf8 = [], [], False
-    for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
-        try:
-            lines.append(line.decode("utf-8"))
-            utf8 = utf8 or not line.isascii()
-        except UnicodeDecodeError:
-            lines.append(line.decode("cp1252", errors="replace"))
-            windows.append(number)
-    return ("\n".join(lines), "mixed", windows) if utf8 else ("\n".join(lines), "cp1252", [])
-
-
 def listed(numbers: list[int], most: int = 10) -> str:
     """Line numbers for a message: the first ``most``, then how many more."""
     shown = ", ".join(map(str, numbers[:most]))
     return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
 
 
-def without_stray_characters(text: str) -> tuple[str, list[int]]:
-    """The text with each control character (a NUL, a carriage return inside a line) made a space,
-    and the lines that had one. A file whose only line breaks are carriage returns (an old Mac's)
-    has them read as line breaks."""
-    text = text.replace("\r\n", "\n").removesuffix("\r")
-    if "\n" not in text:
-        text = text.replace("\r", "\n")
-    if not STRAY.search(text):
-        return text, []
-    lines = text.split("\n")
-    found = [number for number, line in enumerate(lines, start=1) if STRAY.search(line)]
-    return "\n".join(STRAY.sub(" ", line) if STRAY.search(line) else line for line in lines), found
+class LineTooLong(Exception):
+    """A line longer than a file's limit: nothing of the file is read."""
+
+    def __init__(self, line: int, longest: int):
+        super().__init__(f"line {line} is longer than {longest // 1_000_000} MB")
+        self.line, self.longest = line, longest
 
 
-def read_text(path: Path, name: str, problems: list[Problem]) -> tuple[str, str] | None:
-    """The file's text, with its line breaks made plain and its control characters spaces, and its
-    encoding; what was done to it is added to ``problems`` as warnings. None (after saying why)
-    when the file cannot be read."""
+class TextLines:
+    """A file's lines as text, (line number, text), read one at a time from its bytes. Each line is
+    decoded on its own, UTF-8 else Windows-1252, so one line saved by another program does not
+    turn every other line's "£" or "é" into nonsense; a line's carriage return ending is dropped and
+    its control characters (a NUL, a carriage return inside it) made spaces. A file whose only line
+    breaks are carriage returns (an old Mac's) has them read as line breaks. What was done is known
+    once the lines are read: ``encoding`` and ``warnings``. A line longer than ``longest`` bytes
+    (when given) raises ``LineTooLong``."""
+
+    def __init__(self, path: Path, longest: int | None = None):
+        self.path, self.longest = path, longest
+        self.windows: list[int] = []  # the lines read as Windows-1252
+        self.stray: list[int] = []  # the lines with a control character
+        self.utf8 = False  # a line with more than ASCII read as UTF-8
+
+    @property
+    def encoding(self) -> str:
+        """utf-8, cp1252 (no line is UTF-8 beyond ASCII), or mixed (some lines of each)."""
+        return "utf-8" if not self.windows else "mixed" if self.utf8 else "cp1252"
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        longest, stray = self.longest, STRAY.search
+        with open(self.path, "rb") as handle:
+            for number, raw in enumerate(iter(partial(handle.readline, -1 if longest is None else longest + 1), b""), 1):
+                if longest is not None and len(raw) > longest and not raw.endswith(b"\n"):
+                    raise LineTooLong(number, longest)
+                text = self._decoded(number, raw.removeprefix(BOM) if number == 1 else raw)
+                if number == 1 and not raw.endswith(b"\n"):  # the file's only line: split at an old Mac's breaks
+                    yield from (self._cleaned(n, part) for n, part in enumerate(text.removesuffix("\r").split("\r"), 1))
+                else:
+                    text = text.removesuffix("\n").removesuffix("\r")
+                    yield (number, text) if not stray(text) else self._cleaned(number, text)
+
+    def _decoded(self, number: int, raw: bytes) -> str:
+        """The line's text: UTF-8, else Windows-1252 (the line is noted)."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.windows.append(number)
+            return raw.decode("cp1252", errors="replace")
+        self.utf8 = self.utf8 or not raw.isascii()
+        return text
+
+    def _cleaned(self, number: int, text: str) -> tuple[int, str]:
+        """The line with its control characters made spaces (the line is noted)."""
+        if STRAY.search(text):
+            self.stray.append(number)
+            text = STRAY.sub(" ", text)
+        return number, text
+
+    def warnings(self, name: str) -> list[Problem]:
+        """What was done to the lines read, as warnings: lines read as Windows-1252 in a file that
+        is otherwise UTF-8, and control characters read as spaces."""
+        found = []
+        if self.encoding == "mixed":
+            windows = self.windows
+            found.append(Problem(
+                name, f"{len(windows)} line{'s are' if len(windows) > 1 else ' is'} not UTF-8 (read as Windows-1252, "
+                f"as Excel saves it) in a file that is otherwise UTF-8: lines {listed(windows)}; save the whole file "
+                "as UTF-8 and check the accented letters and £ signs on them", line=windows[0], severity="warning"))
+        if self.stray:
+            found.append(Problem(
+                name, f"control characters (such as NUL) were read as spaces on lines {listed(self.stray)}: check how "
+                "the file was written", line=self.stray[0], severity="warning"))
+        return found
+
+
+def read_records(path: Path, name: str, problems: list[Problem]) -> tuple[list[Record], str] | None:
+    """Every record of the file and its encoding; what was done to its lines is added to
+    ``problems`` as warnings. None (after saying why) when the file cannot be read."""
+    lines = TextLines(path)
     try:
-        text, encoding, cp1252_lines = decode_lines(path.read_bytes())
+        found = list(records(lines))
     except OSError as error:
         problems.append(Problem(name, f"cannot be read: {error.strerror}"))
         return None
-    if cp1252_lines:
-        problems.append(Problem(
-            name, f"{len(cp1252_lines)} line{'s are' if len(cp1252_lines) > 1 else ' is'} not UTF-8 (read as Windows-1252, "
-            f"as Excel saves it) in a file that is otherwise UTF-8: lines {listed(cp1252_lines)}; save the whole file "
-            "as UTF-8 and check the accented letters and £ signs on them", line=cp1252_lines[0], severity="warning"))
-    text, stray = without_stray_characters(text)
-    if stray:
-        problems.append(Problem(
-            name, f"control characters (such as NUL) were read as spaces on lines {listed(stray)}: check how the "
-            "file was written", line=stray[0], severity="warning"))
-    return text, encoding
+    problems += lines.warnings(name)
+    return found, lines.encoding
 
 
-def records(text: str) -> Iterator[tuple[int, str, int | None]]:
-    """(line, text, number of values) for each record of CSV text, the line being where it starts
-    in the file. A record whose quote is never closed has None values and only its own line is
-    skipped, so one bad row cannot swallow the rows after it (as a CSV reader does, reading to the
-    end of the file for the closing quote)."""
-    lines = text.split("\n")
-    if '"' not in text:  # no quoting anywhere: each line is a record (the usual case, and quick)
-        yield from ((number, line, line.count(",") + 1) for number, line in enumerate(lines, start=1) if line.strip())
-        return
-    index = 0
-    while index < len(lines):
-        start, record = index, lines[index].removesuffix("\r")
-        index += 1
-        while record.count('"') % 2 and index < len(lines) and index - start < MAX_RECORD_LINES:
-            record += "\n" + lines[index].removesuffix("\r")
-            index += 1
-        if record.count('"') % 2:
-            index = start + 1
-            yield start + 1, record, None
-        elif record.strip():
-            try:
-                yield start + 1, record, len(next(csv.reader([record])))
-            except csv.Error:  # a line break outside quotes (a quote in the middle of a value)
-                index = start + 1
-                yield start + 1, record, None
+def records(lines: Iterable[tuple[int, str]]) -> Iterator[Record]:
+    """(line, text, values) for each record of numbered lines of CSV, the line being where it
+    starts in the file; blank lines are skipped. A record whose quote is never closed has None
+    values and only its own line is skipped, so one bad row cannot swallow the rows after it (as a
+    CSV reader does, reading to the end of the file for the closing quote)."""
+    source, ahead = iter(lines), deque()
+    while True:
+        first = ahead.popleft() if ahead else next(source, None)
+        if first is None:
+            return
+        number, record = first
+        if '"' not in record:  # no quoting: the line is the record (the usual case, and quick)
+            if record.strip():
+                yield number, record, record.split(",")
+            continue
+        taken = []  # the lines after the first that the record runs over
+        while record.count('"') % 2 and len(taken) < MAX_RECORD_LINES - 1:
+            following = ahead.popleft() if ahead else next(source, None)
+            if following is None:
+                break
+            taken.append(following)
+            record += "\n" + following[1]
+        found = None if record.count('"') % 2 else values(record)
+        if found is None:  # only its own line is left out: the lines it took are read again
+            ahead.extendleft(reversed(taken))
+            record = first[1]
+        yield number, record, found
+
+
+def values(record: str) -> list[str] | None:
+    """The values of one record, as a CSV reader splits them; None when it cannot (a line break
+    outside quotes, a quote in the middle of a value)."""
+    try:
+        return next(csv.reader([record]))
+    except csv.Error:
+        return None
 
 
 def header_names(record: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Validating CSV extracts in the tidy layout described in ``docs/extracts.md`` (their text, header
+"""Validating CSV extracts in the tidy layout described in ``docs/extracts.md`` (their lines, header
 and records read by ``portfolio.data.csvfile``) into the columnar store.
 
 A bad row is reported (file, row, column, what to fix) and left out; the good rows load.
@@ -21,7 +21,7 @@ from portfolio.config.files import file_kind, impossible_name, shown
 from portfolio.config.loading import Config
 from portfolio.config.problems import Problem
 from portfolio.config.schema import ExtractInfo, Metric
-from portfolio.data.csvfile import (MAX_LISTED, header_names, header_problem, missing_columns, read_text, records,
+from portfolio.data.csvfile import (MAX_LISTED, Record, header_names, header_problem, missing_columns, read_records,
                                     row_problems, unknown_columns)
 from portfolio.data.storage import built, store_folder, stored_report
 
@@ -139,12 +139,11 @@ def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
     """The extract's rows with as many values as its header, as text, indexed by their line in the
     file, with every column of the layout (blank when the file has none); the rows_read, encoding
     and the problems of the reading in ``report``. None when no row can be read."""
-    read = read_text(path, name, report.problems)
+    read = read_records(path, name, report.problems)
     if read is None:
         return None
-    text, report.encoding = read
-    found = list(records(text))
-    first = next((n for n, (_, _, count) in enumerate(found) if count is not None), None)
+    found, report.encoding = read
+    first = next((n for n, (_, _, values) in enumerate(found) if values is not None), None)
     if first is None:
         report.problems.append(Problem(name, "is empty: it has no header row", line=1))
         return None
@@ -155,7 +154,7 @@ def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
         return None
     rows = found[first + 1:]
     report.problems += _record_problems(name, rows, len(columns))
-    good = [(line, record) for line, record, count in rows if count == len(columns)]
+    good = [(line, record) for line, record, values in rows if values is not None and len(values) == len(columns)]
     # the good records, parsed by pandas' own reader (quick), each keeping its line in the file
     frame = pd.read_csv(io.StringIO("\n".join(record for _, record in good)), header=None, names=columns, dtype=str,
                         keep_default_na=False, skipinitialspace=True) if good else pd.DataFrame(columns=columns)
@@ -172,16 +171,16 @@ def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
     return frame[list(REQUIRED + OPTIONAL)].apply(lambda c: c.str.strip())
 
 
-def _record_problems(name: str, rows: list[tuple[int, str, int | None]], width: int) -> list[Problem]:
+def _record_problems(name: str, rows: list[Record], width: int) -> list[Problem]:
     """A problem for each record that is not a row of ``width`` values: left out."""
     problems = []
-    for line, _, count in rows:
-        if count is None:
+    for line, _, values in rows:
+        if values is None:
             problems.append(Problem(name, "a quote (\") is opened and never closed on this row, so it was left out: "
                                           "close the quote, or remove it", location=f"row {line}", line=line))
-        elif count != width:
+        elif len(values) != width:
             problems.append(Problem(
-                name, f"has {count} values where the header has {width}, so it was left out: a value with a "
+                name, f"has {len(values)} values where the header has {width}, so it was left out: a value with a "
                 "comma in it (£1,234) needs quotes around it", location=f"row {line}", line=line))
     return problems
 
