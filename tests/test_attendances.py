@@ -122,6 +122,37 @@ def test_a_bad_rows_values_are_quoted_by_column_and_cut_short():
     assert (short["site_code"], short["count"], short["first"], short["attendance_id"]) == ("", 2, 3, "B02")
 
 
+def test_records_go_to_duckdb_in_chunks_of_bounded_rows_keeping_their_lines(monkeypatch):
+    monkeypatch.setattr(attendances, "CHUNK_ROWS", 2)
+    header = list(reversed(attendances.COLUMNS))
+    found = [(1, "header", header), (2, "a", list("abcdefgh")), (4, "b", list("ijklmnop")), (5, "c,d", ["c", "d"])]
+    chunks = list(attendances._chunks(found, header))
+    assert [chunk.num_rows for chunk in chunks] == [2, 1]
+    first, second = chunks[0].to_pydict(), chunks[1].to_pydict()
+    assert (first["line"], first["admitted"], first["attendance_id"]) == ([2, 4], ["a", "i"], ["h", "p"])
+    assert (second["line"], second["value_count"], second["site_code"]) == ([5], [2], [""])  # not one a column
+    assert [chunk.num_rows for chunk in attendances._chunks(found[:1], header)] == [0]  # no rows: one empty table
+
+
+def test_the_file_is_read_as_every_csv_file_is_quotes_encodings_and_control_characters(tmp_path):
+    source = tmp_path / "ae.csv"
+    text = FIXTURE.read_bytes() + b'Q01,"A1",1,"2023-06-10 10:00",2023-06-10 11:00,18-64,,N\r\n'
+    source.write_bytes(text + "Q02,A1,1,2023-06-10 10:00,2023-06-10 11:00,18-64,,N\x00\n".encode("cp1252")
+                       + "Q03,A1,1,2023-06-10 10:00,2023-06-10 11:00,18-64,,£\n".encode("cp1252"))
+    report = attendances.read_report(store_for(source, tmp_path / "store", FIXTURE_SITES)[0])
+    good = len(pandas_rows(FIXTURE))
+    assert (report.rows_read, report.rows_loaded) == (good + 3, good + 2)
+    assert [(p.line, p.message) for p in report.problems] == [
+        (good + 3, f"control characters (such as NUL) were read as spaces on lines {good + 3}: check how the file "
+                   "was written"),
+        (good + 4, "'£' is not Y or N")]
+
+
+def test_a_line_whose_quote_is_never_closed_is_split_at_its_commas():
+    assert attendances._values('B01,"A1,1') == ["B01", "A1", "1"]
+    assert attendances._values('B01,"A1,2",1') == ["B01", "A1,2", "1"]
+
+
 def test_a_file_without_a_required_column_loads_nothing_and_says_which(tmp_path):
     source = tmp_path / "ae.csv"
     frame = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False).drop(columns="imd_decile")

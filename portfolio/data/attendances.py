@@ -1,5 +1,6 @@
 """Patient-level A&E attendances: one CSV row per attendance (layout in ``docs/extracts.md``),
-validated by DuckDB into a Parquet store beside the data, and added up there.
+read as every CSV file is (``portfolio.data.csvfile``), handed to DuckDB in chunks, validated there
+into a Parquet store beside the data, and added up there.
 
 The store is built once per version of the CSV (``portfolio.data.storage.built``) and every figure is a
 SQL ``GROUP BY`` over it, so five million attendances are never loaded into pandas: each query
@@ -11,17 +12,20 @@ months, site codes, department type, deprivation decile), so callers can cache t
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from portfolio.config.organisations import OrgTree
 from portfolio.config.problems import Problem
 from portfolio.config.schema import ExtractInfo, Settings
-from portfolio.data.csvfile import MAX_LISTED, missing_columns, read_header, row_problems, unknown_columns
+from portfolio.data.csvfile import (MAX_LISTED, LineTooLong, Record, TextLines, missing_columns, read_header,
+                                    records, row_problems, unknown_columns, values)
 from portfolio.data.extracts import safe_path
 from portfolio.data.storage import built, stored_report
 from portfolio.data.store import files_database
@@ -120,48 +124,70 @@ def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "…"
 
 
+def _values(text: str) -> list[str]:
+    """A record's values as a CSV reader splits them; a line it cannot split (a quote never closed)
+    is split at every comma, its quotes dropped, as this file's lines always were."""
+    found = values(text) if text.count('"') % 2 == 0 else None
+    return found if found is not None else text.replace('"', "").split(",")
+
+
 def _row(header: list[str], text: str | None, attendance_id: str | None, first: int | None) -> dict:
     """A bad row's values as text, cut short, by column (blank when the row does not have one value
     for each column of the header), with how many values it has and, for an identifier used
     before, the line of its first use: what the messages of ``CHECKS`` quote."""
-    values = text.replace('"', "").split(",") if text is not None else []
-    row = {name: _shown(values[header.index(name)].strip()) if len(values) == len(header) else "" for name in COLUMNS}
-    return row | {"count": len(values), "first": first, "attendance_id": _shown(attendance_id or "")}
+    split = _values(text) if text is not None else []
+    row = {name: _shown(split[header.index(name)].strip()) if len(split) == len(header) else "" for name in COLUMNS}
+    return row | {"count": len(split), "first": first, "attendance_id": _shown(attendance_id or "")}
 
 
-def _first_line(error: Exception) -> str:
-    """An error's first line, shortened: DuckDB quotes the whole offending line after it."""
-    line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return line if len(line) <= 120 else line[:120] + "…"
+LONGEST_LINE = 16_000_000  # bytes; a longer line stops the reading (a shorter one that is not a row is named)
+CHUNK_ROWS = 50_000  # the rows handed to DuckDB at a time, so memory stays bounded however long the file
 
 
-LINES = """CREATE TEMP TABLE lines AS  -- one column per line, so each row keeps its line number
-    SELECT row_number() OVER () AS line, text
-    FROM read_csv(?, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1f', quote = '', escape = '',
-                  auto_detect = false, strict_mode = false, encoding = 'latin-1', max_line_size = 16000000)"""
-LONGEST_LINE = "16 MB"  # DuckDB's own limit is 2 MB; a longer line is reported as a row with problems
+def _chunks(found: Iterable[Record], header: list[str]) -> Iterator[pa.Table]:
+    """The data records (after the header on line 1) in tables of at most ``CHUNK_ROWS`` rows: each
+    row's line, its text, how many values it has and, as text, the value of each of ``COLUMNS``
+    (blank when it does not have one value for each column of the header). At least one table,
+    empty when the file has no rows."""
+    width, pick, blank = len(header), itemgetter(*(header.index(name) for name in COLUMNS)), ("",) * len(COLUMNS)
+    lines, texts, counts, picked = [], [], [], []  # picked: the values of COLUMNS, row after row, in one list
+    for line, text, found_values in found:
+        if line == 1:
+            continue
+        split = found_values if found_values is not None else _values(text)
+        lines.append(line)
+        texts.append(text)
+        counts.append(len(split))
+        picked += pick(split) if len(split) == width else blank
+        if len(lines) == CHUNK_ROWS:
+            yield _table(lines, texts, counts, picked)
+            lines, texts, counts, picked = [], [], [], []
+    yield _table(lines, texts, counts, picked)
 
 
-def _checked_rows(header: list[str]) -> str:
-    """SQL: every data line with its number, its typed values and the first check it fails
-    (``problem``, NULL for a good row; then ``text`` keeps the line, to quote in the report)."""
-    value = {name: f"trim(fields[{header.index(name) + 1}])" for name in COLUMNS}
+def _table(lines: list[int], texts: list[str], counts: list[int], picked: list[str]) -> pa.Table:
+    step = len(COLUMNS)
+    return pa.table({"line": pa.array(lines, pa.int64()), "text": pa.array(texts, pa.string()),
+                     "value_count": pa.array(counts, pa.int32()),
+                     **{name: pa.array(picked[index::step], pa.string()) for index, name in enumerate(COLUMNS)}})
+
+
+def _checked_rows(width: int) -> str:
+    """SQL: every data row of the table ``chunk`` with its line, its typed values and the first
+    check it fails (``problem``, NULL for a good row; then ``text`` keeps the record, to quote in the
+    report)."""
     times = "[" + ", ".join(f"'{f}'" for f in TIME_FORMATS) + "]"
     return f"""
-    WITH split AS (  -- no value holds a comma or a quote, so quotes are dropped and commas split
-        SELECT line, text, string_split(replace(text, '"', ''), ',') AS fields FROM lines
-        WHERE line > 1 AND text IS NOT NULL
-    ), typed AS (
-        SELECT line, text, len(fields) AS value_count, {value['attendance_id']} AS attendance_id,
-               {value['site_code']} AS site_code, try_cast({value['department_type']} AS UTINYINT) AS department_type,
-               try_strptime({value['arrival']}, {times}) AS arrival,
-               try_strptime({value['departure']}, {times}) AS departure, {value['age_band']} AS age_band,
-               {value['imd_decile']} AS imd_decile_text, try_cast({value['imd_decile']} AS UTINYINT) AS imd_decile,
-               upper({value['admitted']}) AS admitted
-        FROM split
+    WITH typed AS (
+        SELECT line, text, value_count, trim(attendance_id) AS attendance_id, trim(site_code) AS site_code,
+               try_cast(trim(department_type) AS UTINYINT) AS department_type,
+               try_strptime(trim(arrival), {times}) AS arrival, try_strptime(trim(departure), {times}) AS departure,
+               trim(age_band) AS age_band, trim(imd_decile) AS imd_decile_text,
+               try_cast(trim(imd_decile) AS UTINYINT) AS imd_decile, upper(trim(admitted)) AS admitted
+        FROM chunk
     ), judged AS (
         SELECT *, CASE
-            WHEN value_count <> {len(header)} THEN 'values'
+            WHEN value_count <> {width} THEN 'values'
             WHEN attendance_id = '' THEN 'attendance_id'
             WHEN NOT list_contains(?, site_code) THEN 'site_code'
             WHEN department_type IS NULL OR department_type NOT IN (1, 2, 3) THEN 'department_type'
@@ -193,10 +219,10 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
         else:
             try:
                 _load(connection, source, header, sorted(site_codes), report)
-            except duckdb.Error as error:  # a line past LONGEST_LINE, say: said in words, nothing loaded
-                report.problems.append(Problem(source.name, f"could not be read ({_first_line(error)}), so none of "
-                                               f"its rows were loaded: check the line it names (a line may be at most "
-                                               f"{LONGEST_LINE})"))
+            except LineTooLong as error:  # said in words, nothing loaded
+                report.problems.append(Problem(source.name, f"could not be read ({error}), so none of its rows were "
+                                               f"loaded: check the line it names (a line may be at most "
+                                               f"{error.longest // 1_000_000} MB)"))
         metadata = json.dumps(asdict(report)).replace("'", "''")
         connection.execute(f"COPY store TO '{str(target).replace(chr(39), chr(39) * 2)}' "
                            f"(FORMAT parquet, KV_METADATA {{report: '{metadata}'}})")
@@ -207,15 +233,35 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
 def _load(connection: duckdb.DuckDBPyConnection, source: Path, header: list[str], site_codes: list[str],
           report: StoreReport) -> None:
     report.problems += filter(None, [unknown_columns(source.name, header, COLUMNS)])
-    connection.execute(LINES, [str(source)])
-    connection.execute(f"CREATE TEMP TABLE checked AS {_checked_rows(header)}", [site_codes, list(AGE_BANDS)])
-    connection.execute("DROP TABLE lines")  # the bad rows' text is kept in checked; free the rest
+    lines = TextLines(source, LONGEST_LINE)
+    checked = _checked_rows(len(header))
+    for number, chunk in enumerate(_chunks(records(lines), header)):
+        connection.register("chunk", chunk)
+        connection.execute(f"{'INSERT INTO checked' if number else 'CREATE TEMP TABLE checked AS'} {checked}",
+                           [site_codes, list(AGE_BANDS)])
+        connection.unregister("chunk")
+    report.problems += lines.warnings(source.name)
     connection.execute("""
         CREATE TEMP TABLE repeated AS
         SELECT attendance_id, min(line) AS first FROM checked WHERE problem IS NULL
         GROUP BY attendance_id HAVING count(*) > 1;
         UPDATE checked SET problem = 'duplicate' FROM repeated
         WHERE checked.attendance_id = repeated.attendance_id AND line > first AND problem IS NULL""")
+    _report_rows(connection, source.name, header, report)
+    connection.execute("""
+        INSERT INTO store
+        SELECT site_code, department_type, arrival, departure,
+               ceil(date_diff('second', arrival, departure) / 60) AS minutes,  -- a part minute counts
+               strftime(arrival, '%Y-%m') AS month, hour(arrival) AS hour, isodow(arrival) AS weekday, age_band,
+               imd_decile, admitted
+        FROM checked WHERE problem IS NULL
+        ORDER BY month, site_code, arrival  -- by month first: a month's query then reads only its row groups""")
+    connection.execute("DROP TABLE checked")
+
+
+def _report_rows(connection: duckdb.DuckDBPyConnection, file: str, header: list[str], report: StoreReport) -> None:
+    """The rows read and loaded, and the problem of each bad row (the first ``MAX_LISTED`` of each
+    check, in the order of the checks), into ``report``."""
     counts = dict(connection.execute("SELECT problem, count(*) FROM checked GROUP BY problem").fetchall())
     report.rows_read = sum(counts.values())
     report.rows_loaded = counts.pop(None, 0)
@@ -226,16 +272,7 @@ def _load(connection: duckdb.DuckDBPyConnection, source: Path, header: list[str]
             WHERE problem = ? ORDER BY line LIMIT ?""", [problem, MAX_LISTED]).fetchall()
         found = [(line, message(_row(header, text, attendance_id, first)))
                  for line, text, attendance_id, first in examples]
-        report.problems += row_problems(source.name, column, found, counts[problem])
-    connection.execute("""
-        INSERT INTO store
-        SELECT site_code, department_type, arrival, departure,
-               ceil(date_diff('second', arrival, departure) / 60) AS minutes,  -- a part minute counts
-               strftime(arrival, '%Y-%m') AS month, hour(arrival) AS hour, isodow(arrival) AS weekday, age_band,
-               imd_decile, admitted
-        FROM checked WHERE problem IS NULL
-        ORDER BY month, site_code, arrival  -- by month first: a month's query then reads only its row groups""")
-    connection.execute("DROP TABLE checked")
+        report.problems += row_problems(file, column, found, counts[problem])
 
 
 def store_for(source: Path, folder: Path, site_codes: Collection[str]) -> tuple[Path, bool]:

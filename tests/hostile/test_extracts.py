@@ -235,7 +235,8 @@ def test_check_says_when_the_dashboard_or_a_meeting_is_frozen_on_a_month_with_no
 
 @pytest.mark.parametrize("length, loaded, says", [
     (10_000_000, 24, "has 1 values, not one for each column of the header"),  # read, named and left out
-    (20_000_000, 0, "could not be read (Invalid Input Error: CSV Error on Line: 4), so none of its rows were loaded"),
+    (20_000_000, 0, "could not be read (line 4 is longer than 16 MB), so none of its rows were loaded: check the "
+                    "line it names (a line may be at most 16 MB)"),
 ])
 def test_a_very_long_line_in_the_patient_level_file_is_named_in_words(tmp_path, length, loaded, says):
     import json
