@@ -65,33 +65,32 @@ def _numbered(text: str) -> list[tuple[int, str]]:
     return list(enumerate(text.split("\n"), start=1))
 
 
-def test_records_keep_the_line_each_starts_on_and_split_its_values():
+def test_records_keep_the_line_each_starts_on_and_count_its_values():
     text = 'h1,h2\n\n1,"two\nlines"\n3,"open\n4,5,6\n'
-    assert list(records(_numbered(text))) == [(1, "h1,h2", ["h1", "h2"]), (3, '1,"two\nlines"', ["1", "two\nlines"]),
-                                              (5, '3,"open', None), (6, "4,5,6", ["4", "5", "6"])]
-    # an open quote: only its own line is left out
-    assert list(records(_numbered("a,b\n\n c \n"))) == [(1, "a,b", ["a", "b"]), (3, " c ", [" c "])]
+    assert list(records(_numbered(text))) == [(1, "h1,h2", 2), (3, '1,"two\nlines"', 2), (5, '3,"open', None),
+                                              (6, "4,5,6", 3)]  # an open quote: only its own line is left out
+    assert list(records(_numbered("a,b\n\n c \n"))) == [(1, "a,b", 2), (3, " c ", 1)]  # no quotes: a record a line
 
 
 def test_records_give_up_a_quote_after_its_longest_run_of_lines():
     note = ['1,"a'] + ["b"] * (MAX_RECORD_LINES - 2) + ['c"']  # closed on its last allowed line
-    assert list(records(enumerate(note, start=1))) == [(1, "\n".join(note), ["1", "\n".join(note)[3:-1]])]
+    assert list(records(enumerate(note, start=1))) == [(1, "\n".join(note), 2)]
     longer = note[:-1] + ["b", 'c"', "2,d"]  # closed one line too late: each line read on its own
     found = list(records(enumerate(longer, start=1)))
-    assert found[0] == (1, '1,"a', None) and found[-2:] == [(MAX_RECORD_LINES + 1, 'c"', None), (22, "2,d", ["2", "d"])]
+    assert found[0] == (1, '1,"a', None) and found[-2:] == [(MAX_RECORD_LINES + 1, 'c"', None), (22, "2,d", 2)]
 
 
 def test_values_split_as_a_csv_reader_does():
     assert values('a,"b,c",d') == ["a", "b,c", "d"]
     assert values('a,"b\nc"') == ["a", "b\nc"]
+    assert values('"a"\nb') is None  # a line break outside quotes
 
 
 def test_read_records_warn_of_windows_1252_lines_and_control_characters(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes("a,b\n".encode() + "é,£\n".encode("cp1252") + "ü,\x00\n".encode())
     problems = []
-    assert read_records(path, "x.csv", problems) == (
-        [(1, "a,b", ["a", "b"]), (2, "é,£", ["é", "£"]), (3, "ü, ", ["ü", " "])], "mixed")
+    assert read_records(path, "x.csv", problems) == ([(1, "a,b", 2), (2, "é,£", 2), (3, "ü, ", 2)], "mixed")
     assert [(p.line, p.severity) for p in problems] == [(2, "warning"), (3, "warning")]
     assert "1 line is not UTF-8" in problems[0].message and "on lines 3:" in problems[1].message
 

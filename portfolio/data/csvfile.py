@@ -4,7 +4,7 @@ on in the file; and the problems found, worded the same way for every file.
 
 A file is read as a stream, one line at a time, so the patient-level file (millions of rows) is
 never held whole: ``TextLines`` decodes each line and ``records`` joins the lines of a quoted note
-and splits each record into its values. An extract (bounded by ``max_extract_mb``) keeps all its
+and counts each record's values. An extract (bounded by ``max_extract_mb``) keeps all its
 records; the patient-level file hands them to DuckDB in chunks (``attendances``).
 """
 
@@ -23,7 +23,7 @@ MAX_LISTED = 25  # per check and file; the rest are counted in one line
 MAX_RECORD_LINES = 20  # a quoted note may run over lines; a quote left open is given up after this many
 STRAY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and the line break
 BOM = b"\xef\xbb\xbf"
-Record = tuple[int, str, list[str] | None]  # (line it starts on, its text, its values or None)
+Record = tuple[int, str, int | None]  # (line it starts on, its text, its number of values or None)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -129,8 +129,8 @@ def read_records(path: Path, name: str, problems: list[Problem]) -> tuple[list[R
 
 
 def records(lines: Iterable[tuple[int, str]]) -> Iterator[Record]:
-    """(line, text, values) for each record of numbered lines of CSV, the line being where it
-    starts in the file; blank lines are skipped. A record whose quote is never closed has None
+    """(line, text, number of values) for each record of numbered lines of CSV, the line being where
+    it starts in the file; blank lines are skipped. A record whose quote is never closed has None
     values and only its own line is skipped, so one bad row cannot swallow the rows after it (as a
     CSV reader does, reading to the end of the file for the closing quote)."""
     source, ahead = iter(lines), deque()
@@ -141,7 +141,7 @@ def records(lines: Iterable[tuple[int, str]]) -> Iterator[Record]:
         number, record = first
         if '"' not in record:  # no quoting: the line is the record (the usual case, and quick)
             if record.strip():
-                yield number, record, record.split(",")
+                yield number, record, record.count(",") + 1
             continue
         taken = []  # the lines after the first that the record runs over
         while record.count('"') % 2 and len(taken) < MAX_RECORD_LINES - 1:
@@ -153,8 +153,9 @@ def records(lines: Iterable[tuple[int, str]]) -> Iterator[Record]:
         found = None if record.count('"') % 2 else values(record)
         if found is None:  # only its own line is left out: the lines it took are read again
             ahead.extendleft(reversed(taken))
-            record = first[1]
-        yield number, record, found
+            yield number, first[1], None
+        else:
+            yield number, record, len(found)
 
 
 def values(record: str) -> list[str] | None:

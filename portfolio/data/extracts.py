@@ -143,7 +143,7 @@ def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
     if read is None:
         return None
     found, report.encoding = read
-    first = next((n for n, (_, _, values) in enumerate(found) if values is not None), None)
+    first = next((n for n, (_, _, count) in enumerate(found) if count is not None), None)
     if first is None:
         report.problems.append(Problem(name, "is empty: it has no header row", line=1))
         return None
@@ -154,7 +154,7 @@ def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
         return None
     rows = found[first + 1:]
     report.problems += _record_problems(name, rows, len(columns))
-    good = [(line, record) for line, record, values in rows if values is not None and len(values) == len(columns)]
+    good = [(line, record) for line, record, count in rows if count == len(columns)]
     # the good records, parsed by pandas' own reader (quick), each keeping its line in the file
     frame = pd.read_csv(io.StringIO("\n".join(record for _, record in good)), header=None, names=columns, dtype=str,
                         keep_default_na=False, skipinitialspace=True) if good else pd.DataFrame(columns=columns)
@@ -174,13 +174,13 @@ def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
 def _record_problems(name: str, rows: list[Record], width: int) -> list[Problem]:
     """A problem for each record that is not a row of ``width`` values: left out."""
     problems = []
-    for line, _, values in rows:
-        if values is None:
+    for line, _, count in rows:
+        if count is None:
             problems.append(Problem(name, "a quote (\") is opened and never closed on this row, so it was left out: "
                                           "close the quote, or remove it", location=f"row {line}", line=line))
-        elif len(values) != width:
+        elif count != width:
             problems.append(Problem(
-                name, f"has {len(values)} values where the header has {width}, so it was left out: a value with a "
+                name, f"has {count} values where the header has {width}, so it was left out: a value with a "
                 "comma in it (£1,234) needs quotes around it", location=f"row {line}", line=line))
     return problems
 
