@@ -394,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.small:
         args.sessions, args.seconds, args.alone = 5, 10, 5
     if args.client == "browser" and not Path(CHROMIUM).exists():
-        parser.error(f"{CHROMIUM} is not installed: run scripts/install-chromium.sh")
+        parser.error(f"{CHROMIUM} is not installed: run scripts/install-test-packages.sh")
     with tempfile.TemporaryDirectory() as scratch:
         log = args.server_log or Path(scratch) / "server.log"
         port = free_port()

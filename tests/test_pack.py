@@ -60,7 +60,7 @@ def _outline(reader) -> list[tuple[int, str, int]]:
 
 def _poppler():
     if shutil.which("pdftoppm") is None:
-        message = "poppler-utils is not installed: run scripts/install-chromium.sh"
+        message = "poppler-utils is not installed: run scripts/install-test-packages.sh"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

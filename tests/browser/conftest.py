@@ -1,6 +1,6 @@
 """One dashboard server and one Chromium for the whole browser suite.
 
-Chromium is Debian's (/usr/bin/chromium, installed by scripts/install-chromium.sh); Playwright
+Chromium is Debian's (/usr/bin/chromium, installed by scripts/install-test-packages.sh); Playwright
 only drives it. Without it the suite is skipped locally and fails in CI.
 """
 
@@ -56,7 +56,7 @@ def dashboard():
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        message = "Debian's Chromium is not installed: run scripts/install-chromium.sh"
+        message = "Debian's Chromium is not installed: run scripts/install-test-packages.sh"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
