@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from portfolio.workspace import load_workspace
+from tests import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -17,6 +18,10 @@ STARTED = time.time()  # this run's screenshots are the files written after it
 NHS_DATA = Path(os.environ.get("NHS_DATA", ROOT.parent / "shared" / "nhs_data"))
 # wording a board must never see: file paths, config keys and unit codes belong to the analyst
 NOT_FOR_A_BOARD = re.compile(r"YAML|config/|\.md\b|series plan|Unit: gbp")
+
+# the real servers the suite starts itself, for the tests that name them
+postgres_url = servers.postgres_url
+spark = servers.spark
 
 
 @pytest.fixture(scope="session")
