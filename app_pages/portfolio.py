@@ -16,7 +16,7 @@ from components.scorecard_grid import scorecard_grid
 from components.state import interactive, selected_org, selected_period
 from portfolio.config.commentary import portfolio_commentary
 from portfolio.config.schema import Portfolio
-from portfolio.figures.engine import MetricSummary
+from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.workspace import Workspace
 
 

@@ -10,8 +10,8 @@ from contextvars import ContextVar
 
 import streamlit as st
 
-from portfolio.figures.engine import MetricSummary
 from portfolio.figures.scorecard import ScorecardRow, scorecard
+from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.meetings import Step, running_order
 from portfolio.workspace import default_folders, fingerprint, load_workspace

@@ -14,10 +14,11 @@ from components.metric_views import headline
 from components.state import interactive, on_select, request_drill
 from portfolio.config.commentary import metric_commentary, written_for
 from portfolio.config.months import Month
-from portfolio.config.schema import Metric, key_words
-from portfolio.figures.engine import ORG_LEVELS, Engine, MetricSummary
+from portfolio.config.schema import ORG_LEVELS, Metric, key_words
+from portfolio.figures.engine import Engine
 from portfolio.figures.judgement import status, year_to_date_withheld
 from portfolio.figures.spc import SPCResult
+from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.charts import POINT_WORDS, breakdown_chart, breakdown_key, spc_chart

@@ -11,8 +11,8 @@ from components.routes import page
 from components.state import interactive, view_params
 from portfolio.config.commentary import FRONT_SHEET_PARTS, Commentary, sections, written_for
 from portfolio.config.schema import Portfolio
-from portfolio.figures.engine import MetricSummary
 from portfolio.figures.judgement import scoring
+from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.links import DEEP_DIVE
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from portfolio.config.months import Month
-from portfolio.figures.engine import MetricSummary
 from portfolio.figures.judgement import BETTER, WORSE
+from portfolio.figures.summaries import MetricSummary
 from portfolio.outputs.formatting import Change, change, format_status, format_target, format_value
 from portfolio.outputs.icons import icon_markdown, icon_words, shown_icons
 

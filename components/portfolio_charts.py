@@ -8,8 +8,7 @@ from components import exported
 from components.routes import page
 from components.state import interactive, on_select, request_drill, view_params
 from portfolio.config.months import Month
-from portfolio.config.schema import ChartSpec, Portfolio, key_words
-from portfolio.figures.engine import ORG_LEVELS
+from portfolio.config.schema import ORG_LEVELS, ChartSpec, Portfolio, key_words
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.charts import breakdown_chart, breakdown_key, member_trend_chart
 from portfolio.outputs.links import DEEP_DIVE

@@ -21,8 +21,8 @@ from portfolio.config.commentary import (Commentary, metric_commentary, portfoli
                                          written_for)
 from portfolio.config.months import Month
 from portfolio.config.schema import Meeting
-from portfolio.figures.engine import MetricSummary
 from portfolio.figures.judgement import ASSURANCE_GROUPS, BETTER, ESCALATIONS, WORSE, exceptions
+from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.charts import spc_chart
 from portfolio.outputs.formatting import change, data_words, format_status, format_target, format_value

@@ -13,9 +13,9 @@ from components.metric_views import headline
 from components.routes import page
 from components.state import interactive, link, view_params
 from portfolio.config.schema import Portfolio
-from portfolio.figures.engine import MetricSummary
 from portfolio.figures.judgement import (ASSURANCE_GROUPS, ESCALATIONS, MATRIX_CELLS, NOT_MET, VARIATION_GROUPS, counts,
                                          exceptions, icon_matrix, outside_the_matrix)
+from portfolio.figures.summaries import MetricSummary
 from portfolio.outputs.formatting import change, format_target
 from portfolio.outputs.icons import assurance_svg, group_svg, icon_pairs
 from portfolio.outputs.links import DEEP_DIVE, OVERVIEW, portfolio_path

@@ -6,11 +6,11 @@ from dataclasses import replace
 import pytest
 
 from portfolio.config.schema import Metric, SmallNumbers, Target
-from portfolio.figures.engine import MetricSummary
 from portfolio.figures.framework import framework, theme_counts
 from portfolio.figures.judgement import (CONCERN, CONCERN_AND_FAIL, FAIL, MATRIX_CELLS, SHORT_AND_WORSE, counts,
                                          exception_reason, exceptions, icon_matrix, month_on_month, outside_the_matrix,
                                          scoring, status, year_to_date_withheld)
+from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.suppression import SUPPRESSION
 from portfolio.outputs.formatting import against_plan, change, format_change, format_value, format_variance
 

@@ -11,8 +11,9 @@ import pandas as pd
 
 from portfolio.config.months import Month
 from portfolio.config.schema import Metric, Milestone, Portfolio, Target
-from portfolio.figures.engine import Engine, MetricSummary
+from portfolio.figures.engine import Engine
 from portfolio.figures.judgement import MET, NO_DATA, NO_TARGET, NOT_MET, counts, status
+from portfolio.figures.summaries import MetricSummary
 
 BASIS_WORDS = {"month": "Month", "ytd": "Year to date", "annual": "Annual", "rolling_3_month": "Rolling 3 months",
                "cohort": "Cohort"}

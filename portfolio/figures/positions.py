@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from portfolio.config.months import Month
-from portfolio.config.schema import Metric, Target
-from portfolio.figures.engine import ORG_LEVELS, Engine
+from portfolio.config.schema import ORG_LEVELS, Metric, Target
+from portfolio.figures.engine import Engine
 from portfolio.figures.judgement import status
 from portfolio.figures.summaries import metric_values
 

@@ -42,9 +42,9 @@ from portfolio.config.commentary import (front_sheet_narrative, metric_commentar
                                          sections, written_for)
 from portfolio.config.months import Month
 from portfolio.config.schema import ORG_LEVELS, Meeting, Metric, StandardsView, key_words
-from portfolio.figures.engine import MetricSummary
 from portfolio.figures.judgement import (ASSURANCE_GROUPS, MATRIX_CELLS, VARIATION_GROUPS, exceptions, icon_matrix,
                                          scoring, status)
+from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.suppression import SUPPRESSION, mask
 from portfolio.figures.views import heat_table, standards_columns, standards_table
 from portfolio.figures.workspace import Workspace
