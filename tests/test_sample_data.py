@@ -33,7 +33,7 @@ def test_sample_covers_april_2019_to_the_latest_month(sample):
 
 @pytest.mark.parametrize("column", ["value", "numerator"])
 def test_breakdown_rows_add_up_to_their_totals(sample, column):
-    facts = sample.store._cursor().execute("SELECT * FROM facts").df()
+    facts = sample.store._embedded.cursor().execute("SELECT * FROM facts").df()
     keys = ["extract", "metric_id", "period", "org_code", "series"]
     single = facts[(facts["breakdown"] != "") & (facts["breakdown2"] == "")]  # cross-table cells: tested below
     parts = single.groupby(keys + ["breakdown"])[column].sum(min_count=1).reset_index()
@@ -55,7 +55,7 @@ def test_figures_sit_in_the_ranges_the_board_papers_report(sample):
 
 
 def test_cross_table_cells_add_up_both_ways(sample):
-    facts = sample.store._cursor().execute("SELECT * FROM facts").df()
+    facts = sample.store._embedded.cursor().execute("SELECT * FROM facts").df()
     cells = facts[facts["breakdown2"] != ""]
     assert len(cells) > 1000
     keys = ["metric_id", "period", "org_code", "series"]

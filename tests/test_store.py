@@ -129,12 +129,12 @@ def test_a_store_folder_that_cannot_be_written_is_not_used(tmp_path, monkeypatch
     assert not folder.is_relative_to(tmp_path / "data")
 
 
-def test_a_database_gives_each_thread_its_own_cursor_on_the_same_tables():
+def test_an_embedded_engine_gives_each_thread_its_own_cursor_on_the_same_tables():
     import threading
 
-    from portfolio.data.store import Database, files_database
+    from portfolio.data.engines import DuckDBEngine, engine
 
-    database = Database("CREATE TABLE t AS SELECT 42 AS answer")
+    database = DuckDBEngine(":memory:", "CREATE TABLE t AS SELECT 42 AS answer")
     mine = database.cursor()
     assert database.cursor() is mine  # the same thread: the same cursor
     seen = {}
@@ -147,4 +147,4 @@ def test_a_database_gives_each_thread_its_own_cursor_on_the_same_tables():
     thread.start()
     thread.join()
     assert seen["cursor"] is not mine and seen["answer"] == 42
-    assert files_database() is files_database()  # one database for reading store files, for the whole process
+    assert engine("duckdb://") is engine("duckdb://")  # one engine for each URL, for the whole process

@@ -11,13 +11,17 @@ months, site codes, department type, deprivation decile), so callers can cache t
 
 from __future__ import annotations
 
+import functools
 import json
+import re
+import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
 import duckdb
+import ibis
 import pandas as pd
 import pyarrow as pa
 
@@ -28,7 +32,8 @@ from portfolio.data.csvfile import (MAX_LISTED, LineTooLong, Record, TextLines, 
                                     records, row_problems, unknown_columns, values)
 from portfolio.data.extracts import safe_path
 from portfolio.data.storage import built, stored_report
-from portfolio.data.store import files_database
+from portfolio.data.engines import ATTENDANCES_TABLE, DuckDBEngine, Engine, engine
+from portfolio.data.queries import TEXT, TEXTS, WHOLE, shape
 
 COLUMNS = ("attendance_id", "site_code", "department_type", "arrival", "departure", "age_band", "imd_decile",
            "admitted")
@@ -294,31 +299,80 @@ def read_report(store: Path | str) -> StoreReport:
 
 
 # --- figures -----------------------------------------------------------------------------------
+# Each figure is written once as an ibis expression (``portfolio.data.queries``) and runs on the
+# engine that holds the attendances: DuckDB over the store file, or a warehouse's table.
+
+SCHEMA = ibis.schema({"site_code": "string", "department_type": "int16", "arrival": "timestamp",
+                      "departure": "timestamp", "minutes": "int32", "month": "string", "hour": "int16",
+                      "weekday": "int16", "age_band": "string", "imd_decile": "int16", "admitted": "boolean"})
+_views: dict[str, str] = {}
+_views_lock = threading.Lock()
 
 
-def _query(sql: str, params: list) -> pd.DataFrame:
-    return files_database().cursor().execute(sql, params).df()
+@functools.cache
+def _files() -> DuckDBEngine:
+    """The engine the store files are read through, holding a view of each; each file's metadata
+    is cached once read."""
+    return DuckDBEngine(":memory:", "SET parquet_metadata_cache = true")
 
 
-def _where(months: Months, sites: Sites, department_type: int | None, imd_decile: int | None) -> tuple[str, list]:
+def _where_held(store: str) -> tuple[Engine, str]:
+    """The engine and table of ``store``: a store file (a view of it, made once), or a warehouse's
+    URL (its ``portfolio_attendances`` table)."""
+    if re.match(r"^[a-z]+://", store):
+        return engine(store), ATTENDANCES_TABLE
+    with _views_lock:
+        if store not in _views:
+            name = f"attendances_{len(_views)}"
+            quoted = store.replace("'", "''")
+            _files().cursor().execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
+            _views[store] = name
+        return _files(), _views[store]
+
+
+def _ask(store: str, build, options: dict, **values) -> pd.DataFrame:
+    held_by, table = _where_held(store)
+    kinds = {name: FILTERS.get(name, TEXT) for name in values}
+    return held_by.frame(shape(build, options, **kinds), (("attendances", table, SCHEMA),), values)
+
+
+FILTERS = {"sites": TEXTS, "department_type": WHOLE, "imd_decile": WHOLE}
+
+
+def _chosen(attendances: ibis.Table, first, last, **filters) -> ibis.Table:
+    """The attendances of the months ``first`` to ``last`` and of the filters given."""
+    rows = attendances.filter(attendances.month.between(first, last))
+    if "sites" in filters:
+        rows = rows.filter(filters["sites"].contains(rows.site_code))
+    for column in ("department_type", "imd_decile"):
+        if column in filters:
+            rows = rows.filter(rows[column] == filters[column])
+    return rows
+
+
+def _filters(months: Months, sites: Sites, department_type: int | None, imd_decile: int | None) -> dict:
     first, last = (months, months) if isinstance(months, str) else months
-    clauses, params = ["month BETWEEN ? AND ?"], [first, last]
-    if sites is not None:
-        codes = (sites,) if isinstance(sites, str) else tuple(sites)
-        clauses.append(f"site_code IN ({', '.join('?' * len(codes))})" if codes else "FALSE")
-        params += codes
-    if department_type is not None:
-        clauses.append("department_type = ?")
-        params.append(department_type)
-    if imd_decile is not None:
-        clauses.append("imd_decile = ?")
-        params.append(imd_decile)
-    return " AND ".join(clauses), params
+    given = {"first": first, "last": last, "sites": (sites,) if isinstance(sites, str) else sites,
+             "department_type": department_type, "imd_decile": imd_decile}
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _months(attendances: ibis.Table) -> ibis.Table:
+    return attendances.select("month").distinct().order_by("month")
 
 
 def months_held(store: str) -> list[str]:
     """Every month (YYYY-MM) with an attendance in the store, in order."""
-    return list(_query("SELECT DISTINCT month FROM read_parquet(?) ORDER BY month", [store])["month"])
+    return list(_ask(store, _months, {})["month"])
+
+
+def _counts(attendances: ibis.Table, *, by: str | None, first, last, **filters) -> ibis.Table:
+    rows = _chosen(attendances, first, last, **filters)
+    figures = {"attendances": rows.count(), "within_4h": rows.count(where=rows.minutes <= FOUR_HOURS),
+               "over_12h": rows.count(where=rows.minutes > TWELVE_HOURS), "admitted": rows.count(where=rows.admitted)}
+    if by is None:
+        return rows.aggregate(**figures)
+    return rows.group_by(by).aggregate(**figures).order_by(ibis.asc(by, nulls_first=False))
 
 
 def counts(store: str, months: Months, sites: Sites = None, department_type: int | None = None,
@@ -328,15 +382,7 @@ def counts(store: str, months: Months, sites: Sites = None, department_type: int
     imd_decile; a blank decile is NaN, last)."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"counts by '{by}': choose one of {', '.join(GROUPINGS)}")
-    where, params = _where(months, sites, department_type, imd_decile)
-    group = f"{by}, " if by else ""
-    frame = _query(f"""
-        SELECT {group}count(*) AS attendances,
-               count(*) FILTER (WHERE minutes <= {FOUR_HOURS}) AS within_4h,
-               count(*) FILTER (WHERE minutes > {TWELVE_HOURS}) AS over_12h,
-               count(*) FILTER (WHERE admitted) AS admitted
-        FROM read_parquet(?) WHERE {where}
-        {f'GROUP BY {by} ORDER BY {by} NULLS LAST' if by else ''}""", [store, *params])
+    frame = _ask(store, _counts, {"by": by}, **_filters(months, sites, department_type, imd_decile))
     if by == "imd_decile":
         frame["imd_decile"] = frame["imd_decile"].astype("float64")  # a decile not known: NaN, not pandas.NA
     for column in ("within_4h", "over_12h", "admitted"):
@@ -344,16 +390,18 @@ def counts(store: str, months: Months, sites: Sites = None, department_type: int
     return frame
 
 
+def _bands(attendances: ibis.Table, *, first, last, **filters) -> ibis.Table:
+    rows = _chosen(attendances, first, last, **filters)
+    band = ibis.least(ibis.greatest((rows.minutes / BAND_MINUTES).ceil() - 1, 0), LAST_BAND).cast("int32")
+    return rows.group_by(band=band).aggregate(attendances=rows.count())
+
+
 def time_in_department(store: str, months: Months, sites: Sites = None, department_type: int | None = None,
                        imd_decile: int | None = None) -> pd.DataFrame:
     """Attendances by time in department in 30-minute bands up to 24 hours, then "24h+": one row
     per band (from_minutes, label, attendances, percent, cumulative_percent). A band includes its
     upper end, so the bands up to 4h add up to the attendances within 4 hours."""
-    where, params = _where(months, sites, department_type, imd_decile)
-    found = _query(f"""
-        SELECT least(greatest(ceil(minutes / {BAND_MINUTES}) - 1, 0), {LAST_BAND})::INTEGER AS band,
-               count(*) AS attendances
-        FROM read_parquet(?) WHERE {where} GROUP BY band""", [store, *params])
+    found = _ask(store, _bands, {}, **_filters(months, sites, department_type, imd_decile))
     bands = found.set_index("band")["attendances"].reindex(range(LAST_BAND + 1), fill_value=0)
     total = bands.sum()
     return pd.DataFrame({
@@ -372,12 +420,15 @@ def _band_label(band: int) -> str:
     return f"{start // 60}h{start % 60:02d}–{end // 60}h{end % 60:02d}"
 
 
+def _by_hour(attendances: ibis.Table, *, first, last, **filters) -> ibis.Table:
+    rows = _chosen(attendances, first, last, **filters)
+    return rows.group_by("weekday", "hour").aggregate(attendances=rows.count())
+
+
 def arrivals_by_hour(store: str, months: Months, sites: Sites = None, department_type: int | None = None,
                      imd_decile: int | None = None) -> pd.DataFrame:
     """Attendances by hour of arrival (0–23) and ISO weekday (1 = Monday … 7): all 168 cells."""
-    where, params = _where(months, sites, department_type, imd_decile)
-    found = _query(f"""SELECT weekday, hour, count(*) AS attendances FROM read_parquet(?) WHERE {where}
-                       GROUP BY weekday, hour""", [store, *params])
+    found = _ask(store, _by_hour, {}, **_filters(months, sites, department_type, imd_decile))
     grid = pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"])
     cells = found.set_index(["weekday", "hour"])["attendances"].reindex(grid, fill_value=0).reset_index()
     cells["day"] = [WEEKDAYS[day - 1] for day in cells["weekday"]]

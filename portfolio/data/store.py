@@ -1,86 +1,145 @@
-"""The fact store: validated extract rows in an embedded columnar engine (DuckDB).
+"""The fact store: validated extract rows in an engine that adds them up.
 
 Every figure the dashboard shows is a sum of numerators, denominators or values over a set of
 organisations, grouped by period (and, for drill-downs, by organisation or breakdown member).
-That aggregation runs inside DuckDB, so the same interface can later sit over Parquet files or a
-warehouse without the metric engine changing.
+That aggregation runs in the engine that holds the rows: by default DuckDB, embedded in the
+dashboard and filled from the Parquet store files; for an extract whose source is a warehouse,
+that warehouse's ``portfolio_facts`` table (``portfolio.data.engines``). Each query is written
+once, below, as an ibis expression, and runs unchanged on every engine.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import duckdb
+import ibis
 import pandas as pd
 
+from portfolio.data.engines import FACTS_TABLE, DuckDBEngine, Engine
 from portfolio.data.extracts import FACT_SCHEMA
+from portfolio.data.queries import TEXT, TEXTS, shape
 
-DUCKDB_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int64": "BIGINT"}
-# what every sum reports beside the figures: whether any row is provisional or an estimate, and the notes
-FLAGS = ("BOOL_OR(status = 'provisional') AS provisional, BOOL_OR(status = 'estimate') AS estimate, "
-         "STRING_AGG(NULLIF(note, ''), '; ') AS note")
+FACTS = ibis.schema({column.name: {"string": "string", "double": "float64", "int64": "int64"}[str(column.type)]
+                     for column in FACT_SCHEMA})
 GROUPABLE = ("period", "org_code", "breakdown_value", "breakdown2_value")
+EMBEDDED_TABLE = "facts"
 
 
-class Database:
-    """An in-memory DuckDB database and a cursor on it for each thread that asks: a DuckDB connection
-    is not shared across threads, and each Streamlit session runs in a thread of its own."""
-
-    def __init__(self, *setup: str):
-        self._connection = duckdb.connect(":memory:")
-        for statement in setup:
-            self._connection.execute(statement)
-        self._local = threading.local()
-
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        if not hasattr(self._local, "cursor"):
-            self._local.cursor = self._connection.cursor()
-        return self._local.cursor
+def _flags(facts: ibis.Table, where=None) -> dict:
+    """What every sum reports beside the figures: whether any row is provisional or an estimate,
+    and the rows' notes (in the extract's order)."""
+    return {"provisional": (facts.status == "provisional").any(where=where),
+            "estimate": (facts.status == "estimate").any(where=where),
+            "note": facts.note.nullif("").group_concat("; ", where=where, order_by=facts.line)}
 
 
-@functools.cache
-def files_database() -> Database:
-    """The one database the figures read Parquet store files through (the patient-level store's),
-    holding no tables; each file's metadata is cached once read."""
-    return Database("SET parquet_metadata_cache = true")
+def _one_metric(facts: ibis.Table, conditions: tuple[str, ...], extract, key, values: dict) -> ibis.Table:
+    """The rows of one metric of one extract, where each column of ``conditions`` equals its parameter."""
+    return facts.filter(facts.extract == extract, facts.metric_id == key,
+                        *(facts[column] == values[f"is_{column}"] for column in conditions))
+
+
+def _sums(facts: ibis.Table, *, extract, key, orgs, conditions: tuple[str, ...], by: tuple[str, ...],
+          share: bool, start: bool, end: bool, **values) -> ibis.Table:
+    """Sums over the organisations ``orgs``; ``start`` and ``end``: whether the months are limited."""
+    rows = _one_metric(facts, conditions, extract, key, values)
+    rows = rows.filter(orgs.contains(rows.org_code))
+    if start:
+        rows = rows.filter(rows.period >= values["first_month"])
+    if end:
+        rows = rows.filter(rows.period <= values["last_month"])
+    if share:  # the listed members' share of every member's total; a share reads several rows per organisation
+        figures = {"numerator": rows.value.sum(where=values["members"].contains(rows.breakdown_value)),
+                   "denominator": rows.value.sum(), "orgs_reporting": rows.org_code.nunique()}
+    else:
+        figures = {"numerator": rows.numerator.sum(), "denominator": rows.denominator.sum(),
+                   "orgs_reporting": rows.count()}
+    aggregates = {"value": rows.value.sum(), **figures, **_flags(rows)}
+    if not by:
+        return rows.aggregate(**aggregates)
+    return rows.group_by(*by).aggregate(**aggregates).order_by(*by)
+
+
+def _sums_of_many(facts: ibis.Table, *, extract, wanted) -> ibis.Table:
+    rows = facts.filter(facts.extract == extract, facts.breakdown == "", facts.breakdown2 == "",
+                        wanted.contains(facts.metric_id.concat("|", facts.series, "|", facts.org_code)))
+    return (rows.group_by("metric_id", "series", "period")
+            .aggregate(value=rows.value.sum(), numerator=rows.numerator.sum(), denominator=rows.denominator.sum(),
+                       orgs_reporting=rows.count(), **_flags(rows))
+            .order_by("metric_id", "series", "period"))
+
+
+def _rows(facts: ibis.Table, *, extract, key, conditions: tuple[str, ...], **values) -> ibis.Table:
+    rows = _one_metric(facts, conditions, extract, key, values)
+    return rows.select("org_code", "period", "series", "breakdown", "breakdown_value", "value", "numerator",
+                       "denominator", "line").order_by("line")
+
+
+def _coverage(facts: ibis.Table, *, extracts) -> ibis.Table:
+    rows = facts.filter(extracts.contains(facts.extract))
+    return (rows.group_by("extract", "metric_id", "series", "breakdown", "breakdown_value", "breakdown2", "status",
+                          "org_code")
+            .aggregate(first=rows.period.min(), last=rows.period.max()))
+
+
+def _periods(facts: ibis.Table, *, extracts) -> ibis.Table:
+    rows = facts.filter(extracts.contains(facts.extract), facts.series == "actual")
+    return rows.select("period").distinct().order_by("period")
+
+
+def _row_count(facts: ibis.Table, *, extracts) -> ibis.Table:
+    return facts.filter(extracts.contains(facts.extract)).aggregate(rows=lambda t: t.count())
+
+
+COVERAGE = shape(_coverage, extracts=TEXTS)
+PERIODS = shape(_periods, extracts=TEXTS)
+ROW_COUNT = shape(_row_count, extracts=TEXTS)
+SUMS_OF_MANY = shape(_sums_of_many, extract=TEXT, wanted=TEXTS)
 
 
 class FactStore:
-    def __init__(self, files: list[Path]):
-        """The facts of the extracts' store files (Parquet, one per extract) in an in-memory table."""
-        self._database = Database()
-        columns = ", ".join(f"{column.name} {DUCKDB_TYPES[str(column.type)]}" for column in FACT_SCHEMA)
-        self._cursor().execute(f"CREATE TABLE facts ({columns})")
+    def __init__(self, files: list[Path], warehoused: Mapping[str, Engine] | None = None):
+        """The facts of the extracts' store files (Parquet, one per extract) in an embedded table,
+        and those of the extracts in ``warehoused`` (extract → the engine holding its rows) where
+        they are."""
+        embedded = DuckDBEngine()
+        columns = ", ".join(f"{column.name} {_DUCKDB_TYPES[str(column.type)]}" for column in FACT_SCHEMA)
+        embedded.cursor().execute(f"CREATE TABLE {EMBEDDED_TABLE} ({columns})")
         if files:
-            self._cursor().execute(
-                "INSERT INTO facts SELECT * FROM read_parquet(?) ORDER BY extract, metric_id, org_code, period",
-                [[str(f) for f in files]])
+            embedded.cursor().execute(
+                f"INSERT INTO {EMBEDDED_TABLE} SELECT * FROM read_parquet(?) "
+                "ORDER BY extract, metric_id, org_code, period", [[str(f) for f in files]])
+        self._engines: dict[Engine, list[str]] = {embedded: []}  # each engine and the extracts it holds
+        self._engine_of: dict[str, Engine] = {}
+        for extract, warehouse in (warehoused or {}).items():
+            self._engines.setdefault(warehouse, []).append(extract)
+            self._engine_of[extract] = warehouse
+        self._embedded = embedded
+        embedded_extracts = embedded.cursor().execute(f"SELECT DISTINCT extract FROM {EMBEDDED_TABLE}").fetchall()
+        self._engines[embedded] = [name for (name,) in embedded_extracts]
         self._coverage = self._read_coverage()
+
+    def _table(self, engine: Engine) -> tuple[tuple[str, str, ibis.Schema], ...]:
+        return (("facts", EMBEDDED_TABLE if engine is self._embedded else FACTS_TABLE, FACTS),)
+
+    def _ask(self, engine: Engine, query, **values) -> pd.DataFrame:
+        return engine.frame(query, self._table(engine), values)
+
+    def _of(self, extract: str) -> Engine:
+        return self._engine_of.get(extract, self._embedded)
 
     def _read_coverage(self) -> dict[tuple, list]:
         """Which organisations report each metric, series and breakdown cell, and over which months:
         one pass over the facts, grouped by what ``spans`` can be asked to filter on."""
         coverage: dict[tuple, list] = {}
-        rows = self._cursor().execute(
-            """SELECT extract, metric_id, series, breakdown, breakdown_value, breakdown2, status, org_code,
-                      MIN(period), MAX(period)
-               FROM facts GROUP BY ALL""").fetchall()
-        for extract, key, series, breakdown, member, breakdown2, status, org_code, first, last in rows:
-            cells = {"breakdown_value": member, "breakdown2": breakdown2, "status": status}
-            coverage.setdefault((extract, key, series, breakdown), []).append((cells, org_code, first, last))
+        for engine, extracts in self._engines.items():
+            found = self._ask(engine, COVERAGE, extracts=extracts)
+            for row in found.itertuples(index=False):
+                cells = {"breakdown_value": row.breakdown_value, "breakdown2": row.breakdown2, "status": row.status}
+                coverage.setdefault((row.extract, row.metric_id, row.series, row.breakdown), []).append(
+                    (cells, row.org_code, row.first, row.last))
         return coverage
-
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        return self._database.cursor()
-
-    def _where(self, extract: str, key: str, filters: Mapping[str, str], series: str,
-               breakdown: str) -> tuple[str, list]:
-        conditions = {"breakdown": breakdown, "breakdown2": "", "series": series, **filters}
-        clauses = ["extract = ?", "metric_id = ?"] + [f"{column} = ?" for column in conditions]
-        return " AND ".join(clauses), [extract, key, *conditions.values()]
 
     def spans(self, extract: str, key: str, filters: Mapping[str, str] = {}, *,
               series: str = "actual", breakdown: str = "") -> dict[str, tuple[str, str]]:
@@ -107,61 +166,43 @@ class FactStore:
         """
         if not set(by) <= set(GROUPABLE):
             raise ValueError(f"cannot group by {by}")
-        where, params = self._where(extract, key, filters, series, breakdown)
-        where += " AND list_contains(?::VARCHAR[], org_code)"
-        params.append(list(org_codes))
-        if start:
-            where += " AND period >= ?"
-            params.append(start)
-        if end:
-            where += " AND period <= ?"
-            params.append(end)
-        groups = ", ".join(by)
-        parts = "SUM(numerator)::DOUBLE AS numerator, SUM(denominator)::DOUBLE AS denominator"
-        if share:
-            parts = ("SUM(value) FILTER (WHERE list_contains(?::VARCHAR[], breakdown_value))::DOUBLE AS numerator, "
-                     "SUM(value)::DOUBLE AS denominator")
-            params = [list(share), *params]
-        query = f"""
-            SELECT {groups + ',' if by else ''}
-                   SUM(value)::DOUBLE AS value, {parts},
-                   {"COUNT(DISTINCT org_code)" if share else "COUNT(*)"} AS orgs_reporting,  -- one row each, but a share reads its members
-                   {FLAGS}
-            FROM facts WHERE {where}
-            {f'GROUP BY {groups} ORDER BY {groups}' if by else ''}"""
-        return self._cursor().execute(query, params).df()
+        conditions = {"breakdown": breakdown, "breakdown2": "", "series": series, **filters}
+        parameters = {f"is_{column}": TEXT for column in conditions} | {"extract": TEXT, "key": TEXT, "orgs": TEXTS}
+        parameters |= {"members": TEXTS} if share else {}
+        parameters |= {name: TEXT for name, given in (("first_month", start), ("last_month", end)) if given}
+        options = {"conditions": tuple(conditions), "by": tuple(by), "share": bool(share), "start": bool(start),
+                   "end": bool(end)}
+        query = shape(_sums, options, **parameters)
+        values = {f"is_{column}": value for column, value in conditions.items()}
+        values |= {"extract": extract, "key": key, "orgs": list(org_codes), "members": share, "first_month": start,
+                   "last_month": end}
+        return self._ask(self._of(extract), query, **values)
 
     def sums_of_many(self, extract: str, wanted: list[tuple[str, str, str]]) -> pd.DataFrame:
         """``sums`` by period of the total rows for many metrics at once, each over its own
         organisations: ``wanted`` holds (metric key, series, org code) triples. One query instead
         of one per metric and series; grouped by key, series and period."""
-        keys, series, org_codes = (list(column) for column in zip(*wanted)) if wanted else ([], [], [])
-        query = f"""
-            SELECT metric_id, series, period,
-                   SUM(value)::DOUBLE AS value, SUM(numerator)::DOUBLE AS numerator,
-                   SUM(denominator)::DOUBLE AS denominator, COUNT(*) AS orgs_reporting,
-                   {FLAGS}
-            FROM facts
-            JOIN (SELECT UNNEST(?::VARCHAR[]) AS metric_id, UNNEST(?::VARCHAR[]) AS series,
-                         UNNEST(?::VARCHAR[]) AS org_code) USING (metric_id, series, org_code)
-            WHERE extract = ? AND breakdown = '' AND breakdown2 = ''
-            GROUP BY metric_id, series, period ORDER BY metric_id, series, period"""
-        return self._cursor().execute(query, [keys, series, org_codes, extract]).df()
+        return self._ask(self._of(extract), SUMS_OF_MANY, extract=extract,
+                         wanted=["|".join(triple) for triple in wanted])
 
     def rows(self, extract: str, key: str, filters: Mapping[str, str] = {}) -> pd.DataFrame:
         """Every stored row of one metric (all series, the total and every breakdown member, not the
         cells of a second breakdown), with its line in the extract: for checking that figures add up."""
         conditions = {"breakdown2": "", **filters}
-        where = " AND ".join(["extract = ?", "metric_id = ?"] + [f"{column} = ?" for column in conditions])
-        cursor = self._cursor().execute(
-            f"""SELECT org_code, period, series, breakdown, breakdown_value, value, numerator, denominator, line
-                FROM facts WHERE {where} ORDER BY line""", [extract, key, *conditions.values()])
-        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
-        return frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
+        parameters = {f"is_{column}": TEXT for column in conditions} | {"extract": TEXT, "key": TEXT}
+        query = shape(_rows, {"conditions": tuple(conditions)}, **parameters)
+        values = {f"is_{column}": value for column, value in conditions.items()} | {"extract": extract, "key": key}
+        return self._ask(self._of(extract), query, **values)
 
     def periods(self) -> list[str]:
-        rows = self._cursor().execute("SELECT DISTINCT period FROM facts WHERE series = 'actual' ORDER BY period")
-        return [row[0] for row in rows.fetchall()]
+        found = set()
+        for engine, extracts in self._engines.items():
+            found.update(self._ask(engine, PERIODS, extracts=extracts)["period"])
+        return sorted(found)
 
     def row_count(self) -> int:
-        return self._cursor().execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+        return sum(int(self._ask(engine, ROW_COUNT, extracts=extracts)["rows"].iloc[0])
+                   for engine, extracts in self._engines.items())
+
+
+_DUCKDB_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int64": "BIGINT"}

@@ -1,0 +1,189 @@
+"""The engines that hold the facts and run the queries: DuckDB embedded in the dashboard (the
+default, over the Parquet store beside the extracts), a PostgreSQL database standing for an ICB's
+SQL warehouse, and Apache Spark, each run through its own driver.
+
+Every engine takes the same compiled queries (``portfolio.data.queries``) with named parameters,
+and answers with the same pandas types. An engine is named by a URL:
+
+- ``duckdb:///path/to/file.duckdb`` (or ``duckdb://`` for an in-memory one);
+- ``postgresql://user@host:5432/database`` (the password, if any, from the secrets, never YAML);
+- ``spark://local[2]`` (Spark on this machine) or ``spark://host:7077`` (a cluster's master), with
+  ``?warehouse=FOLDER``: where its tables are kept as Parquet (default ``spark-warehouse``).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import ibis
+import pandas as pd
+
+from portfolio.data.queries import Shape, bound, compiled, schema_of, typed
+
+FACTS_TABLE = "portfolio_facts"  # a warehouse's tables, named so as not to clash with the warehouse's own
+ATTENDANCES_TABLE = "portfolio_attendances"
+LOADS_TABLE = "portfolio_loads"  # what was loaded, from which version of which file, and when
+SPARK_WAREHOUSE = "spark-warehouse"  # Spark's own default name for the folder of its tables
+
+
+class UnknownEngine(ValueError):
+    """A URL that names no engine the dashboard can use."""
+
+
+class Engine:
+    """An engine's driver: it runs a compiled query with the call's values."""
+
+    dialect: str
+    url: str
+
+    def frame(self, shape: Shape, tables: tuple[tuple[str, str, ibis.Schema], ...],
+              values: Mapping[str, Any]) -> pd.DataFrame:
+        """The answer to ``shape`` over ``tables`` with the parameters' ``values``, typed the same
+        on every engine."""
+        sql, order = compiled(shape, self.dialect, tables)
+        return typed(self._run(sql, bound(values, order)), schema_of(shape, tables))
+
+    def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def has_table(self, name: str) -> bool:
+        raise NotImplementedError
+
+
+class DuckDBEngine(Engine):
+    """DuckDB in this process, with a cursor for each thread that asks (a DuckDB connection is not
+    shared across threads, and each Streamlit session runs in a thread of its own)."""
+
+    dialect = "duckdb"
+
+    def __init__(self, path: str = ":memory:", *setup: str):
+        self.url = f"duckdb:///{path}" if path != ":memory:" else "duckdb://"
+        self._connection = duckdb.connect(path)
+        for statement in setup:
+            self._connection.execute(statement)
+        self._local = threading.local()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if not hasattr(self._local, "cursor"):
+            self._local.cursor = self._connection.cursor()
+        return self._local.cursor
+
+    def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
+        for name in values:
+            sql = sql.replace(f"__param_{name}__", f"${name}")
+        return self.cursor().execute(sql, values or None).df()
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.cursor().execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+                                          [name]).fetchone()[0])
+
+
+class PostgresEngine(Engine):
+    """A PostgreSQL database through psycopg, a connection for each thread, each query its own
+    transaction (read only: the dashboard never writes to a warehouse it reads)."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str):
+        self.url = url
+        self._local = threading.local()
+
+    def connection(self):
+        import psycopg  # a warehouse driver is needed only by those who use one
+
+        if getattr(self._local, "connection", None) is None or self._local.connection.closed:
+            self._local.connection = psycopg.connect(self.url, autocommit=True)
+        return self._local.connection
+
+    def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
+        text = sql.replace("%", "%%")
+        for name in values:
+            text = text.replace(f"__param_{name}__", f"%({name})s")
+        with self.connection().cursor() as cursor:
+            cursor.execute(text, values)
+            return pd.DataFrame.from_records(cursor.fetchall(), columns=[column.name for column in cursor.description])
+
+    def has_table(self, name: str) -> bool:
+        with self.connection().cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+            return cursor.fetchone()[0]
+
+
+class SparkEngine(Engine):
+    """Spark (a local one or a cluster's master) over tables kept as Parquet in a warehouse folder,
+    each seen as a view of its folder."""
+
+    dialect = "pyspark"
+
+    def __init__(self, url: str, master: str, warehouse: str):
+        self.url, self.master, self.warehouse = url, master, warehouse
+        self._session = None
+        self._lock = threading.Lock()
+
+    def session(self):
+        with self._lock:
+            if self._session is None:
+                from pyspark.sql import SparkSession
+
+                self._session = (SparkSession.builder.master(self.master).appName("portfolio")
+                                 .config("spark.ui.enabled", "false")
+                                 .config("spark.sql.session.timeZone", "UTC")
+                                 .config("spark.sql.warehouse.dir", str(Path(self.warehouse).resolve()))
+                                 .getOrCreate())
+                self._session.sparkContext.setLogLevel("ERROR")
+            return self._session
+
+    def folder(self, table: str) -> str:
+        return str(Path(self.warehouse) / table)
+
+    def refresh(self, table: str) -> None:
+        """See the table's folder as it is now (after a load)."""
+        if Path(self.folder(table)).exists():
+            self.session().read.parquet(self.folder(table)).createOrReplaceTempView(table)
+
+    def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
+        for name in values:
+            sql = sql.replace(f"__param_{name}__", f":{name}")
+        return self.session().sql(sql, args=values or None).toPandas()
+
+    def has_table(self, name: str) -> bool:
+        if not self.session().catalog.tableExists(name):
+            self.refresh(name)
+        return self.session().catalog.tableExists(name)
+
+
+def engine_from_url(url: str) -> Engine:
+    """A new engine for ``url``: see the module's docstring for the kinds."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "duckdb":
+        return DuckDBEngine(url.removeprefix("duckdb:///").removeprefix("duckdb://") or ":memory:")
+    if scheme in ("postgresql", "postgres"):
+        return PostgresEngine(url)
+    if scheme == "spark":
+        warehouse = parse_qs(parts.query).get("warehouse", [SPARK_WAREHOUSE])[0]
+        host = url.split("://", 1)[1].split("?", 1)[0]
+        master = host if host.startswith("local") else f"spark://{host}"
+        return SparkEngine(url, master, warehouse)
+    raise UnknownEngine(f"'{shown_url(url)}' is not an engine the dashboard can use: give a postgresql://, "
+                        "spark:// or duckdb:/// URL, or the name of a connection")
+
+
+@functools.cache
+def engine(url: str) -> Engine:
+    """The one engine of ``url`` in this process (its connections and its Spark session are shared)."""
+    return engine_from_url(url)
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, fit to print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
