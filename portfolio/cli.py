@@ -14,11 +14,17 @@ import yaml
 
 from portfolio.config.described import FILES, file_schema, json_schema
 from portfolio.config.files import shown, unreadable, unwritable
+from portfolio.config.loading import load_config
 from portfolio.config.months import Month
+from portfolio.data.attendances import patient_store
+from portfolio.data.engines import ATTENDANCES_TABLE, FACTS_TABLE, shown_url
+from portfolio.data.extracts import load_extracts
 from portfolio.data.imports.icb import prepare
 from portfolio.data.imports.ods import organisations
 from portfolio.data.imports.published import UnknownLayout
 from portfolio.data.imports.run import import_files
+from portfolio.data.sources import Unreachable, check_warehoused, reach
+from portfolio.data.warehouse import Load, load
 from portfolio.figures.engine import Engine
 from portfolio.hints import hints
 from portfolio.outputs.pack import board_pack
@@ -33,14 +39,22 @@ def _folders(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=data, help=f"extracts folder (default {data})")
 
 
+def _source(parser: argparse.ArgumentParser, flag: str = "--source", required: bool = False) -> None:
+    parser.add_argument(flag, required=required, metavar="NAME", help=(
+        "a warehouse: the name of a connection in .streamlit/secrets.toml ([connections.NAME]) or a URL "
+        "(postgresql://user@host:5432/db, spark://local[2] or spark://host:7077, duckdb:///file.duckdb)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portfolio", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate the config and extracts, and say what is not set up yet; "
                                               "exit 1 on any problem")
     _folders(check)
+    _source(check)
     values = commands.add_parser("values", help="print a metric's computed series as CSV")
     _folders(values)
+    _source(values)
     values.add_argument("--metric", required=True, help="metric id, as in config/portfolios")
     values.add_argument("--org", help="organisation code (default: the whole system)")
     values.add_argument("--from", dest="start", help="first month, YYYY-MM")
@@ -63,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     packing.add_argument("--meeting", required=True, help="the meeting's id, as in config/meetings")
     packing.add_argument("--out", type=Path, required=True, help="the PDF to write")
     packing.add_argument("--xlsx", type=Path, help="also write every table of the pack to this workbook")
+    loading = commands.add_parser("load", help="validate the extracts as check does and write their good rows (and "
+                                               "the patient-level file's) into a warehouse's tables")
+    _folders(loading)
+    _source(loading, "--to", required=True)
     schema = commands.add_parser("schema", help="print the JSON Schema of the YAML files in config/, for an editor "
                                                 "to check them as they are typed")
     schema.add_argument("--file", choices=list(FILES), help="the schema of one kind of file only: "
@@ -93,8 +111,8 @@ def run_pack(args) -> int:
 
 
 def run_check(args) -> int:
-    workspace = load_workspace(args.config, args.data)
-    problems = workspace.problems
+    workspace = load_workspace(args.config, args.data, args.source)
+    problems = workspace.problems + check_warehoused(workspace.config, workspace.store.warehoused, args.source)
     for problem in problems:
         print(f"{problem.severity}: {problem}")
     for hint in hints(workspace):
@@ -120,7 +138,8 @@ def run_import(args) -> int:
     if args.kind == "ods":
         return _import_organisations(args)
     try:
-        result = import_files(args.kind, args.files, progress=progress_bar)
+        result = import_files(args.kind, args.files,
+                          progress=lambda done, total, name: progress_bar(done, total, name and f"reading {name}"))
     except UnknownLayout as error:
         return _fail(str(error))
     for note in result.notes:
@@ -135,11 +154,11 @@ def run_import(args) -> int:
     return 0
 
 
-def progress_bar(done: int, total: int, name: str, width: int = 30) -> None:
-    """A bar on standard error, redrawn in place on a terminal (one line per file elsewhere, so a
+def progress_bar(done: int, total: int, name: str, width: int = 30, unit: str = "files") -> None:
+    """A bar on standard error, redrawn in place on a terminal (one line per step elsewhere, so a
     log shows how far it got)."""
     filled = width * done // total if total else width
-    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files{'  reading ' + name if name else ''}"
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {unit}{'  ' + name if name else ''}"
     if sys.stderr.isatty():
         print(f"\r{line:<100}", end="" if done < total else "\n", file=sys.stderr, flush=True)
     else:
@@ -205,7 +224,7 @@ def run_values_from_extract(args) -> int:
 def run_values(args) -> int:
     if args.extract:
         return run_values_from_extract(args)
-    workspace = load_workspace(args.config, args.data)
+    workspace = load_workspace(args.config, args.data, args.source)
     engine: Engine = workspace.engine
     metrics = workspace.config.metrics
     if args.metric not in metrics:
@@ -236,7 +255,32 @@ def _plain(number) -> str:
     return f"{float(number):.6f}".rstrip("0").rstrip(".")
 
 
+def run_load(args) -> int:
+    """Validate as ``check`` does, then write each file's good rows into the warehouse ``--to``."""
+    try:
+        target = reach(args.to)
+    except Unreachable as error:
+        return _fail(f"--to {args.to}: {error}")
+    config = load_config(args.config)
+    _, reports = load_extracts(config, args.data)
+    patient_level, patient_report = patient_store(config, args.data)
+    problems = config.problems + [p for r in reports for p in r.problems] + (patient_report.problems if patient_report
+                                                                             else [])
+    for problem in problems:
+        print(f"{problem.severity}: {problem}")
+    loads = [Load(r.file, FACTS_TABLE, r.stored) for r in reports if r.stored is not None]
+    if patient_report:
+        loads.append(Load(patient_level.name, ATTENDANCES_TABLE, patient_report.stored))
+    elif patient_level:
+        print(f"warning: the patient-level extract {patient_level.name} is not in {args.data}, so it was not loaded")
+    for item in loads:
+        written = load(target, item, lambda done, total: progress_bar(done, total, item.file, unit="rows"))
+        print(f"{item.file}: {'loaded' if written else 'unchanged since it was last loaded, so not loaded again'}")
+    print(f"{len(problems)} problem(s); {len(loads)} file(s) in {shown_url(target.url)}")
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return {"check": run_check, "values": run_values, "import": run_import, "prepare": run_prepare,
-            "pack": run_pack, "schema": run_schema}[args.command](args)
+            "pack": run_pack, "schema": run_schema, "load": run_load}[args.command](args)

@@ -9,6 +9,7 @@ from pathlib import Path
 from portfolio.config.loading import load_config
 from portfolio.config.organisations import OrgTree
 from portfolio.data.extracts import load_extracts
+from portfolio.data.sources import warehoused
 from portfolio.data.store import FactStore
 from portfolio.figures.engine import Engine
 from portfolio.figures.workspace import Workspace
@@ -16,6 +17,12 @@ from portfolio.figures.workspace import Workspace
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT / "config"
 DEFAULT_DATA = PROJECT / "sample_data"
+
+
+def default_source() -> str | None:
+    """``PORTFOLIO_SOURCE`` if set: a warehouse (a connection's name or a URL) to read every extract
+    and the patient-level attendances from, whatever settings.yaml says."""
+    return os.environ.get("PORTFOLIO_SOURCE") or None
 
 
 def default_folders() -> tuple[Path, Path]:
@@ -33,15 +40,22 @@ def fingerprint(config_dir: Path, data_dir: Path) -> str:
         for path in sorted(Path(folder).glob(pattern)):
             stat = path.stat()
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(str(default_source()).encode())
     return digest.hexdigest()[:16]
 
 
-def load_workspace(config_dir: Path | str | None = None, data_dir: Path | str | None = None) -> Workspace:
+def load_workspace(config_dir: Path | str | None = None, data_dir: Path | str | None = None,
+                   source: str | None = None) -> Workspace:
+    """Everything loaded; ``source`` (default ``PORTFOLIO_SOURCE``): a warehouse to read every
+    extract from instead of what settings.yaml names."""
     default_config, default_data = default_folders()
     config_dir = Path(config_dir or default_config)
     data_dir = Path(data_dir or default_data)
+    source = source or default_source()
     config = load_config(config_dir)
     tree = OrgTree(config.organisations)
-    files, reports = load_extracts(config, data_dir)
-    store = FactStore(files)
-    return Workspace(config, data_dir, tree, store, Engine(config, store, tree), reports)
+    engines, warehouse_reports = warehoused(config, source)
+    files, reports = load_extracts(config, data_dir, elsewhere=frozenset(report.file for report in warehouse_reports))
+    store = FactStore(files, engines)
+    reports = sorted(reports + warehouse_reports, key=lambda report: report.file)
+    return Workspace(config, data_dir, tree, store, Engine(config, store, tree), reports, source)

@@ -532,6 +532,8 @@ class ExtractInfo(Strict):
     data_as_at: date
     refresh_days: Annotated[int, Field(ge=1)] = 31
     synthetic: bool = False
+    # where the rows are read from: the file, or a warehouse connection named in the secrets (never a URL here)
+    source: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")] = "embedded"
 
 
 class SmallNumbers(Strict):

@@ -25,13 +25,14 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
+from portfolio.config.loading import Config
 from portfolio.config.organisations import OrgTree
 from portfolio.config.problems import Problem
 from portfolio.config.schema import ExtractInfo, Settings
 from portfolio.data.csvfile import (MAX_LISTED, LineTooLong, Record, TextLines, missing_columns, read_header,
                                     records, row_problems, unknown_columns, values)
 from portfolio.data.extracts import safe_path
-from portfolio.data.storage import built, stored_report
+from portfolio.data.storage import built, store_folder, stored_report
 from portfolio.data.engines import ATTENDANCES_TABLE, DuckDBEngine, Engine, engine
 from portfolio.data.queries import TEXT, TEXTS, WHOLE, shape
 
@@ -76,6 +77,7 @@ class StoreReport:
     rows_read: int = 0
     rows_loaded: int = 0
     problems: list[Problem] = field(default_factory=list)
+    stored: Path | None = None  # the store file the good rows were written to
 
 
 def configured(settings: Settings, data_dir: Path) -> PatientExtract | None:
@@ -230,7 +232,7 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
                 report.problems.append(Problem(source.name, f"could not be read ({error}), so none of its rows were "
                                                f"loaded: check the line it names (a line may be at most "
                                                f"{error.longest // 1_000_000} MB)"))
-        metadata = json.dumps(asdict(report)).replace("'", "''")
+        metadata = json.dumps(asdict(report) | {"stored": None}).replace("'", "''")
         connection.execute(f"COPY store TO '{str(target).replace(chr(39), chr(39) * 2)}' "
                            f"(FORMAT parquet, KV_METADATA {{report: '{metadata}'}})")
     finally:
@@ -295,7 +297,22 @@ def store_for(source: Path, folder: Path, site_codes: Collection[str]) -> tuple[
 
 
 def read_report(store: Path | str) -> StoreReport:
-    return StoreReport(**stored_report(store))
+    return StoreReport(**stored_report(store) | {"stored": Path(store)})
+
+
+def site_codes(tree: OrgTree) -> tuple[str, ...]:
+    """Every site's code: the values site_code may take."""
+    return tuple(sorted(code for code, org in tree.nodes.items() if org.level == "site"))
+
+
+def patient_store(config: Config, data_dir: Path) -> tuple[PatientExtract | None, StoreReport | None]:
+    """The configured patient-level extract, and the report of its store file (built now unless a
+    current one exists); no report where there is no file to read."""
+    extract = configured(config.settings, data_dir)
+    if extract is None or extract.path is None or not extract.path.is_file():
+        return extract, None
+    stored, _ = store_for(extract.path, store_folder(Path(data_dir)), site_codes(OrgTree(config.organisations)))
+    return extract, read_report(stored)
 
 
 # --- figures -----------------------------------------------------------------------------------

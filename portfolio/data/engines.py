@@ -14,11 +14,14 @@ and answers with the same pandas types. An engine is named by a URL:
 from __future__ import annotations
 
 import functools
+import os
+import re
 import threading
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote
 
 import duckdb
 import ibis
@@ -30,6 +33,8 @@ FACTS_TABLE = "portfolio_facts"  # a warehouse's tables, named so as not to clas
 ATTENDANCES_TABLE = "portfolio_attendances"
 LOADS_TABLE = "portfolio_loads"  # what was loaded, from which version of which file, and when
 SPARK_WAREHOUSE = "spark-warehouse"  # Spark's own default name for the folder of its tables
+EMBEDDED = "embedded"  # the source of an extract read from its CSV file into the dashboard's own DuckDB
+SCHEMES = ("postgresql", "postgres", "spark", "duckdb")
 
 
 class UnknownEngine(ValueError):
@@ -134,6 +139,7 @@ class SparkEngine(Engine):
                 self._session = (SparkSession.builder.master(self.master).appName("portfolio")
                                  .config("spark.ui.enabled", "false")
                                  .config("spark.sql.session.timeZone", "UTC")
+                                 .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
                                  .config("spark.sql.warehouse.dir", str(Path(self.warehouse).resolve()))
                                  .getOrCreate())
                 self._session.sparkContext.setLogLevel("ERROR")
@@ -160,15 +166,14 @@ class SparkEngine(Engine):
 
 def engine_from_url(url: str) -> Engine:
     """A new engine for ``url``: see the module's docstring for the kinds."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "duckdb":
         return DuckDBEngine(url.removeprefix("duckdb:///").removeprefix("duckdb://") or ":memory:")
     if scheme in ("postgresql", "postgres"):
         return PostgresEngine(url)
-    if scheme == "spark":
-        warehouse = parse_qs(parts.query).get("warehouse", [SPARK_WAREHOUSE])[0]
-        host = url.split("://", 1)[1].split("?", 1)[0]
+    if scheme == "spark":  # not urlsplit: it reads local[2] as an IPv6 address
+        host, _, query = url.split("://", 1)[1].partition("?")
+        warehouse = parse_qs(query).get("warehouse", [SPARK_WAREHOUSE])[0]
         master = host if host.startswith("local") else f"spark://{host}"
         return SparkEngine(url, master, warehouse)
     raise UnknownEngine(f"'{shown_url(url)}' is not an engine the dashboard can use: give a postgresql://, "
@@ -183,7 +188,54 @@ def engine(url: str) -> Engine:
 
 def shown_url(url: str) -> str:
     """The URL without its password, fit to print."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
+    return re.sub(r"^([a-z]+://[^:/@]*):[^@/]*@", r"\1:***@", url, flags=re.IGNORECASE)
+
+
+class UnknownConnection(ValueError):
+    """A connection name that no secrets file nor the environment gives a URL for."""
+
+
+def secrets_files() -> list[Path]:
+    """Where Streamlit reads secrets from, in the order it reads them (a later file wins): the
+    user's, then the project's (the folder the dashboard or command is run from)."""
+    return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(rf"^({'|'.join(SCHEMES)})://", source, flags=re.IGNORECASE))
+
+
+def connection_url(source: str, files: list[Path] | None = None) -> str:
+    """The URL of ``source``: a URL as it is; a connection's name looked up in the environment
+    (``PORTFOLIO_CONNECTION_NAME``) or in the secrets' ``[connections.NAME]`` (``url``, or
+    Streamlit's SQL connection keys: dialect, host, port, database, username, password)."""
+    if is_url(source):
+        return source
+    variable = "PORTFOLIO_CONNECTION_" + re.sub(r"\W", "_", source).upper()
+    if os.environ.get(variable):
+        return os.environ[variable]
+    settings: dict = {}
+    for path in files if files is not None else secrets_files():
+        if path.is_file():
+            try:
+                settings |= tomllib.loads(path.read_text(encoding="utf-8")).get("connections", {}).get(source, {})
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError) as error:
+                raise UnknownConnection(f"{path} could not be read as TOML ({error}): fix it so that "
+                                        f"[connections.{source}] can be found") from error
+    if settings.get("url"):
+        return str(settings["url"])
+    if settings.get("dialect") and settings.get("host"):
+        return _url_from_parts(settings)
+    raise UnknownConnection(
+        f"there is no connection '{source}': add [connections.{source}] with url = \"postgresql://user@host:5432/db\" "
+        f"(or spark://…) to .streamlit/secrets.toml, or set {variable} to its URL")
+
+
+def _url_from_parts(settings: Mapping[str, Any]) -> str:
+    """Streamlit's SQL connection keys as one URL; the password percent-encoded."""
+    dialect = str(settings["dialect"]).split("+")[0]
+    user = quote(str(settings.get("username", "")), safe="")
+    password = f":{quote(str(settings['password']), safe='')}" if settings.get("password") else ""
+    login = f"{user}{password}@" if user else ""
+    port = f":{settings['port']}" if settings.get("port") else ""
+    return f"{dialect}://{login}{settings['host']}{port}/{settings.get('database', '')}"

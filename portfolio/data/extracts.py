@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,7 @@ class ExtractReport:
     last_period: str | None = None
     encoding: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    stored: Path | None = None  # the store file the good rows were written to
 
 
 def safe_path(data_dir: Path, name: str) -> Path | None:
@@ -78,13 +80,18 @@ def unreadable(path: Path, largest_mb: int) -> str | None:
 
 
 class _RowChecker:
-    """Collects row problems for one file and marks the rows to drop."""
+    """Collects row problems for one file and marks the rows to drop. A row is named by its line
+    in the file, or by ``where`` (row → words, such as its key, for rows read from a warehouse)."""
 
-    def __init__(self, file: str, frame: pd.DataFrame):
+    def __init__(self, file: str, frame: pd.DataFrame, where: Callable[[int], str] | None = None):
         self.file = file
         self.frame = frame
+        self.where = where
         self.bad = pd.Series(False, index=frame.index)
         self.problems: list[Problem] = []
+
+    def name_of(self, row: int) -> str:
+        return self.where(row) if self.where else f"row {row}"
 
     def flag(self, mask: pd.Series, column: str, message) -> None:
         """Report the rows of ``mask`` not already reported (``message`` is the words, or makes
@@ -93,7 +100,14 @@ class _RowChecker:
         rows = self.frame.index[mask]
         found = [(int(row), message(self.frame.loc[row]) if callable(message) else message)
                  for row in rows[:MAX_LISTED]]
-        self.problems += row_problems(self.file, column, found, len(rows))
+        if self.where is None:
+            self.problems += row_problems(self.file, column, found, len(rows))
+        else:
+            self.problems += [Problem(self.file, words, location=f"{self.where(row)}, column {column}")
+                              for row, words in found]
+            if len(rows) > MAX_LISTED:
+                self.problems.append(Problem(self.file, f"{len(rows) - MAX_LISTED} more rows have the same problem "
+                                                        f"in column {column}", location=f"column {column}"))
         self.bad |= mask
 
 
@@ -109,6 +123,16 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
     frame = _rows(path, name, report)
     if frame is None:
         return pd.DataFrame(columns=FACT_SCHEMA.names), report
+    return checked_rows(frame, report, metrics, org_codes, closed, set_aside, extracted), report
+
+
+def checked_rows(frame: pd.DataFrame, report: ExtractReport, metrics: list[Metric], org_codes: set[str],
+                 closed: dict[str, tuple[str, str | None]] | None = None, set_aside: frozenset[str] = frozenset(),
+                 extracted: date | None = None, where: Callable[[int], str] | None = None) -> pd.DataFrame:
+    """The good rows of ``frame`` (an extract's rows as text, every column of the layout, indexed by
+    line, or by position with ``where`` naming each row), typed as the store holds them; each bad
+    row's problem, and the rows and months loaded, in ``report``."""
+    name = report.file
     aside = frame["metric_id"].isin(set_aside)
     if aside.any():
         report.problems.append(Problem(name, f"{aside.sum():,} rows are for metrics of a portfolio that could not be "
@@ -117,7 +141,7 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
     by_key = {}
     for metric in metrics:
         by_key.setdefault(metric.source_key, metric)
-    check = _RowChecker(name, frame)
+    check = _RowChecker(name, frame, where)
     months = _check_labels(check, frame, by_key, org_codes, closed or {})
     numbers = _check_numbers(check, frame, by_key)
     series = frame["series"].replace("", "actual")
@@ -132,7 +156,7 @@ def read_extract(path: Path, name: str, metrics: list[Metric], org_codes: set[st
     actual = facts.loc[facts["series"] == "actual", "period"]
     if len(actual):  # the months with actual figures (plans and forecasts may run further)
         report.first_period, report.last_period = actual.min(), actual.max()
-    return facts.reset_index(drop=True), report
+    return facts.reset_index(drop=True)
 
 
 def _rows(path: Path, name: str, report: ExtractReport) -> pd.DataFrame | None:
@@ -256,7 +280,8 @@ def _check_duplicates(check: _RowChecker, key_frame: pd.DataFrame) -> None:
     first_row = key_frame[good].reset_index().groupby(list(KEY), sort=False)["index"].transform("first")
     first_row.index = key_frame[good].index
     check.flag(duplicated.reindex(key_frame.index, fill_value=False), "metric_id",
-               lambda r: f"duplicate of row {first_row.get(r.name)}: same metric, period, organisation, breakdown and series")
+               lambda r: f"duplicate of {check.name_of(first_row.get(r.name))}: same metric, period, organisation, "
+               "breakdown and series")
 
 
 def _facts(name: str, frame: pd.DataFrame, months: pd.Series, series: pd.Series,
@@ -288,10 +313,16 @@ def _months(text: pd.Series) -> pd.Series:
     return short.fillna(long).dt.to_period("M").dt.to_timestamp()
 
 
-def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> tuple[list[Path], list[ExtractReport]]:
+def extract_names(config: Config) -> list[str]:
+    """Every extract a metric names or the settings describe, in order."""
+    return sorted({m.source.extract for m in config.metrics.values()} | set(config.settings.extracts))
+
+
+def load_extracts(config: Config, data_dir: Path, store: Path | None = None,
+                  elsewhere: frozenset[str] = frozenset()) -> tuple[list[Path], list[ExtractReport]]:
     """Every extract that a metric names, validated into the columnar store (one Parquet file each,
-    in ``store``, by default the data folder's); a current store file is read instead of its CSV.
-    Returns the store files and a report per extract."""
+    in ``store``, by default the data folder's), except those read ``elsewhere`` (a warehouse); a
+    current store file is read instead of its CSV. Returns the store files and a report per extract."""
     store = store or store_folder(data_dir)
     org_codes = _org_codes(config)
     closed = _closed(config)
@@ -300,7 +331,7 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
     for metric in config.metrics.values():
         by_file.setdefault(metric.source.extract, []).append(metric)
     files, reports = [], []
-    for name in sorted(set(by_file) | set(config.settings.extracts)):
+    for name in [name for name in extract_names(config) if name not in elsewhere]:
         info = config.settings.extracts.get(name)
         extracted = info.data_as_at if info else None
         path = safe_path(data_dir, name)
@@ -340,6 +371,31 @@ def load_extracts(config: Config, data_dir: Path, store: Path | None = None) -> 
     return files, reports
 
 
+def check_stored(config: Config, name: str, stored: pd.DataFrame, label: str) -> list[Problem]:
+    """The problems of an extract's rows stored elsewhere (a warehouse's ``stored``, in the store's
+    layout), by the rules its file is checked by, each row named by its key (and its line in the
+    file, when it has one); ``label`` names where the rows are."""
+    text = pd.DataFrame({column: stored[column].fillna("").astype(str) for column in REQUIRED + OPTIONAL
+                         if column not in NUMBERS})
+    for column in NUMBERS:
+        text[column] = [repr(float(value)) if pd.notna(value) else "" for value in stored[column]]
+    text["series"] = text["series"].replace("actual", "")  # blank is actual, as in a file
+    text = text[list(REQUIRED + OPTIONAL)].reset_index(drop=True)
+
+    def where(row: int) -> str:
+        found = stored.iloc[row]
+        words = ", ".join(f"{column} {found[column]}" for column in KEY if found[column] not in ("", None))
+        return words + (f" (line {int(found['line'])} of the file)" if pd.notna(found["line"]) else "")
+
+    metrics = [m for m in config.metrics.values() if m.source.extract == name]
+    info = config.settings.extracts.get(name)
+    report = ExtractReport(file=label, info=info)
+    set_aside = frozenset(config.set_aside - {m.source_key for m in config.metrics.values()})
+    checked_rows(text, report, metrics, _org_codes(config), _closed(config), set_aside,
+                 info.data_as_at if info else None, where)
+    return report.problems
+
+
 # bump when a change to read_extract changes what a stored extract holds, so old store files are rebuilt
 STORE_VERSION = "2"
 
@@ -356,13 +412,13 @@ def _validation_stamp(metrics: list[Metric], org_codes: set[str], closed: dict, 
 def _write_facts(facts: pd.DataFrame, report: ExtractReport, target: Path) -> None:
     """The valid rows as Parquet, with the report (counts and problems) in the file's metadata."""
     table = pa.Table.from_pandas(facts, schema=FACT_SCHEMA, preserve_index=False)
-    summary = {k: v for k, v in asdict(report).items() if k != "info"}
+    summary = {k: v for k, v in asdict(report).items() if k not in ("info", "stored")}
     table = table.replace_schema_metadata({"report": json.dumps(summary)})
     pq.write_table(table, target)
 
 
 def _read_report(stored: Path, info: ExtractInfo | None) -> ExtractReport:
-    return ExtractReport(**stored_report(stored), info=info)
+    return ExtractReport(**stored_report(stored), info=info, stored=stored)
 
 
 def _closed(config: Config) -> dict[str, tuple[str, str | None]]:

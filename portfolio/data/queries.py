@@ -73,7 +73,7 @@ def compiled(shape: Shape, dialect: str, tables: tuple[tuple[str, str, ibis.Sche
     from ibis.backends.sql import compilers  # imported here: it registers every engine's compiler
 
     if dialect == "pyspark":
-        import ibis.backends.pyspark  # noqa: F401  (registers the options its compiler reads)
+        ibis.pyspark  # noqa: B018  (loading the backend registers the options its compiler reads)
     expression, parameters = shape.expression(tables)
     values = {parameters[name].op(): _stand_in(index, kind) for index, (name, kind) in enumerate(shape.parameters)}
     stand_ins = {str(_first(value)): f"__param_{name}__" for name, value in zip(parameters, values.values())}

@@ -28,10 +28,11 @@ EMBEDDED_TABLE = "facts"
 
 def _flags(facts: ibis.Table, where=None) -> dict:
     """What every sum reports beside the figures: whether any row is provisional or an estimate,
-    and the rows' notes (in the extract's order)."""
+    and the rows' notes, in alphabetical order (the one order every engine can give: Spark cannot
+    order a string aggregation)."""
     return {"provisional": (facts.status == "provisional").any(where=where),
             "estimate": (facts.status == "estimate").any(where=where),
-            "note": facts.note.nullif("").group_concat("; ", where=where, order_by=facts.line)}
+            "note": facts.note.nullif("").collect(where=where).sort().join("; ").nullif("")}
 
 
 def _one_metric(facts: ibis.Table, conditions: tuple[str, ...], extract, key, values: dict) -> ibis.Table:
@@ -119,6 +120,11 @@ class FactStore:
         embedded_extracts = embedded.cursor().execute(f"SELECT DISTINCT extract FROM {EMBEDDED_TABLE}").fetchall()
         self._engines[embedded] = [name for (name,) in embedded_extracts]
         self._coverage = self._read_coverage()
+
+    @property
+    def warehoused(self) -> dict[str, Engine]:
+        """The extracts read from a warehouse, and its engine."""
+        return dict(self._engine_of)
 
     def _table(self, engine: Engine) -> tuple[tuple[str, str, ibis.Schema], ...]:
         return (("facts", EMBEDDED_TABLE if engine is self._embedded else FACTS_TABLE, FACTS),)

@@ -23,6 +23,7 @@ class Workspace:
     store: FactStore
     engine: Engine
     extracts: list[ExtractReport] = field(default_factory=list)
+    source: str | None = None  # a warehouse every extract is read from instead of what the settings name
 
     @property
     def problems(self) -> list[Problem]:
