@@ -14,7 +14,7 @@ from portfolio.data.attendances import configured, sites_within
 
 ws = workspace()
 period, org = selected_period(), selected_org()
-extract = configured(ws.config.settings, ws.data_dir)
+extract = configured(ws.config.settings, ws.data_dir, ws.source)
 title_place, control_place = header_columns()  # the type and decile are chosen in the title band
 with title_place:
     header(ws, extract, period, org)

@@ -20,6 +20,8 @@ from portfolio.config.months import Month
 from portfolio.data import attendances
 from portfolio.data.attendances import (DECILES, DEPARTMENT_TYPES, FOUR_HOURS, TWELVE_HOURS, Months, PatientExtract,
                                         Sites, StoreReport)
+from portfolio.data.engines import ATTENDANCES_TABLE, EMBEDDED, engine
+from portfolio.data.sources import Unreachable, reach
 from portfolio.data.storage import store_folder
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.charts import NHS_BLUE
@@ -94,14 +96,15 @@ def open_store(ws: Workspace, extract: PatientExtract | None) -> str | None:
     if extract is None:
         st.caption("No patient-level A&E extract is set up for this dashboard.")
         return None
+    if extract.source != EMBEDDED:
+        return _warehouse_store(ws, extract)
     if extract.path is None or not extract.path.is_file():
         # the file name and what to do are for the analyst: python -m portfolio check says them
         st.warning("The patient-level A&E extract could not be found, so there is nothing to show here.",
                    icon=":material/warning:")
         return None
     stat = extract.path.stat()
-    site_codes = tuple(sorted(code for code, org in ws.tree.nodes.items() if org.level == "site"))
-    key = (str(extract.path), str(ws.data_dir), stat.st_size, stat.st_mtime_ns, site_codes)
+    key = (str(extract.path), str(ws.data_dir), stat.st_size, stat.st_mtime_ns, attendances.site_codes(ws.tree))
     store = _store(*key)
     if not Path(store).exists():  # the store folder was cleared while the dashboard ran
         _store.clear()
@@ -109,6 +112,23 @@ def open_store(ws: Workspace, extract: PatientExtract | None) -> str | None:
     _stale_warning(ws, extract)
     _problems(_report(store))
     return store
+
+
+def _warehouse_store(ws: Workspace, extract: PatientExtract) -> str | None:
+    """The URL of the warehouse holding the attendances, or None after saying they cannot be read
+    (what to fix is for the analyst: python -m portfolio check says it)."""
+    try:
+        url = reach(extract.source).url
+    except Unreachable:
+        st.warning("The patient-level A&E attendances are kept in a warehouse the dashboard cannot reach just now, "
+                   "so there is nothing to show here.", icon=":material/warning:")
+        return None
+    if not engine(url).has_table(ATTENDANCES_TABLE):
+        st.warning("The warehouse that is to hold the patient-level A&E attendances has none yet, so there is "
+                   "nothing to show here.", icon=":material/warning:")
+        return None
+    _stale_warning(ws, extract)
+    return url
 
 
 def _stale_warning(ws: Workspace, extract: PatientExtract) -> None:

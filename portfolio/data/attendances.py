@@ -33,7 +33,7 @@ from portfolio.data.csvfile import (MAX_LISTED, LineTooLong, Record, TextLines, 
                                     records, row_problems, unknown_columns, values)
 from portfolio.data.extracts import safe_path
 from portfolio.data.storage import built, store_folder, stored_report
-from portfolio.data.engines import ATTENDANCES_TABLE, DuckDBEngine, Engine, engine
+from portfolio.data.engines import ATTENDANCES_TABLE, EMBEDDED, DuckDBEngine, Engine, engine
 from portfolio.data.queries import TEXT, TEXTS, WHOLE, shape
 
 COLUMNS = ("attendance_id", "site_code", "department_type", "arrival", "departure", "age_band", "imd_decile",
@@ -63,12 +63,13 @@ Sites = str | tuple[str, ...] | None  # one site code, several, or None for ever
 
 @dataclass(frozen=True)
 class PatientExtract:
-    """The configured extract: its file name, what it is, and its path (None when the name leads
-    outside the data folder)."""
+    """The configured extract: its file name, what it is, its path (None when the name leads
+    outside the data folder) and where its rows are read from (``embedded``: its file)."""
 
     name: str
     info: ExtractInfo
     path: Path | None
+    source: str = EMBEDDED
 
 
 @dataclass
@@ -80,12 +81,13 @@ class StoreReport:
     stored: Path | None = None  # the store file the good rows were written to
 
 
-def configured(settings: Settings, data_dir: Path) -> PatientExtract | None:
-    """The patient-level extract named in settings.yaml (``patient_level:``), or None."""
+def configured(settings: Settings, data_dir: Path, source: str | None = None) -> PatientExtract | None:
+    """The patient-level extract named in settings.yaml (``patient_level:``), or None; read from
+    ``source`` (a warehouse) when given, else from the source the settings name."""
     if not settings.patient_level:
         return None
     name, info = next(iter(settings.patient_level.items()))
-    return PatientExtract(name, info, safe_path(Path(data_dir), name))
+    return PatientExtract(name, info, safe_path(Path(data_dir), name), source or info.source)
 
 
 def sites_within(tree: OrgTree, org: str) -> tuple[str, ...] | None:
@@ -385,8 +387,10 @@ def months_held(store: str) -> list[str]:
 
 def _counts(attendances: ibis.Table, *, by: str | None, first, last, **filters) -> ibis.Table:
     rows = _chosen(attendances, first, last, **filters)
-    figures = {"attendances": rows.count(), "within_4h": rows.count(where=rows.minutes <= FOUR_HOURS),
-               "over_12h": rows.count(where=rows.minutes > TWELVE_HOURS), "admitted": rows.count(where=rows.admitted)}
+    # a count of no rows is 0 (Spark's filtered count of no rows is NULL)
+    figures = {"attendances": rows.count(), "within_4h": rows.count(where=rows.minutes <= FOUR_HOURS).fill_null(0),
+               "over_12h": rows.count(where=rows.minutes > TWELVE_HOURS).fill_null(0),
+               "admitted": rows.count(where=rows.admitted).fill_null(0)}
     if by is None:
         return rows.aggregate(**figures)
     return rows.group_by(by).aggregate(**figures).order_by(ibis.asc(by, nulls_first=False))

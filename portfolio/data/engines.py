@@ -137,7 +137,7 @@ class SparkEngine(Engine):
                 from pyspark.sql import SparkSession
 
                 self._session = (SparkSession.builder.master(self.master).appName("portfolio")
-                                 .config("spark.ui.enabled", "false")
+                                 .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                                  .config("spark.sql.session.timeZone", "UTC")
                                  .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
                                  .config("spark.sql.warehouse.dir", str(Path(self.warehouse).resolve()))
