@@ -231,6 +231,10 @@ def run_values(args) -> int:
         close = difflib.get_close_matches(args.metric, list(metrics), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; run 'python -m portfolio check' to list problems"
         return _fail(f"unknown metric '{args.metric}'{hint}")
+    unread = next((r for r in workspace.extracts if r.file == metrics[args.metric].source.extract
+                   and not r.rows_loaded and r.problems), None)
+    if unread:  # nothing to print but an empty series: say why instead
+        return _fail(str(unread.problems[0]))
     org = args.org or workspace.tree.root
     if org not in workspace.tree:
         return _fail(f"unknown organisation '{org}'; codes are listed in {args.config / 'organisations.yaml'}")

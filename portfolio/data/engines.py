@@ -218,7 +218,8 @@ def connection_url(source: str, files: list[Path] | None = None) -> str:
     for path in files if files is not None else secrets_files():
         if path.is_file():
             try:
-                settings |= tomllib.loads(path.read_text(encoding="utf-8")).get("connections", {}).get(source, {})
+                # a later file's [connections.NAME] replaces an earlier one's whole
+                settings = tomllib.loads(path.read_text(encoding="utf-8")).get("connections", {}).get(source, settings)
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError) as error:
                 raise UnknownConnection(f"{path} could not be read as TOML ({error}): fix it so that "
                                         f"[connections.{source}] can be found") from error
