@@ -16,8 +16,9 @@ from portfolio.config.described import FILES, file_schema, json_schema
 from portfolio.config.files import shown, unreadable, unwritable
 from portfolio.config.loading import load_config
 from portfolio.config.months import Month
-from portfolio.data.attendances import patient_store
-from portfolio.data.engines import ATTENDANCES_TABLE, FACTS_TABLE, shown_url
+from portfolio.config.problems import Problem
+from portfolio.data.attendances import configured, patient_store, site_codes, warehouse_problems
+from portfolio.data.engines import ATTENDANCES_TABLE, EMBEDDED, FACTS_TABLE, engine, shown_url
 from portfolio.data.extracts import load_extracts
 from portfolio.data.imports.icb import prepare
 from portfolio.data.imports.ods import organisations
@@ -113,6 +114,7 @@ def run_pack(args) -> int:
 def run_check(args) -> int:
     workspace = load_workspace(args.config, args.data, args.source)
     problems = workspace.problems + check_warehoused(workspace.config, workspace.store.warehoused, args.source)
+    problems += _warehoused_attendances(workspace, args.source)
     for problem in problems:
         print(f"{problem.severity}: {problem}")
     for hint in hints(workspace):
@@ -121,6 +123,21 @@ def run_check(args) -> int:
     rows = sum(r.rows_loaded for r in workspace.extracts)
     print(f"{len(problems)} problem(s); portfolios loaded: {loaded}; extract rows loaded: {rows:,}")
     return 1 if problems else 0
+
+
+def _warehoused_attendances(workspace, source: str | None) -> list[Problem]:
+    """The problems of the patient-level attendances, where they are read from a warehouse."""
+    extract = configured(workspace.config.settings, workspace.data_dir, source)
+    if extract is None or extract.source == EMBEDDED:
+        return []
+    label = f"{extract.name} in the warehouse '{extract.source}'"
+    try:
+        url = reach(extract.source).url
+    except Unreachable as error:
+        return [Problem(extract.name, f"is to be read from the warehouse '{extract.source}', but {error}")]
+    if not engine(url).has_table(ATTENDANCES_TABLE):
+        return [Problem(label, f"has no rows yet: load them with python -m portfolio load --to {extract.source}")]
+    return warehouse_problems(url, site_codes(workspace.tree), label)
 
 
 def _fail(message: str) -> int:

@@ -223,3 +223,25 @@ def test_spark_urls_name_the_master_and_the_warehouse_folder():
     assert (local.master, local.warehouse) == ("local[2]", "spark-warehouse")
     cluster = engine_from_url("spark://spark-master:7077?warehouse=/lake/portfolio")
     assert (cluster.master, cluster.warehouse) == ("spark://spark-master:7077", "/lake/portfolio")
+
+
+def test_check_source_checks_the_attendances_in_the_warehouse_too(capsys, database):
+    assert run(capsys, "load", "--to", database)[0] == 0
+    first = "(SELECT ctid FROM portfolio_attendances ORDER BY arrival, site_code LIMIT 1 OFFSET {})"
+    query(database, f"UPDATE portfolio_attendances SET site_code = 'XX1' WHERE ctid = {first.format(0)}")
+    query(database, f"UPDATE portfolio_attendances SET age_band = '90+' WHERE ctid = {first.format(1)}")
+    query(database, f"UPDATE portfolio_attendances SET minutes = minutes + 1 WHERE ctid = {first.format(2)}")
+    query(database, f"UPDATE portfolio_attendances SET month = '2026-01' WHERE ctid = {first.format(3)}")
+    arrivals = [row[0] for row in query(database, "SELECT to_char(arrival, 'YYYY-MM-DD HH24:MI:SS') FROM "
+                                                  "portfolio_attendances ORDER BY arrival, site_code LIMIT 4")]
+    code, out, _ = run(capsys, "check", "--source", database)
+    assert code == 1
+    place = f"ae_attendances.csv in the warehouse '{database}'"
+    errors = [line for line in out.splitlines() if line.startswith("error: ")]
+    assert errors[0] == (f"error: {place} (site XX1, arrival {arrivals[0]}, column site_code): 'XX1' is not a site in "
+                         "organisations.yaml: use the code of one of its sites")
+    assert errors[1].startswith(f"error: {place} (site ") and errors[1].endswith(
+        f"arrival {arrivals[1]}, column age_band): '90+' is not an age band: write one of 0-17, 18-64, 65-79, 80+")
+    assert [error.split("arrival ")[1].split(",")[0] for error in errors[2:]] == arrivals[2:]
+    assert all("minutes, month, hour or weekday do not match the arrival and departure" in e for e in errors[2:])
+    assert out.splitlines()[-1].startswith("4 problem(s)")

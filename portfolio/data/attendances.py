@@ -29,12 +29,12 @@ from portfolio.config.loading import Config
 from portfolio.config.organisations import OrgTree
 from portfolio.config.problems import Problem
 from portfolio.config.schema import ExtractInfo, Settings
-from portfolio.data.csvfile import (MAX_LISTED, LineTooLong, Record, TextLines, missing_columns, read_header,
-                                    records, row_problems, unknown_columns, values)
-from portfolio.data.extracts import safe_path
-from portfolio.data.storage import built, store_folder, stored_report
+from portfolio.data.csvfile import (MAX_LISTED, LineTooLong, Record, TextLines, missing_columns, read_header, records,
+                                    row_problems, unknown_columns, values)
 from portfolio.data.engines import ATTENDANCES_TABLE, EMBEDDED, DuckDBEngine, Engine, engine
+from portfolio.data.extracts import safe_path
 from portfolio.data.queries import TEXT, TEXTS, WHOLE, shape
+from portfolio.data.storage import built, store_folder, stored_report
 
 COLUMNS = ("attendance_id", "site_code", "department_type", "arrival", "departure", "age_band", "imd_decile",
            "admitted")
@@ -125,6 +125,10 @@ CHECKS = {
     "admitted": ("admitted", lambda row: f"'{row['admitted']}' is not Y or N"),
     "duplicate": ("attendance_id", lambda row: f"'{row['attendance_id']}' is used again (first on line "
                                                f"{row['first']}): each attendance must have its own identifier"),
+    # only for rows already in a warehouse, whose other columns were worked out there
+    "worked_out": ("minutes", lambda row: "minutes, month, hour or weekday do not match the arrival and departure: "
+                                          "work them out as docs/configuration.md says, or load the file with "
+                                          "python -m portfolio load"),
 }
 
 
@@ -183,44 +187,80 @@ def _table(lines: list[int], texts: list[str], counts: list[int], picked: list[s
                      **{name: pa.array(picked[index::step], pa.string()) for index, name in enumerate(COLUMNS)}})
 
 
-def _checked_rows(width: int) -> str:
-    """SQL: every data row of the table ``chunk`` with its line, its typed values and the first
-    check it fails (``problem``, NULL for a good row; then ``text`` keeps the record, to quote in the
-    report)."""
-    times = "[" + ", ".join(f"'{f}'" for f in TIME_FORMATS) + "]"
-    return f"""
-    WITH typed AS (
-        SELECT line, text, value_count, trim(attendance_id) AS attendance_id, trim(site_code) AS site_code,
-               try_cast(trim(department_type) AS UTINYINT) AS department_type,
-               try_strptime(trim(arrival), {times}) AS arrival, try_strptime(trim(departure), {times}) AS departure,
-               trim(age_band) AS age_band, trim(imd_decile) AS imd_decile_text,
-               try_cast(trim(imd_decile) AS UTINYINT) AS imd_decile, upper(trim(admitted)) AS admitted
-        FROM chunk
-    ), judged AS (
-        SELECT *, CASE
-            WHEN value_count <> {width} THEN 'values'
-            WHEN attendance_id = '' THEN 'attendance_id'
-            WHEN NOT list_contains(?, site_code) THEN 'site_code'
-            WHEN department_type IS NULL OR department_type NOT IN (1, 2, 3) THEN 'department_type'
-            WHEN arrival IS NULL THEN 'arrival'
-            WHEN departure IS NULL THEN 'departure'
-            WHEN departure < arrival THEN 'order'
-            WHEN NOT list_contains(?, age_band) THEN 'age_band'
-            WHEN imd_decile_text <> '' AND (imd_decile IS NULL OR imd_decile NOT BETWEEN 1 AND 10) THEN 'imd_decile'
-            WHEN admitted NOT IN ('Y', 'N') THEN 'admitted'
-        END AS problem
-        FROM typed
-    )
-    SELECT line, problem, CASE WHEN problem IS NOT NULL THEN text END AS text, attendance_id, site_code,
-           department_type, arrival, departure, age_band, imd_decile, admitted = 'Y' AS admitted
-    FROM judged"""
+# The values of a chunk, typed. Raw DuckDB SQL rather than ibis: reading a time written in any of
+# several formats (try_strptime with a list of them) has no ibis expression. The build runs here only.
+TYPED = f"""
+    CREATE OR REPLACE TEMP VIEW typed AS
+    SELECT line, text, value_count, trim(attendance_id) AS attendance_id, trim(site_code) AS site_code,
+           try_cast(trim(department_type) AS UTINYINT) AS department_type,
+           try_strptime(trim(arrival), {TIME_FORMATS}) AS arrival, try_strptime(trim(departure), {TIME_FORMATS})
+           AS departure, trim(age_band) AS age_band, trim(imd_decile) AS imd_decile_text,
+           try_cast(trim(imd_decile) AS UTINYINT) AS imd_decile, upper(trim(admitted)) AS admitted_text
+    FROM chunk"""
+TYPED_SCHEMA = ibis.schema({"line": "int64", "text": "string", "value_count": "int32", "attendance_id": "string",
+                            "site_code": "string", "department_type": "int16", "arrival": "timestamp",
+                            "departure": "timestamp", "age_band": "string", "imd_decile_text": "string",
+                            "imd_decile": "int16", "admitted_text": "string"})
+
+
+def _first_problem(rows: ibis.Table, sites, bands, width: int | None) -> ibis.Value:
+    """The first check of ``CHECKS`` a row fails, or NULL: for a file's typed rows (``width``: the
+    header's), or for rows already in a warehouse (``width`` None: typed there, with the columns
+    worked out from the times, which are checked too)."""
+    from_file = width is not None
+    decile = rows.imd_decile.isnull() | ~rows.imd_decile.between(1, 10)
+    checks = [
+        (rows.value_count != width, "values") if from_file else None,
+        (rows.attendance_id == "", "attendance_id") if from_file else None,
+        (rows.site_code.isnull() | ~sites.contains(rows.site_code), "site_code"),
+        (rows.department_type.isnull() | ~rows.department_type.isin([1, 2, 3]), "department_type"),
+        (rows.arrival.isnull(), "arrival"),
+        (rows.departure.isnull(), "departure"),
+        (rows.departure < rows.arrival, "order"),
+        (rows.age_band.isnull() | ~bands.contains(rows.age_band), "age_band"),
+        ((rows.imd_decile_text != "") & decile if from_file else rows.imd_decile.notnull() & decile, "imd_decile"),
+        (~rows.admitted_text.isin(["Y", "N"]) if from_file else rows.admitted.isnull(), "admitted"),
+        (None if from_file else _worked_out_differs(rows), "worked_out"),
+    ]
+    return ibis.cases(*[(condition, name) for condition, name in filter(None, checks) if condition is not None],
+                      else_=ibis.null("string"))
+
+
+def _worked_out(rows: ibis.Table) -> dict:
+    """The columns the figures group and count by, worked out from the arrival and departure."""
+    seconds = rows.departure.epoch_seconds() - rows.arrival.epoch_seconds()
+    return {"minutes": (seconds / 60).ceil().cast("int32"),  # a part minute counts
+            "month": rows.arrival.strftime("%Y-%m"), "hour": rows.arrival.hour().cast("int16"),
+            "weekday": (rows.arrival.day_of_week.index() + 1).cast("int16")}  # ISO: Monday is 1
+
+
+def _worked_out_differs(rows: ibis.Table) -> ibis.Value:
+    return ibis.or_(*(rows[name].isnull() | (rows[name] != value) for name, value in _worked_out(rows).items()))
+
+
+def _checked(typed: ibis.Table, *, sites, bands, width: int) -> ibis.Table:
+    """Every row of a chunk with its line, its typed values and the first check it fails
+    (``problem``, NULL for a good row; then ``text`` keeps the record, to quote in the report)."""
+    problem = _first_problem(typed, sites, bands, width)
+    return typed.select("line", problem=problem, text=ibis.ifelse(problem.notnull(), typed.text, ibis.null("string")),
+                        attendance_id=typed.attendance_id, site_code=typed.site_code,
+                        department_type=typed.department_type, arrival=typed.arrival, departure=typed.departure,
+                        age_band=typed.age_band, imd_decile=typed.imd_decile, admitted=typed.admitted_text == "Y")
+
+
+def _stored(checked: ibis.Table) -> ibis.Table:
+    """The good rows as the store holds them, by month first: a month's query then reads only its row groups."""
+    good = checked.filter(checked.problem.isnull())
+    return good.select("site_code", "department_type", "arrival", "departure", **_worked_out(good), age_band=good.age_band,
+                       imd_decile=good.imd_decile, admitted=good.admitted).order_by("month", "site_code", "arrival")
 
 
 def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None:
     """Validate ``source`` and write its good rows to ``target`` (Parquet, sorted by month, site and
     arrival), with the report (rows read and loaded, each problem) in the file's metadata."""
     report = StoreReport(file=source.name)
-    connection = duckdb.connect(":memory:")
+    building = DuckDBEngine()
+    connection = building.cursor()
     try:
         connection.execute(STORE_TABLE)
         header = read_header(source)
@@ -229,7 +269,7 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
             report.problems.append(missing)
         else:
             try:
-                _load(connection, source, header, sorted(site_codes), report)
+                _load(building, source, header, sorted(site_codes), report)
             except LineTooLong as error:  # said in words, nothing loaded
                 report.problems.append(Problem(source.name, f"could not be read ({error}), so none of its rows were "
                                                f"loaded: check the line it names (a line may be at most "
@@ -241,15 +281,24 @@ def build_store(source: Path, target: Path, site_codes: Collection[str]) -> None
         connection.close()
 
 
-def _load(connection: duckdb.DuckDBPyConnection, source: Path, header: list[str], site_codes: list[str],
-          report: StoreReport) -> None:
+CHECKED_SCHEMA = ibis.schema({"line": "int64", "problem": "string", "text": "string", "attendance_id": "string",
+                              "site_code": "string", "department_type": "int16", "arrival": "timestamp",
+                              "departure": "timestamp", "age_band": "string", "imd_decile": "int16",
+                              "admitted": "boolean"})
+
+
+def _load(building: DuckDBEngine, source: Path, header: list[str], site_codes: list[str], report: StoreReport) -> None:
+    connection = building.cursor()
     report.problems += filter(None, [unknown_columns(source.name, header, COLUMNS)])
     lines = TextLines(source, LONGEST_LINE)
-    checked = _checked_rows(len(header))
+    checked, _ = building.statement(shape(_checked, {"width": len(header)}, sites=TEXTS, bands=TEXTS),
+                                    (("typed", "typed", TYPED_SCHEMA),))
     for number, chunk in enumerate(_chunks(records(lines), header)):
         connection.register("chunk", chunk)
+        if not number:
+            connection.execute(TYPED)
         connection.execute(f"{'INSERT INTO checked' if number else 'CREATE TEMP TABLE checked AS'} {checked}",
-                           [site_codes, list(AGE_BANDS)])
+                           {"sites": site_codes, "bands": list(AGE_BANDS)})
         connection.unregister("chunk")
     report.problems += lines.warnings(source.name)
     connection.execute("""
@@ -259,14 +308,8 @@ def _load(connection: duckdb.DuckDBPyConnection, source: Path, header: list[str]
         UPDATE checked SET problem = 'duplicate' FROM repeated
         WHERE checked.attendance_id = repeated.attendance_id AND line > first AND problem IS NULL""")
     _report_rows(connection, source.name, header, report)
-    connection.execute("""
-        INSERT INTO store
-        SELECT site_code, department_type, arrival, departure,
-               ceil(date_diff('second', arrival, departure) / 60) AS minutes,  -- a part minute counts
-               strftime(arrival, '%Y-%m') AS month, hour(arrival) AS hour, isodow(arrival) AS weekday, age_band,
-               imd_decile, admitted
-        FROM checked WHERE problem IS NULL
-        ORDER BY month, site_code, arrival  -- by month first: a month's query then reads only its row groups""")
+    stored, _ = building.statement(shape(_stored), (("checked", "checked", CHECKED_SCHEMA),))
+    connection.execute(f"INSERT INTO store {stored}")
     connection.execute("DROP TABLE checked")
 
 
@@ -284,6 +327,35 @@ def _report_rows(connection: duckdb.DuckDBPyConnection, file: str, header: list[
         found = [(line, message(_row(header, text, attendance_id, first)))
                  for line, text, attendance_id, first in examples]
         report.problems += row_problems(file, column, found, counts[problem])
+
+
+def _in_warehouse(attendances: ibis.Table, *, sites, bands) -> ibis.Table:
+    """The first ``MAX_LISTED`` rows failing each check (in order of arrival), with how many fail it."""
+    judged = attendances.mutate(problem=_first_problem(attendances, sites, bands, None))
+    judged = judged.filter(judged.problem.notnull())
+    ranked = judged.mutate(rank=ibis.row_number().over(group_by="problem", order_by=["arrival", "site_code"]))
+    counted = judged.group_by("problem").aggregate(failing=judged.count())
+    return ranked.filter(ranked["rank"] < MAX_LISTED).join(counted, "problem").order_by("problem", "rank")
+
+
+def warehouse_problems(url: str, site_codes: Collection[str], label: str) -> list[Problem]:
+    """The problems of the attendances already in the warehouse at ``url``, by the rules a file's
+    rows are checked by (and their worked-out columns), each row named by its site and arrival."""
+    found = engine(url).frame(shape(_in_warehouse, sites=TEXTS, bands=TEXTS),
+                              (("attendances", ATTENDANCES_TABLE, SCHEMA),),
+                              {"sites": sorted(site_codes), "bands": list(AGE_BANDS)})
+    problems = []
+    for problem in [name for name in CHECKS if name in set(found["problem"])]:
+        column, message = CHECKS[problem]
+        rows = found[found["problem"] == problem]
+        for row in rows.to_dict("records"):
+            shown = {name: "" if pd.isna(row.get(name)) else _shown(str(row[name])) for name in COLUMNS}
+            place = f"site {shown['site_code']}, arrival {shown['arrival']}"
+            problems.append(Problem(label, message(shown), location=f"{place}, column {column}"))
+        if rows["failing"].iloc[0] > MAX_LISTED:
+            problems.append(Problem(label, f"{rows['failing'].iloc[0] - MAX_LISTED} more rows have the same problem "
+                                           f"in column {column}", location=f"column {column}"))
+    return problems
 
 
 def store_for(source: Path, folder: Path, site_codes: Collection[str]) -> tuple[Path, bool]:

@@ -46,13 +46,23 @@ class Engine:
 
     dialect: str
     url: str
+    MARKER: str  # how the driver marks a named parameter ({} is its name)
 
     def frame(self, shape: Shape, tables: tuple[tuple[str, str, ibis.Schema], ...],
               values: Mapping[str, Any]) -> pd.DataFrame:
         """The answer to ``shape`` over ``tables`` with the parameters' ``values``, typed the same
         on every engine."""
-        sql, order = compiled(shape, self.dialect, tables)
+        sql, order = self.statement(shape, tables)
         return typed(self._run(sql, bound(values, order)), schema_of(shape, tables))
+
+    def statement(self, shape: Shape, tables: tuple[tuple[str, str, ibis.Schema], ...]) -> tuple[str, tuple[str, ...]]:
+        """The SQL of ``shape`` with this driver's markers for its parameters, and their names."""
+        sql, order = compiled(shape, self.dialect, tables)
+        if self.dialect == "postgres":
+            sql = sql.replace("%", "%%")  # psycopg reads % as the start of a marker
+        for name in order:
+            sql = sql.replace(f"__param_{name}__", self.MARKER.format(name))
+        return sql, order
 
     def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
         raise NotImplementedError
@@ -66,6 +76,7 @@ class DuckDBEngine(Engine):
     shared across threads, and each Streamlit session runs in a thread of its own)."""
 
     dialect = "duckdb"
+    MARKER = "${}"
 
     def __init__(self, path: str = ":memory:", *setup: str):
         self.url = f"duckdb:///{path}" if path != ":memory:" else "duckdb://"
@@ -80,8 +91,6 @@ class DuckDBEngine(Engine):
         return self._local.cursor
 
     def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
-        for name in values:
-            sql = sql.replace(f"__param_{name}__", f"${name}")
         return self.cursor().execute(sql, values or None).df()
 
     def has_table(self, name: str) -> bool:
@@ -94,6 +103,7 @@ class PostgresEngine(Engine):
     transaction (read only: the dashboard never writes to a warehouse it reads)."""
 
     dialect = "postgres"
+    MARKER = "%({})s"
 
     def __init__(self, url: str):
         self.url = url
@@ -107,11 +117,8 @@ class PostgresEngine(Engine):
         return self._local.connection
 
     def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
-        text = sql.replace("%", "%%")
-        for name in values:
-            text = text.replace(f"__param_{name}__", f"%({name})s")
         with self.connection().cursor() as cursor:
-            cursor.execute(text, values)
+            cursor.execute(sql, values)
             return pd.DataFrame.from_records(cursor.fetchall(), columns=[column.name for column in cursor.description])
 
     def has_table(self, name: str) -> bool:
@@ -125,6 +132,7 @@ class SparkEngine(Engine):
     each seen as a view of its folder."""
 
     dialect = "pyspark"
+    MARKER = ":{}"
 
     def __init__(self, url: str, master: str, warehouse: str):
         self.url, self.master, self.warehouse = url, master, warehouse
@@ -154,8 +162,6 @@ class SparkEngine(Engine):
             self.session().read.parquet(self.folder(table)).createOrReplaceTempView(table)
 
     def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
-        for name in values:
-            sql = sql.replace(f"__param_{name}__", f":{name}")
         return self.session().sql(sql, args=values or None).toPandas()
 
     def has_table(self, name: str) -> bool:
