@@ -30,8 +30,8 @@ def at(sample_app):
 
 
 @functools.cache
-def _sample_workspace(config, data):
-    return load_workspace(config, data)
+def _sample_workspace(config, data, source=None):
+    return load_workspace(config, data, source)
 
 
 def values(metric_id: str, period: str, org: str | None = None, capsys=None) -> dict[str, str]:
