@@ -1,12 +1,17 @@
 """Every configuration field is documented (docs/configuration.md) with its type and default, and
-every documented field exists; so is the extract layout."""
+every documented field exists; so is the extract layout. The README's warehouse commands parse, and
+the documented secrets give URLs an engine takes."""
 
 import re
+import shlex
+import tomllib
 
 import pytest
 
+from portfolio.cli import build_parser
 from portfolio.config import schema as schema
 from portfolio.config.described import default_words, type_words
+from portfolio.data.engines import connection_url, engine_from_url
 from portfolio.data.extracts import OPTIONAL, REQUIRED
 from tests.conftest import ROOT
 
@@ -69,3 +74,31 @@ def test_readme_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
     assert len(commands) == 2
     assert "streamlit run app.py" in commands[0] and "pytest" in commands[1]
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def _blocks(text: str, title: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", _section(text, title), re.S)
+
+
+def test_readme_warehouse_commands_parse_with_the_command_line_parser():
+    readme = (ROOT / "README.md").read_text()
+    commands = [line for block in _blocks(readme, "Running on a warehouse", "sh") for line in block.splitlines()
+                if "-m portfolio " in line]
+    assert {shlex.split(line)[3] for line in commands} == {"load", "check", "values"}
+    for line in commands:
+        words = shlex.split(line)
+        assert words[:3] == ["python3", "-m", "portfolio"], line
+        build_parser().parse_args(words[3:])  # exits (fails the test) on an option the parser does not take
+
+
+@pytest.mark.parametrize("document, title", [("README.md", "Running on a warehouse"),
+                                             ("docs/configuration.md", "Names and URLs")])
+def test_documented_secrets_name_a_url_an_engine_takes(document, title, tmp_path, monkeypatch):
+    blocks = _blocks((ROOT / document).read_text(), title, "toml")
+    assert blocks
+    for block in blocks:
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(block)
+        for name in tomllib.loads(block)["connections"]:
+            monkeypatch.delenv(f"PORTFOLIO_CONNECTION_{name.upper()}", raising=False)  # the file's URL, not the machine's
+            engine_from_url(connection_url(name, [secrets]))  # raises on a URL no engine takes
