@@ -17,6 +17,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,12 @@ def _in_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
     return frame[(frame["arrival"].dt.year == year) & (frame["arrival"].dt.month == number)]
 
 
+def _naive_headline(frame, month, site=None):
+    rows = _in_month(_parsed(_at(frame, site)), month)
+    return (len(rows), (rows["minutes"] <= 240).sum(), (rows["minutes"] > 720).sum(),
+            (rows["admitted"] == "Y").sum())
+
+
 def _naive_distribution(frame, month, site=None):
     rows = _in_month(_parsed(_at(frame, site)), month)
     return np.minimum(np.maximum(np.ceil(rows["minutes"] / 30) - 1, 0), 48).value_counts()
@@ -88,7 +95,7 @@ def _naive_deprivation(frame, month, site=None):
 
 
 def _naive_page(frame, month, site):
-    for figure in (_naive_distribution, _naive_heatmap, _naive_twelve_hours, _naive_deprivation):
+    for figure in NAIVE.values():
         figure(frame, month, site)
 
 
@@ -120,9 +127,9 @@ def _site_changes(data: Path, sites: list[str]) -> float:
         return _median(change, min(RUNS, len(sites)))
 
 
-def measure(folder: Path, rows: int) -> list[tuple[str, float, float, float | None]]:
-    """(figure, measured seconds, target seconds, naive baseline seconds) for building the store
-    from ``rows`` attendances and for each interaction on it."""
+def prepared(folder: Path, rows: int) -> tuple[Path, list[str]]:
+    """``folder``/data with ``rows`` generated attendances (generated unless that many are there
+    already) and the sample's other extracts, for the page; the attendances' CSV, and every site."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
     source = data / FILE
@@ -132,7 +139,38 @@ def measure(folder: Path, rows: int) -> list[tuple[str, float, float, float | No
         if tidy.name != FILE:
             shutil.copy(tidy, data / tidy.name)
     sites, _ = read_sites(ROOT / "config")
-    store_dir = store_folder(data)
+    return source, sites
+
+
+def interactions(store: str) -> list[tuple[str, Callable[[], object]]]:
+    """The page's queries for its latest month (and the 12 months to it), uncached, on ``store``:
+    a store file's path, or the URL of a warehouse that holds the attendances."""
+    held = attendances.months_held(store)
+    month, first = held[-1], held[-12]
+    return [
+        ("headline counts, a month", lambda: attendances.counts(store, month)),
+        ("time-in-department distribution, a month", lambda: attendances.time_in_department(store, month)),
+        ("hour × weekday heatmap, a month", lambda: attendances.arrivals_by_hour(store, month)),
+        ("12-hour counts by month (12 months) and by site",
+         lambda: (attendances.counts(store, (first, month), by="month"),
+                  attendances.counts(store, month, by="site_code"))),
+        ("by deprivation decile, a month", lambda: attendances.counts(store, month, by="imd_decile")),
+    ]
+
+
+# what a dashboard without the store computes for each of the interactions, from the CSV read by pandas
+NAIVE = {"headline counts, a month": _naive_headline,
+         "time-in-department distribution, a month": _naive_distribution,
+         "hour × weekday heatmap, a month": _naive_heatmap,
+         "12-hour counts by month (12 months) and by site": _naive_twelve_hours,
+         "by deprivation decile, a month": _naive_deprivation}
+
+
+def measure(folder: Path, rows: int) -> list[tuple[str, float, float, float | None]]:
+    """(figure, measured seconds, target seconds, naive baseline seconds) for building the store
+    from ``rows`` attendances and for each interaction on it."""
+    source, sites = prepared(folder, rows)
+    store_dir = store_folder(source.parent)
 
     def first_import() -> None:
         for older in store_dir.glob(f"{FILE}.attendances.*"):
@@ -142,25 +180,14 @@ def measure(folder: Path, rows: int) -> list[tuple[str, float, float, float | No
     build = _median(first_import, SLOW_RUNS)
     store = str(attendances.store_for(source, store_dir, sites)[0])
     month = attendances.months_held(store)[-1]
-    first = attendances.months_held(store)[-12]
 
     read = _median(lambda: pd.read_csv(source), SLOW_RUNS)
     frame = pd.read_csv(source)
     naive = lambda figure, *args: read + _median(lambda: figure(frame, month, *args), SLOW_RUNS)  # noqa: E731
-    figures = [
-        ("time-in-department distribution, a month", lambda: attendances.time_in_department(store, month),
-         naive(_naive_distribution)),
-        ("hour × weekday heatmap, a month", lambda: attendances.arrivals_by_hour(store, month),
-         naive(_naive_heatmap)),
-        ("12-hour counts by month (12 months) and by site",
-         lambda: (attendances.counts(store, (first, month), by="month"),
-                  attendances.counts(store, month, by="site_code")), naive(_naive_twelve_hours)),
-        ("by deprivation decile, a month", lambda: attendances.counts(store, month, by="imd_decile"),
-         naive(_naive_deprivation)),
-    ]
     results = [(f"{NAME}: first import, {rows:,} attendances", build, BUILD, read)]
-    results += [(f"{NAME}: {name}", _median(query, RUNS), INTERACTION, baseline) for name, query, baseline in figures]
-    results.append((f"{NAME}: change of site filter, whole page (AppTest)", _site_changes(data, sites),
+    results += [(f"{NAME}: {name}", _median(query, RUNS), INTERACTION, naive(NAIVE[name]))
+                for name, query in interactions(store)]
+    results.append((f"{NAME}: change of site filter, whole page (AppTest)", _site_changes(source.parent, sites),
                     INTERACTION, naive(_naive_page, sites[0])))
     return results
 

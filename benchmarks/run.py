@@ -1,8 +1,9 @@
 """Measured performance, each figure beside its target and a naive baseline measured in the same
 run: `python benchmarks/run.py` (the full run, by hand: it generates about 1.7 GB of synthetic
 publications and patient-level attendances first, kept in --work for the next run) or
-`python benchmarks/run.py --small` (about 30 seconds; CI runs it so the harness cannot rot).
-Prints a table; it is not a test and asserts nothing about the figures.
+`python benchmarks/run.py --small` (under a minute; CI runs it so the harness cannot rot).
+Prints a table, then the patient-level figures on each engine side by side (DuckDB, Spark local,
+PostgreSQL: ``benchmarks/engines.py``); it is not a test and asserts nothing about the figures.
 
 Server time is measured with Streamlit's AppTest (the script run, without a browser). Peak memory
 is each process's own, read from the operating system.
@@ -26,6 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import engines  # noqa: E402
 from benchmarks.attendances import measure as patient_level  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from benchmarks.timing import environment, timed  # noqa: E402
@@ -247,7 +249,8 @@ def table(rows: list[tuple]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--small", action="store_true", help="a small run, for CI: two pages, two months, 50,000 attendances")
+    parser.add_argument("--small", action="store_true",
+                        help="a small run, for CI: two pages, two months, 50,000 attendances (on each engine too)")
     parser.add_argument("--work", type=Path, help="where to generate the synthetic files (default: a temporary folder)")
     args = parser.parse_args(argv)
     pages, warm_runs = (["", "uec"], 3) if args.small else (PAGES, 7)
@@ -257,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work or Path(scratch)
         rows = (dashboard(pages, warm_runs) + meeting(warm_runs) + at_scale(work, months, rtt_rows, warm_runs)
                 + patient_level(work / "attendances", attendances))
-    print(table(rows))
+        print(table(rows))
+        print()
+        print(engines.measure(work, *((engines.SMALL_COLUMNS, engines.SMALL_RUNS) if args.small
+                                      else (engines.COLUMNS, engines.RUNS))))
     return 0
 
 

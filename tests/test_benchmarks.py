@@ -3,8 +3,10 @@
 import subprocess
 import sys
 
+from benchmarks.engines import NAMES
 from benchmarks.run import main
 from tests.conftest import ROOT
+from tests.servers import servers_required
 
 
 def test_the_small_benchmark_prints_every_figure(capsys):
@@ -15,6 +17,13 @@ def test_the_small_benchmark_prints_every_figure(capsys):
                          "drill-down selection: uec"]
     assert any(name.startswith("first import: 2 months of RTT") for name in names)
     assert any("patient-level A&E deep dive" in name for name in names)
+    # then the same patient-level queries on each engine, side by side, or why an engine was skipped
+    title = next(n for n, line in enumerate(lines) if line.startswith("Patient-level figures on each engine"))
+    assert all(name in lines[title + 1] for name in NAMES.values())
+    headline = next(line for line in lines[title:] if line.startswith("headline counts, a month"))
+    skipped = [line for line in lines[title:] if ": skipped, " in line]
+    assert len(headline.split()[4:]) == len(NAMES)  # a figure, or – for a skipped engine, in each column
+    assert not (skipped and servers_required()), skipped  # in CI every engine runs
 
 
 def test_the_load_benchmark_runs_against_a_real_server():
