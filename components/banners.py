@@ -49,6 +49,12 @@ def data_warnings(ws: Workspace) -> None:
             f"expected every {report.info.refresh_days} days.",
             icon=":material/schedule:",
         )
+    unread = [r for r in ws.extracts if not r.rows_loaded and any(p.severity == "error" for p in r.problems)]
+    if unread:  # a missing file, or a warehouse that cannot be reached: its figures would look like "no data"
+        names = [f"**{r.info.title}**" if r.info else "An extract" for r in unread]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        st.error(f"{listed} could not be read, so {'its' if len(names) == 1 else 'their'} figures are not shown. "
+                 "*About the data* says why.", icon=":material/error:")
     if ws.config.disabled:
         count = len(ws.config.disabled)
         st.error(f"{count} portfolio{'s' if count > 1 else ''} could not be loaded and {'are' if count > 1 else 'is'} "

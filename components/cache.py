@@ -14,7 +14,7 @@ from portfolio.figures.scorecard import ScorecardRow, scorecard
 from portfolio.figures.summaries import MetricSummary
 from portfolio.figures.workspace import Workspace
 from portfolio.outputs.meetings import Step, running_order
-from portfolio.workspace import default_folders, fingerprint, load_workspace
+from portfolio.workspace import default_folders, fingerprint, load_workspace, warehouse_version
 
 _THIS_RUN: ContextVar[str] = ContextVar("workspace_fingerprint")  # set by start_run, in the run's thread
 
@@ -32,11 +32,27 @@ def _load(version: str, config_dir: str, data_dir: str) -> Workspace:
     return load_workspace(config_dir, data_dir)
 
 
+WAREHOUSE_LOOK_SECONDS = 60  # how often a dashboard reading a warehouse asks whether it was loaded again
+
+
+@st.cache_data(ttl=WAREHOUSE_LOOK_SECONDS, show_spinner=False)
+def _warehouse_now(files: str, _workspace: Workspace) -> str:
+    # keyed on the files' fingerprint only: the workspace is what to ask
+    return warehouse_version(_workspace)
+
+
 def start_run() -> Workspace:
     """Called by app.py first in every run: the folders' fingerprint, worked out once for the run,
-    and the workspace it names (loaded when it is new)."""
-    _THIS_RUN.set(fingerprint(*default_folders()))
-    return workspace()
+    and the workspace it names (loaded when it is new). Where the figures come from a warehouse,
+    a load there since the workspace was read (looked for once a minute) has everything read again."""
+    files = fingerprint(*default_folders())
+    _THIS_RUN.set(files)
+    found = workspace()
+    if found.warehouse_version and _warehouse_now(files, found) != found.warehouse_version:
+        st.cache_data.clear()  # every figure worked out from the old rows
+        _load.clear()
+        found = workspace()
+    return found
 
 
 def workspace() -> Workspace:

@@ -130,13 +130,14 @@ def _warehoused_attendances(workspace, source: str | None) -> list[Problem]:
     extract = configured(workspace.config.settings, workspace.data_dir, source)
     if extract is None or extract.source == EMBEDDED:
         return []
-    label = f"{extract.name} in the warehouse '{extract.source}'"
+    shown = shown_url(extract.source)
+    label = f"{extract.name} in the warehouse '{shown}'"
     try:
         url = reach(extract.source).url
     except Unreachable as error:
-        return [Problem(extract.name, f"is to be read from the warehouse '{extract.source}', but {error}")]
+        return [Problem(extract.name, f"is to be read from the warehouse '{shown}', but {error}")]
     if not engine(url).has_table(ATTENDANCES_TABLE):
-        return [Problem(label, f"has no rows yet: load them with python -m portfolio load --to {extract.source}")]
+        return [Problem(label, f"has no rows yet: load them with python -m portfolio load --to {shown}")]
     return warehouse_problems(url, site_codes(workspace.tree), label)
 
 
@@ -281,7 +282,7 @@ def run_load(args) -> int:
     try:
         target = reach(args.to)
     except Unreachable as error:
-        return _fail(f"--to {args.to}: {error}")
+        return _fail(f"--to {shown_url(args.to)}: {error}")
     config = load_config(args.config)
     _, reports = load_extracts(config, args.data)
     patient_level, patient_report = patient_store(config, args.data)

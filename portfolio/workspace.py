@@ -9,7 +9,10 @@ from pathlib import Path
 from portfolio.config.loading import load_config
 from portfolio.config.organisations import OrgTree
 from portfolio.data.extracts import load_extracts
-from portfolio.data.sources import warehoused
+from portfolio.data.attendances import configured
+from portfolio.data.engines import EMBEDDED
+from portfolio.data.sources import Unreachable, reach, warehoused
+from portfolio.data.warehouse import loads_held
 from portfolio.data.store import FactStore
 from portfolio.figures.engine import Engine
 from portfolio.figures.workspace import Workspace
@@ -58,4 +61,19 @@ def load_workspace(config_dir: Path | str | None = None, data_dir: Path | str | 
     files, reports = load_extracts(config, data_dir, elsewhere=frozenset(report.file for report in warehouse_reports))
     store = FactStore(files, engines)
     reports = sorted(reports + warehouse_reports, key=lambda report: report.file)
-    return Workspace(config, data_dir, tree, store, Engine(config, store, tree), reports, source)
+    workspace = Workspace(config, data_dir, tree, store, Engine(config, store, tree), reports, source)
+    workspace.warehouse_version = warehouse_version(workspace)
+    return workspace
+
+
+def warehouse_version(workspace: Workspace) -> str:
+    """What the warehouses the workspace reads hold now (their loads): it changes when one is
+    loaded again, so that a dashboard knows to read it again. Blank when every figure is embedded."""
+    held_by = set(workspace.store.warehoused.values())
+    extract = configured(workspace.config.settings, workspace.data_dir, workspace.source)
+    if extract is not None and extract.source != EMBEDDED:
+        try:
+            held_by.add(reach(extract.source))
+        except Unreachable:  # the attendances page says so
+            pass
+    return " ".join(f"{found.url}:{loads_held(found)}" for found in sorted(held_by, key=lambda found: found.url))

@@ -245,3 +245,26 @@ def test_check_source_checks_the_attendances_in_the_warehouse_too(capsys, databa
     assert [error.split("arrival ")[1].split(",")[0] for error in errors[2:]] == arrivals[2:]
     assert all("minutes, month, hour or weekday do not match the arrival and departure" in e for e in errors[2:])
     assert out.splitlines()[-1].startswith("4 problem(s)")
+
+
+def test_the_dashboard_reads_the_warehouse_again_after_a_load(capsys, database, sample_copy, monkeypatch):
+    from components.cache import _warehouse_now
+    from tests.apptest import metrics, no_errors, start
+
+    assert run(capsys, "load", "--to", database, *folders(sample_copy))[0] == 0
+    monkeypatch.setenv("PORTFOLIO_SOURCE", database)
+    (sample_copy / "empty").mkdir()  # the dashboard's data folder: no file of it changes
+    at = start(monkeypatch, sample_copy / "config", sample_copy / "empty")
+    at.run()
+    before = metrics(at)
+    uec = sample_copy / "data/uec_monthly.csv"
+    uec.write_text(uec.read_text().replace("ae_4hr_all,2026-10,RBL14,,,actual,,10403,13746,",
+                                           "ae_4hr_all,2026-10,RBL14,,,actual,,3403,13746,"))
+    assert run(capsys, "load", "--to", database, *folders(sample_copy))[0] == 0
+    at.run()
+    assert metrics(at) == before  # asked again only once a minute
+    _warehouse_now.clear()  # a minute later
+    at.run()
+    no_errors(at)
+    changed = {label: (value, metrics(at)[label]) for label, value in before.items() if metrics(at)[label] != value}
+    assert changed == {"A&E 4-hour performance (all types)": ("75.9%", "68.8%")}, changed

@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from portfolio.config.schema import FINANCIAL_YEAR, VIEW_KINDS, YEAR_MONTH, ViewSpec
+from portfolio.config.schema import CONNECTION_NAME, FINANCIAL_YEAR, VIEW_KINDS, YEAR_MONTH, ViewSpec
 
 VIEW_TAGS = {cls: kind for kind, cls in VIEW_KINDS.items()}  # a view's class → the kind that names it
 
@@ -151,6 +151,9 @@ def _fix_hint(error: dict, loc: tuple) -> str:
             return f"got {error.get('input')!r}: write a month as YYYY-MM, from 1990-01 to 2099-12, for example 2023-04"
         if pattern == FINANCIAL_YEAR:
             return f"got {error.get('input')!r}: write a financial year as 2019/20"
+        if pattern == CONNECTION_NAME:  # not quoted: it may be a URL with a password in it
+            return ("is not a connection's name: write embedded, or a name of letters, digits, _ and - whose URL and "
+                    "credentials are under [connections.NAME] in .streamlit/secrets.toml (never in this file)")
         return f"got {error.get('input')!r}: use lower-case letters, digits and underscores, starting with a letter"
     message = error["msg"].removeprefix("Value error, ")
     if "input" in error and kind not in ("value_error", "assertion_error") and not isinstance(error["input"], (dict, list)):

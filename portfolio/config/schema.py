@@ -25,6 +25,7 @@ OrgLevel = Literal["place", "provider", "site"]
 ORG_LEVELS: tuple[str, ...] = get_args(OrgLevel)  # the levels below the system, top down
 Snake = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 YEAR_MONTH = r"^(199\d|20\d\d)-(0[1-9]|1[0-2])$"  # 1990 to 2099
+CONNECTION_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,62}$"  # a warehouse connection's name, never its URL
 FINANCIAL_YEAR = r"^\d{4}/\d{2}$"
 YearMonth = Annotated[str, Field(pattern=YEAR_MONTH), AfterValidator(Month)]
 Months = Annotated[int, Field(ge=3, le=120)]  # how many months a chart or view shows
@@ -533,7 +534,7 @@ class ExtractInfo(Strict):
     refresh_days: Annotated[int, Field(ge=1)] = 31
     synthetic: bool = False
     # where the rows are read from: the file, or a warehouse connection named in the secrets (never a URL here)
-    source: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")] = "embedded"
+    source: Annotated[str, Field(pattern=CONNECTION_NAME)] = "embedded"
 
 
 class SmallNumbers(Strict):

@@ -144,29 +144,36 @@ class SparkEngine(Engine):
             if self._session is None:
                 from pyspark.sql import SparkSession
 
+                # a folder on this machine is made absolute; hdfs://, s3a:// and the like are Spark's to read
+                warehouse = self.warehouse if "://" in self.warehouse else str(Path(self.warehouse).resolve())
                 self._session = (SparkSession.builder.master(self.master).appName("portfolio")
                                  .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                                  .config("spark.sql.session.timeZone", "UTC")
                                  .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-                                 .config("spark.sql.warehouse.dir", str(Path(self.warehouse).resolve()))
+                                 .config("spark.sql.warehouse.dir", warehouse)
                                  .getOrCreate())
                 self._session.sparkContext.setLogLevel("ERROR")
             return self._session
 
     def folder(self, table: str) -> str:
-        return str(Path(self.warehouse) / table)
+        return f"{self.warehouse.rstrip('/')}/{table}"
 
     def refresh(self, table: str) -> None:
-        """See the table's folder as it is now (after a load)."""
-        if Path(self.folder(table)).exists():
+        """See the table's folder as it is now: after a load, by this process or another (Spark
+        keeps the list of a view's files, which another process's load replaces)."""
+        from pyspark.errors import AnalysisException
+
+        try:
             self.session().read.parquet(self.folder(table)).createOrReplaceTempView(table)
+        except AnalysisException:  # no such folder: nothing loaded yet
+            self.session().catalog.dropTempView(table)
 
     def _run(self, sql: str, values: dict[str, Any]) -> pd.DataFrame:
         return self.session().sql(sql, args=values or None).toPandas()
 
     def has_table(self, name: str) -> bool:
-        if not self.session().catalog.tableExists(name):
-            self.refresh(name)
+        """Whether the table's folder holds a load, seen as it is now (the workspace asks this as it loads)."""
+        self.refresh(name)
         return self.session().catalog.tableExists(name)
 
 

@@ -61,14 +61,14 @@ def warehoused(config: Config, override: str | None = None) -> tuple[dict[str, E
         try:
             held_by = reach(source)
         except Unreachable as error:
-            report.problems.append(Problem(name, f"is to be read from the warehouse '{source}', but {error}",
+            report.problems.append(Problem(name, f"is to be read from the warehouse '{shown_url(source)}', but {error}",
                                            location=f"extracts.{name}.source" if not override else ""))
             continue
         summary = held_by.frame(SUMMARY, (("facts", FACTS_TABLE, FACTS),), {"extract": name}) \
             if held_by.has_table(FACTS_TABLE) else None
         if summary is None or not summary["rows"].iloc[0]:
-            report.problems.append(Problem(name, f"has no rows in the warehouse '{source}' yet: load them with "
-                                                 f"python -m portfolio load --to {source}"))
+            report.problems.append(Problem(name, f"has no rows in the warehouse '{shown_url(source)}' yet: load them "
+                                                 f"with python -m portfolio load --to {shown_url(source)}"))
             continue
         report.rows_read = report.rows_loaded = int(summary["rows"].iloc[0])
         report.first_period, report.last_period = summary["first"].iloc[0], summary["last"].iloc[0]
@@ -89,5 +89,5 @@ def check_warehoused(config: Config, engines: dict[str, Engine], override: str |
     problems = []
     for name, held_by in engines.items():
         stored = held_by.frame(ALL_ROWS, (("facts", FACTS_TABLE, FACTS),), {"extract": name})
-        problems += check_stored(config, name, stored, f"{name} in the warehouse '{source_of(config, name, override)}'")
+        problems += check_stored(config, name, stored, f"{name} in the warehouse '{shown_url(source_of(config, name, override))}'")
     return problems

@@ -78,6 +78,18 @@ def _versions(loads: ibis.Table, *, file) -> ibis.Table:
 LOADS = ibis.schema({"file": "string", "kind": "string", "version": "string", "rows": "int64", "loaded_at": "string"})
 
 
+def _every_version(loads: ibis.Table) -> ibis.Table:
+    return loads.select("file", "version").order_by("file")
+
+
+def loads_held(target: Engine) -> str:
+    """Every file the warehouse holds and its version, in a line: it changes with every load."""
+    if not target.has_table(LOADS_TABLE):
+        return ""
+    found = target.frame(shape(_every_version), (("loads", LOADS_TABLE, LOADS),), {})
+    return ";".join(f"{file}={version}" for file, version in zip(found["file"], found["version"]))
+
+
 def loaded_version(target: Engine, file: str) -> str | None:
     """The version of ``file`` the warehouse holds, or None."""
     if not target.has_table(LOADS_TABLE):

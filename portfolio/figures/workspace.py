@@ -24,6 +24,7 @@ class Workspace:
     engine: Engine
     extracts: list[ExtractReport] = field(default_factory=list)
     source: str | None = None  # a warehouse every extract is read from instead of what the settings name
+    warehouse_version: str = ""  # what the warehouses read held when it was loaded (blank: none is read)
 
     @property
     def problems(self) -> list[Problem]:
