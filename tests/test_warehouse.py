@@ -268,3 +268,25 @@ def test_the_dashboard_reads_the_warehouse_again_after_a_load(capsys, database, 
     no_errors(at)
     changed = {label: (value, metrics(at)[label]) for label, value in before.items() if metrics(at)[label] != value}
     assert changed == {"A&E 4-hour performance (all types)": ("75.9%", "68.8%")}, changed
+
+
+def test_an_unreachable_warehouse_shows_a_banner_and_never_its_password(capsys, monkeypatch, sample_copy):
+    from tests.apptest import start
+
+    refused = "postgresql://dash:s3cret@127.0.0.1:1/perf"
+    code, out, _ = run(capsys, "check", "--source", refused)
+    assert code == 1 and "s3cret" not in out
+    assert "could not connect to postgresql://dash:***@127.0.0.1:1/perf" in out
+    settings_file = sample_copy / "config/settings.yaml"
+    settings = yaml.safe_load(settings_file.read_text())
+    settings["extracts"]["finance_monthly.csv"]["source"] = "ledger"
+    settings_file.write_text(yaml.safe_dump(settings, sort_keys=False))
+    monkeypatch.setenv("PORTFOLIO_CONNECTION_LEDGER", refused)
+    at = start(monkeypatch, sample_copy / "config", sample_copy / "data")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "**System finance monthly extract (in-month £000s, actual, plan and forecast)** could not be read, so its "
+        "figures are not shown. *About the data* says why."]
+    shown = " ".join(str(e.value) for e in [*at.error, *at.warning, *at.caption, *at.markdown])
+    assert "s3cret" not in shown and "127.0.0.1" not in shown
