@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -31,7 +30,7 @@ from portfolio.config.problems import Problem
 from portfolio.config.schema import ExtractInfo, Settings
 from portfolio.data.csvfile import (MAX_LISTED, LineTooLong, Record, TextLines, missing_columns, read_header, records,
                                     row_problems, unknown_columns, values)
-from portfolio.data.engines import ATTENDANCES_TABLE, EMBEDDED, DuckDBEngine, Engine, engine
+from portfolio.data.engines import ATTENDANCES_TABLE, EMBEDDED, DuckDBEngine, Engine, engine, is_url
 from portfolio.data.extracts import safe_path
 from portfolio.data.queries import TEXT, TEXTS, WHOLE, shape
 from portfolio.data.storage import built, store_folder, stored_report
@@ -410,7 +409,7 @@ def _files() -> DuckDBEngine:
 def _where_held(store: str) -> tuple[Engine, str]:
     """The engine and table of ``store``: a store file (a view of it, made once), or a warehouse's
     URL (its ``portfolio_attendances`` table)."""
-    if re.match(r"^[a-z]+://", store):
+    if is_url(store):
         return engine(store), ATTENDANCES_TABLE
     with _views_lock:
         if store not in _views:

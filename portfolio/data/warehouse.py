@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pyarrow as pa
@@ -110,27 +111,27 @@ def load(target: Engine, item: Load, progress: Progress | None = None) -> bool:
     return True
 
 
-def _replaced(item: Load) -> tuple[str, list]:
-    """The condition picking the rows a load replaces: an extract's own, or every attendance."""
-    return ("extract = %s", [item.file]) if item.table == FACTS_TABLE else ("TRUE", [])
-
-
-def _create(statement: Callable[[str], None], table: str) -> None:
-    columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS[table].items())
-    statement(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
-    if table in INDEXES:
-        statement(f"CREATE INDEX IF NOT EXISTS {table}_lookup ON {table} ({', '.join(INDEXES[table])})")
+def _make_room(execute: Callable[..., Any], item: Load, marker: str) -> None:
+    """Within the load's transaction: the tables there, and the rows and record of an earlier load
+    of the same file gone (an extract's own rows; every attendance). ``marker``: the driver's
+    mark for a parameter."""
+    for table in (item.table, LOADS_TABLE):
+        columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS[table].items())
+        execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        if table in INDEXES:
+            execute(f"CREATE INDEX IF NOT EXISTS {table}_lookup ON {table} ({', '.join(INDEXES[table])})")
+    if item.table == FACTS_TABLE:
+        execute(f"DELETE FROM {item.table} WHERE extract = {marker}", [item.file])
+    else:
+        execute(f"DELETE FROM {item.table}")
+    execute(f"DELETE FROM {LOADS_TABLE} WHERE file = {marker}", [item.file])
 
 
 def _into_postgres(target: PostgresEngine, item: Load, total: int, batches, record: pa.Table,
                    progress: Progress) -> None:
     connection = target.connection()
     with connection.transaction(), connection.cursor() as cursor:
-        for table in (item.table, LOADS_TABLE):
-            _create(cursor.execute, table)
-        condition, values = _replaced(item)
-        cursor.execute(f"DELETE FROM {item.table} WHERE {condition}", values)
-        cursor.execute(f"DELETE FROM {LOADS_TABLE} WHERE file = %s", [item.file])
+        _make_room(cursor.execute, item, "%s")
         done = 0
         for table, rows in ((item.table, batches), (LOADS_TABLE, [record])):
             with cursor.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN (FORMAT csv)") as copy:
@@ -154,11 +155,7 @@ def _into_duckdb(target: DuckDBEngine, item: Load, total: int, batches, record: 
     cursor = target.cursor()
     cursor.execute("BEGIN TRANSACTION")
     try:
-        for table in (item.table, LOADS_TABLE):
-            _create(cursor.execute, table)
-        condition, values = _replaced(item)
-        cursor.execute(f"DELETE FROM {item.table} WHERE {condition.replace('%s', '?')}", values)
-        cursor.execute(f"DELETE FROM {LOADS_TABLE} WHERE file = ?", [item.file])
+        _make_room(cursor.execute, item, "?")
         done = 0
         for batch in batches:
             cursor.register("batch", batch)
